@@ -1,0 +1,55 @@
+"""The library's own exceptions. Bad data becomes findings; these mean "cannot continue".
+
+Each carries a stable `code`, the CLI exit status it maps to, and a message in Chinese and English.
+"""
+
+from __future__ import annotations
+
+
+class NianbaoError(Exception):
+    """Base class: a clear one-line reason, in both languages."""
+
+    code = "error"
+    exit_status = 3
+
+    def __init__(self, message_zh: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+    def message(self, lang: str) -> str:
+        return self.message_en if lang == "en" else self.message_zh
+
+
+class UnreadableInput(NianbaoError):
+    """The input file is missing, empty, corrupt, encrypted, too large or of an unknown type."""
+
+    code = "unreadable-input"
+    exit_status = 2
+
+
+class NeedsOCR(UnreadableInput):
+    """A PDF without a text layer (a scan)."""
+
+    code = "needs-ocr"
+
+
+class UsageError(NianbaoError):
+    """The request itself is wrong: a bad option, an output path that is an input."""
+
+    code = "usage"
+    exit_status = 2
+
+
+class RefusedToGenerate(NianbaoError):
+    """A record with error findings is not generated unless forced."""
+
+    code = "refused"
+    exit_status = 1
+
+
+class MissingGlyph(NianbaoError):
+    """A character no configured font can draw: never print a blank instead."""
+
+    code = "missing-glyph"
+    exit_status = 3
