@@ -1,0 +1,22 @@
+"""Checks: the rule registry and the built-in rule modules.
+
+`default_registry()` builds the standard rule set from an explicit list of modules; nothing is
+registered by importing a module.
+"""
+
+from __future__ import annotations
+
+from nianbao.checks import identity, report, schema, text
+from nianbao.checks.registry import CheckContext, Hit, Registry, Rule, Settings
+
+RULE_MODULES = (schema, identity, report, text)
+
+
+def default_registry() -> Registry:
+    registry = Registry()
+    for module in RULE_MODULES:
+        module.register(registry)
+    return registry
+
+
+__all__ = ["CheckContext", "Hit", "Registry", "Rule", "Settings", "default_registry"]

@@ -1,0 +1,86 @@
+"""JSON Schema (draft 2020-12) validation of records: the `schema.<keyword>` rules."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from nianbao.checks.registry import CheckContext, Hit, Registry
+from nianbao.forms import LABEL_EN, LABEL_ZH
+from nianbao.resources import schema_path
+
+SCHEMAS = {"annual_report": "annual_report.schema.json"}
+
+
+@cache
+def validator(kind: str) -> Draft202012Validator:
+    schema = json.loads(schema_path(SCHEMAS[kind]).read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def instance(fields: dict[str, Any]) -> dict[str, Any]:
+    """The record as the schema sees it: a null value is an absent value."""
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def schema_hits(ctx: CheckContext) -> Iterator[tuple[str, Hit]]:
+    """(keyword, hit) for every schema violation of the record."""
+    if ctx.record.kind not in SCHEMAS:
+        return
+    for error in validator(ctx.record.kind).iter_errors(instance(ctx.record.fields)):
+        if error.validator == "required":
+            field = str(error.message).split("'")[1]
+            path = [field]
+        else:
+            path = [str(p) for p in error.absolute_path]
+            field = path[0] if path else ""
+        label_zh = LABEL_ZH.get(field, field)
+        evidence = ctx.record.evidence.get(field, ("", None))[0]
+        yield str(error.validator), Hit(
+            params={"field": field, "label_zh": label_zh, "label_en": LABEL_EN.get(field, field),
+                    "keyword": str(error.validator), "detail": error.message},
+            pointer="/record/" + "/".join(path),
+            evidence=evidence,
+        )
+
+
+KEYWORDS: dict[str, tuple[str, str]] = {
+    "required": ("缺少必填项“{label_zh}”", "required field missing: {label_en}"),
+    "type": ("“{label_zh}”的类型不对：{detail}", "{label_en} has the wrong type: {detail}"),
+    "pattern": ("“{label_zh}”的格式不对", "{label_en} is not in the expected format"),
+    "minLength": ("“{label_zh}”为空（没有内容请填“无”）", "{label_en} is empty (write 无 if none)"),
+    "maxLength": ("“{label_zh}”过长", "{label_en} is too long"),
+    "minimum": ("“{label_zh}”不能为负数或过小", "{label_en} is below its minimum"),
+    "maximum": ("“{label_zh}”过大", "{label_en} is above its maximum"),
+    "enum": ("“{label_zh}”不是允许的取值", "{label_en} is not an allowed value"),
+    "format": ("“{label_zh}”不是有效的日期", "{label_en} is not a valid date"),
+    "additionalProperties": ("记录中有表格之外的字段：{detail}", "unknown field in record: {detail}"),
+}
+
+
+def register(registry: Registry) -> None:
+    for keyword, (zh, en) in KEYWORDS.items():
+        _register_keyword(registry, keyword, zh, en)
+
+
+def _register_keyword(registry: Registry, keyword: str, zh: str, en: str) -> None:
+    def rule(ctx: CheckContext) -> Iterator[Hit]:
+        if "schema" not in ctx.cache:
+            ctx.cache["schema"] = list(schema_hits(ctx))
+        for kw, hit in ctx.cache["schema"]:
+            if kw == keyword:
+                yield hit
+
+    rule.__doc__ = (
+        f"JSON Schema `{keyword}` check of the record against schemas/"
+        "annual_report.schema.json (draft 2020-12). The schema encodes the official form: every "
+        "row is required (write 无 when there is nothing to report), amounts in 万元, dates ISO."
+    )
+    registry.rule(f"schema.{keyword}", "error", title=(f"表格不符合规范（{keyword}）",
+                  f"record fails the schema ({keyword})"), message=(zh, en),
+                  kinds=tuple(SCHEMAS))(rule)

@@ -1,0 +1,111 @@
+"""Plain-text reader: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK.
+
+The encoding is decided by strict decoding, never by a silent guess: UTF-8 first (a GBK file
+of Chinese text almost never decodes as UTF-8), then GB18030 when the result reads as Chinese.
+Anything else is refused with a clear reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from nianbao.errors import UnreadableInput
+from nianbao.model import Block, Document, Source
+from nianbao.text.normalize import is_cjk, normalize
+
+_PIPE_ROW = re.compile(r"\s\|\s|\|\s*$|^\s*\|")
+
+
+MAX_TEXT_BYTES = 20_000_000  # a filed report is ~30 KB; 20 MB is a mistake, not a report
+
+
+def read(path: Path, source: Source, max_bytes: int = MAX_TEXT_BYTES) -> Document:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise UnreadableInput(
+            f"文本文件过大（{size // 1_000_000} MB，上限 {max_bytes // 1_000_000} MB）：{path}",
+            f"text file too large ({size // 1_000_000} MB, limit {max_bytes // 1_000_000} MB): {path}",
+        )
+    data = path.read_bytes()
+    text, encoding = decode(data, path)
+    return Document(source=source, blocks=list(blocks(text)), encoding=encoding)
+
+
+def decode(data: bytes, path: Path) -> tuple[str, str]:
+    """Return (text, encoding name) or raise UnreadableInput."""
+    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                      (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(name, errors="strict"), name
+    if b"\x00" in data[:4096]:
+        raise UnreadableInput(f"不是文本文件（含二进制内容）：{path}",
+                              f"not a text file (binary content): {path}")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = ""
+    if text and _reads_as_chinese(text):
+        return text, "gb18030"
+    raise UnreadableInput(
+        f"无法确定文本编码（既不是 UTF-8 也不是 GB18030/GBK 中文）：{path}",
+        f"cannot determine the text encoding (neither UTF-8 nor GB18030/GBK Chinese): {path}",
+    )
+
+
+def _reads_as_chinese(text: str) -> bool:
+    """True when a GB18030 decoding looks like real text: mostly Han characters from the common
+    GB2312 range among the non-ASCII characters, and no control characters."""
+    if any(ord(c) < 32 and c not in "\t\n\r\f" for c in text):
+        return False
+    wide = [c for c in text if ord(c) > 127]
+    if not wide:
+        return True
+    common = sum(1 for c in wide if is_cjk(c) and _in_gb2312(c) or c in "，。、；：？！“”（）《》—…")
+    return common / len(wide) >= 0.9
+
+
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def blocks(text: str) -> list[Block]:
+    """One block per non-empty line; a line with tabs or table pipes is a row of cells."""
+    out: list[Block] = []
+    page = 1
+    for raw in normalize(text).split("\n"):
+        for i, part in enumerate(raw.split("\f")):
+            if i:
+                page += 1
+                out.append(Block("page_break", "", page=page, index=len(out)))
+            line = part.rstrip()
+            if not line.strip():
+                continue
+            cells = _cells(line)
+            if cells is None:
+                out.append(Block("paragraph", line.strip(), page=page, index=len(out)))
+            else:
+                out.append(Block("row", "\t".join(cells), cells=cells, page=page, index=len(out)))
+    return out
+
+
+def _cells(line: str) -> tuple[str, ...] | None:
+    if "\t" in line:
+        parts = line.split("\t")
+    elif _PIPE_ROW.search(line):
+        parts = line.split("|")
+    else:
+        return None
+    cells = [p.strip() for p in parts]
+    while cells and not cells[-1]:
+        cells.pop()
+    return tuple(cells)
