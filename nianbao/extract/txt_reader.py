@@ -13,7 +13,7 @@ from pathlib import Path
 
 from nianbao.errors import UnreadableInput
 from nianbao.model import Block, Document, Source
-from nianbao.text.normalize import is_cjk, normalize
+from nianbao.text.normalize import normalize
 
 _PIPE_ROW = re.compile(r"\s\|\s|\|\s*$|^\s*\|")
 
@@ -59,14 +59,15 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
 
 
 def _reads_as_chinese(text: str) -> bool:
-    """True when a GB18030 decoding looks like real text: mostly Han characters from the common
-    GB2312 range among the non-ASCII characters, and no control characters."""
+    """True when a GB18030 decoding looks like real text: nine in ten non-ASCII characters are in
+    GB 2312 (common Han characters, Chinese punctuation, full-width forms) and no control
+    characters. Bytes of another encoding decode to rare characters outside GB 2312."""
     if any(ord(c) < 32 and c not in "\t\n\r\f" for c in text):
         return False
     wide = [c for c in text if ord(c) > 127]
     if not wide:
         return True
-    common = sum(1 for c in wide if is_cjk(c) and _in_gb2312(c) or c in "，。、；：？！“”（）《》—…")
+    common = sum(1 for c in wide if _in_gb2312(c))
     return common / len(wide) >= 0.9
 
 
