@@ -26,8 +26,9 @@ def texts(ctx: CheckContext) -> Iterator[tuple[str, str, Provenance | None]]:
     document, else the record's text fields."""
     if ctx.document is not None:
         for block in ctx.document.blocks:
-            if block.text.strip():
-                yield f"/source/blocks/{block.index}", block.text, Provenance(block.page, block.index)
+            for line in block.text.split("\n"):  # a table cell may hold many paragraphs
+                if line.strip():
+                    yield f"/source/blocks/{block.index}", line, Provenance(block.page, block.index)
         return
     for name, value in ctx.record.fields.items():
         if isinstance(value, str):

@@ -28,6 +28,10 @@ FORM_ORDER = FIELD_NAMES[:-1]
 _YEAR_LINE = re.compile(r"[(（]\s*(\d{4})\s*[)）]\s*年\s*度")
 _BLANK = re.compile(r"^[\s_＿\-—.·…/]*$")
 _MARKUP = re.compile(r"</?u>|</?b>|</?i>")
+# Lines the printed form carries under an opinion for the pen: not part of the opinion.
+_FURNITURE = re.compile(
+    r"^\s*(?:法定代表人\s*[（(]\s*签[名字章]\s*[)）]\s*[:：]?|(?:举办)?单位\s*[（(]\s*盖章\s*[)）]"
+    r"|年\s*月\s*日)[\s_＿]*$", re.M)
 _SHORT_TEXT = 12  # a line this short may be part of a label split over lines
 _COVER_FIELDS = ("name", "legal_representative")
 
@@ -249,6 +253,9 @@ def _convert(name: str, raw: str, record: Record) -> Any:
         return _checked(name, raw, parsed.isoformat() if parsed else None, record)
     if name in ("credit_code", "phone"):
         return re.sub(r"\s+", "", text)
+    if name in ("entrust_opinion", "sponsor_opinion"):
+        text = "\n".join(line for line in text.split("\n") if not _FURNITURE.match(line)).strip()
+        return text or None
     if labels.BY_FIELD[name].layout == LONG:
         return text
     return squeeze_cjk(text)

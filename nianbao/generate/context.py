@@ -1,0 +1,226 @@
+"""Turns an annual_report record into the template context shared by the DOCX and HTML forms.
+
+This is the only place values are formatted. Every value in the context is a string ready to
+print (or a tuple of paragraph strings for the long rows); templates only place them.
+
+- Amounts are Decimal-formatted: 开办资金 keeps what was given with at least one decimal
+  (``49`` → ``49.0万元``), net assets always two decimals (``259.9`` → ``259.90``).
+- Dates ``YYYY-MM-DD`` become ``2026年3月4日``.
+- Text loses characters that cannot live in a document (control characters other than the
+  line break); line breaks split the long rows into paragraphs.
+- A null value prints as a blank.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+RECORD_FIELDS: tuple[str, ...] = (
+    "credit_code", "report_year", "name", "legal_representative", "purpose_and_scope",
+    "address", "registered_capital_wan", "funding_source", "sponsor", "net_assets_begin_wan",
+    "net_assets_end_wan", "online_name", "staff_count", "change_registration", "activities",
+    "licenses", "awards_and_litigation", "donations", "entrust_opinion", "sponsor_opinion",
+    "filler", "phone", "submitted_on", "layout",
+)  # fmt: skip
+
+# The canonical labels of the current national form (spec §1.3), keyed by record field, plus
+# the fixed texts of the form. Both templates print these exact strings.
+LABELS: dict[str, str] = {
+    "credit_code": "统一社会信用代码",
+    "title": "事业单位法人年度报告书",
+    "name": "单位名称",
+    "legal_representative": "法定代表人",
+    "issuer": "国家事业单位登记管理局制",
+    "cert_group": "《事业单位法人证书》登载事项",
+    "purpose_and_scope": "宗旨和业务范围",
+    "address": "住所",
+    "registered_capital_wan": "开办资金",
+    "funding_source": "经费来源",
+    "sponsor": "举办单位",
+    "assets_group": "资产损益情况",
+    "net_assets": "净资产合计（所有者权益合计）",
+    "net_assets_begin_wan": "年初数（万元）",
+    "net_assets_end_wan": "年末数（万元）",
+    "online_name": "网上名称",
+    "staff_count": "从业人数",
+    "change_registration": "对《条例》和实施细则有关变更登记规定的执行情况",
+    "activities": "开展业务活动情况",
+    "licenses": "相关资质认可或执业许可证明文件及有效期",
+    "awards_and_litigation": "绩效和受奖惩及诉讼投诉情况",
+    "donations": "接受捐赠资助及使用情况",
+    "entrust_opinion": "事业单位委托意见",
+    "sponsor_opinion": "举办单位意见（含保密审查意见）",
+    "legal_rep_signature": "法定代表人（签名）",
+    "unit_seal": "单位（盖章）",
+    "sponsor_seal": "举办单位（盖章）",
+    "filler": "填表人",
+    "phone": "联系电话",
+    "submitted_on": "报送日期",
+    "public_copy": "公示版",
+}
+
+# Rows of the field table in official order: single-line cells, then the long rows.
+LINE_FIELDS = (
+    "credit_code", "name", "legal_representative", "address", "funding_source", "sponsor",
+    "online_name", "filler", "phone",
+)  # fmt: skip
+PARAGRAPH_FIELDS = (
+    "purpose_and_scope", "change_registration", "activities", "licenses",
+    "awards_and_litigation", "donations", "entrust_opinion", "sponsor_opinion",
+)  # fmt: skip
+
+BLANK_YEAR = "\u3000\u3000"  # （　　）年度 on a form without a year
+BLANK_DATE = "\u3000\u3000年\u3000\u3000月\u3000\u3000日"  # date line left for the pen
+
+# Characters XML 1.0 cannot carry, and C1 controls; \t and \n are handled separately.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
+_LINE_BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029]")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def build_context(record: Mapping[str, Any], *, public: bool = False) -> dict[str, Any]:
+    """The template context for one annual report; `public` makes the 公示 copy.
+
+    The 公示 copy leaves 填表人 and 联系电话 blank and carries the mark 公示版.
+    """
+    ctx: dict[str, Any] = {"labels": dict(LABELS)}
+    for key in LINE_FIELDS:
+        ctx[key] = one_line(record.get(key))
+    for key in PARAGRAPH_FIELDS:
+        ctx[key] = paragraphs(record.get(key))
+    year = one_line(record.get("report_year"))
+    ctx["report_year"] = year or BLANK_YEAR
+    capital = format_capital(record.get("registered_capital_wan"))
+    ctx["registered_capital"] = f"{capital}万元" if capital else ""
+    ctx["net_assets_begin"] = format_net_assets(record.get("net_assets_begin_wan"))
+    ctx["net_assets_end"] = format_net_assets(record.get("net_assets_end_wan"))
+    ctx["staff_count"] = format_count(record.get("staff_count"))
+    submitted = format_date(record.get("submitted_on"))
+    ctx["submitted_on"] = submitted
+    # The printed form leaves the signature and its date for the pen; whatever the filer typed
+    # into the opinion (a name, a date) is part of the opinion text above these lines.
+    ctx["signature_date"] = BLANK_DATE
+    ctx["signer"] = ""
+    ctx["created"] = iso_date(record.get("submitted_on"))
+    ctx["copy_mark"] = LABELS["public_copy"] if public else ""
+    if public:
+        ctx["filler"] = ""
+        ctx["phone"] = ""
+    return ctx
+
+
+def context_text(ctx: Mapping[str, Any]) -> str:
+    """All the text a context puts into a document (labels included), for the glyph check."""
+    return "\n".join(_strings(ctx))
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def clean_text(value: Any) -> str:
+    """`value` as text a document can hold: line breaks as \\n, tabs as spaces, no controls."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
+    return _UNPRINTABLE.sub("", text)
+
+
+def one_line(value: Any) -> str:
+    """Text for a one-line cell: line breaks become spaces, outer blanks go."""
+    return " ".join(part.strip() for part in clean_text(value).split("\n") if part.strip())
+
+
+def paragraphs(value: Any) -> tuple[str, ...]:
+    """Text for a long row, one string per paragraph; never empty (a cell needs a paragraph)."""
+    text = clean_text(value).strip("\n")
+    if not text.strip():
+        return ("",)
+    return tuple(line.rstrip() for line in text.split("\n"))
+
+
+def to_decimal(value: Any) -> Decimal | None:
+    """A finite Decimal from a number or numeric string (floats via their shortest repr)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        if isinstance(value, float):
+            number = Decimal(repr(value))
+        elif isinstance(value, (int, Decimal)):
+            number = Decimal(value)
+        else:
+            number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def format_net_assets(value: Any) -> str:
+    """Net assets in 万元 with exactly two decimals: 259.9 → '259.90'."""
+    number = to_decimal(value)
+    if number is None:
+        return one_line(value)
+    return f"{number.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+
+
+def format_capital(value: Any) -> str:
+    """开办资金 in 万元 as given, at least one decimal, at most four (one yuan): 49 → '49.0'."""
+    number = to_decimal(value)
+    if number is None:
+        return one_line(value)
+    number = number.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP).normalize()
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -1:
+        number = number.quantize(Decimal("0.1"))
+    return f"{number:f}"
+
+
+def format_count(value: Any) -> str:
+    """A head count: 14 and 14.0 print as '14'."""
+    number = to_decimal(value)
+    if number is None:
+        return one_line(value)
+    if number == number.to_integral_value():
+        return str(int(number))
+    return f"{number:f}"
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        match = _ISO_DATE.fullmatch(value.strip())
+        if match:
+            try:
+                return dt.date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                return None
+    return None
+
+
+def format_date(value: Any) -> str:
+    """ISO date → '2026年3月4日' (no zero padding); anything else printed as given."""
+    day = _as_date(value)
+    if day is None:
+        return one_line(value)
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def iso_date(value: Any) -> str:
+    """'YYYY-MM-DD' for document metadata, or '' when the record has no valid date."""
+    day = _as_date(value)
+    return day.isoformat() if day else ""

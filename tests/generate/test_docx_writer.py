@@ -1,0 +1,224 @@
+"""The DOCX form, read back with python-docx the way the DOCX reader will read it."""
+
+from __future__ import annotations
+
+import importlib.util
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from docxtpl import DocxTemplate
+
+from nianbao.errors import MissingGlyph, UsageError
+from nianbao.generate.atomic import atomic_path, write_atomic
+from nianbao.generate.context import build_context
+from nianbao.generate.docx_writer import write_docx
+from nianbao.resources import template_path
+
+RECORD: dict[str, Any] = {
+    "credit_code": "12430681593289443F",
+    "report_year": 2025,
+    "name": "汨罗市社会救助服务中心",
+    "legal_representative": "邹建波",
+    "purpose_and_scope": "为城镇居民最低生活提供保障。负责全市未达到城市最低贫困保障线的城镇居民调查、审批及保障金的发放工作等。",
+    "address": "汨罗市城西开发区民政局机关大院内",
+    "registered_capital_wan": 49.0,
+    "funding_source": "财政补助（全额）",
+    "sponsor": "汨罗市民政局",
+    "net_assets_begin_wan": 259.9,
+    "net_assets_end_wan": 236.18,
+    "online_name": "汨罗市社会救助服务中心",
+    "staff_count": 14,
+    "change_registration": "我单位今年以来未发生变更事项",
+    "activities": "2025年，社会救助工作坚持兜底线、保民生、促公平。\n一、基本情况\n全市城乡低保对象6800户14293人。",
+    "licenses": "无",
+    "awards_and_litigation": "无",
+    "donations": "无",
+    "entrust_opinion": "经委托登记管理机构公示我单位年度报告情况",
+    "sponsor_opinion": "该年度报告书情况属实，并经保密审查，可对外公示。",
+    "filler": "傅蔚霞",
+    "phone": "0730-5222312",
+    "submitted_on": "2026-03-04",
+    "layout": "current_2014plus",
+}  # fmt: skip
+
+INJECTIONS = ("{{ x }}", "{% if true %}", "<w:t>", "<script>alert(1)</script>", "R&D", "{_{ y }_}")
+
+
+def table_rows(path: Path) -> list[list[str]]:
+    """Each row's cell texts, a merged cell once (python-docx repeats it per grid column)."""
+    table = docx.Document(str(path)).tables[0]
+    rows = []
+    for row in table.rows:
+        cells: list[str] = []
+        for cell in row.cells:
+            if not cells or cells[-1] != cell.text:
+                cells.append(cell.text)
+        rows.append(cells)
+    return rows
+
+
+def all_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def seed_docx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_docx(RECORD, tmp_path_factory.mktemp("docx") / "seed.docx")
+
+
+def test_cover_lines(seed_docx: Path) -> None:
+    lines = [p.text for p in docx.Document(str(seed_docx)).paragraphs if p.text]
+    assert lines[:7] == [
+        "统一社会信用代码",
+        "12430681593289443F",
+        "事业单位法人年度报告书",
+        "（2025）年度",
+        "单位名称：汨罗市社会救助服务中心",
+        "法定代表人：邹建波",
+        "国家事业单位登记管理局制",
+    ]
+
+
+def test_table_has_labels_and_values_in_official_order(seed_docx: Path) -> None:
+    group, assets = "《事业单位法人证书》登载事项", "资产损益情况"
+    assert table_rows(seed_docx) == [
+        [group, "单位名称", RECORD["name"]],
+        [group, "宗旨和业务范围", RECORD["purpose_and_scope"]],
+        [group, "住所", RECORD["address"]],
+        [group, "法定代表人", "邹建波"],
+        [group, "开办资金", "49.0万元"],
+        [group, "经费来源", "财政补助（全额）"],
+        [group, "举办单位", "汨罗市民政局"],
+        [assets, "净资产合计（所有者权益合计）"],
+        [assets, "年初数（万元）", "年末数（万元）"],
+        [assets, "259.90", "236.18"],
+        ["网上名称", "汨罗市社会救助服务中心", "从业人数", "14"],
+        ["对《条例》和实施细则有关变更登记规定的执行情况", "我单位今年以来未发生变更事项"],
+        ["开展业务活动情况", RECORD["activities"]],
+        ["相关资质认可或执业许可证明文件及有效期", "无"],
+        ["绩效和受奖惩及诉讼投诉情况", "无"],
+        ["接受捐赠资助及使用情况", "无"],
+        [
+            "事业单位委托意见",
+            "经委托登记管理机构公示我单位年度报告情况\n法定代表人（签名）：\n单位（盖章）\n\u3000\u3000年\u3000\u3000月\u3000\u3000日",
+        ],
+        [
+            "举办单位意见（含保密审查意见）",
+            "该年度报告书情况属实，并经保密审查，可对外公示。\n举办单位（盖章）\n\u3000\u3000年\u3000\u3000月\u3000\u3000日",
+        ],
+    ]
+
+
+def test_footer_line(seed_docx: Path) -> None:
+    last = [p.text for p in docx.Document(str(seed_docx)).paragraphs if p.text][-1]
+    assert (
+        last == "填表人：傅蔚霞\u3000\u3000联系电话：0730-5222312\u3000\u3000报送日期：2026年3月4日"
+    )
+
+
+def test_paragraph_breaks_become_word_paragraphs(seed_docx: Path) -> None:
+    cell = docx.Document(str(seed_docx)).tables[0].rows[12].cells[2]
+    assert [p.text for p in cell.paragraphs] == RECORD["activities"].split("\n")
+
+
+def test_long_activities_are_kept_whole(tmp_path: Path) -> None:
+    paras = [
+        f"【{i:03d}】" + "困难群众基本生活得到有效保障，救助资金按时足额发放。" * 4
+        for i in range(60)
+    ]
+    record = {**RECORD, "activities": "\n".join(paras)}
+    assert len(record["activities"]) > 6000
+    out = write_docx(record, tmp_path / "long.docx")
+    cell = docx.Document(str(out)).tables[0].rows[12].cells[2]
+    assert [p.text for p in cell.paragraphs] == paras
+
+
+def test_injection_strings_come_out_literally(tmp_path: Path) -> None:
+    text = " ".join(INJECTIONS)
+    record = {**RECORD, "name": text, "activities": f"{text}\n第二段 & 完"}
+    out = write_docx(record, tmp_path / "inject.docx")
+    with zipfile.ZipFile(out) as package:
+        assert package.testzip() is None
+    document = docx.Document(str(out))  # parses: the XML stayed valid
+    assert f"单位名称：{text}" in [p.text for p in document.paragraphs]
+    assert table_rows(out)[12] == ["开展业务活动情况", f"{text}\n第二段 & 完"]
+
+
+def test_public_copy_has_no_filler_or_phone(tmp_path: Path) -> None:
+    out = write_docx(RECORD, tmp_path / "public.docx", public=True)
+    text = all_text(out)
+    assert "傅蔚霞" not in text
+    assert "0730-5222312" not in text
+    assert "公示版" in text
+    assert "公示版" not in all_text(write_docx(RECORD, tmp_path / "filed.docx"))
+
+
+def test_missing_glyph_is_an_error_not_a_blank(tmp_path: Path) -> None:
+    out = tmp_path / "glyph.docx"
+    with pytest.raises(MissingGlyph) as caught:
+        write_docx({**RECORD, "donations": "无\ue000"}, out)
+    assert "U+E000" in caught.value.message_en
+    assert not out.exists()
+
+
+def test_all_null_record_gives_a_blank_form(tmp_path: Path) -> None:
+    out = write_docx({key: None for key in RECORD}, tmp_path / "blank.docx")
+    rows = table_rows(out)
+    assert rows[0] == ["《事业单位法人证书》登载事项", "单位名称", ""]
+    assert rows[12] == ["开展业务活动情况", ""]
+
+
+def test_same_record_same_bytes(tmp_path: Path) -> None:
+    first = write_docx(RECORD, tmp_path / "a.docx").read_bytes()
+    assert write_docx(RECORD, tmp_path / "b.docx").read_bytes() == first
+
+
+def test_east_asian_fonts_are_named() -> None:
+    with zipfile.ZipFile(template_path("annual_report.docx")) as package:
+        styles = package.read("word/styles.xml").decode()
+        fonts = package.read("word/fontTable.xml").decode()
+    assert 'w:eastAsia="仿宋_GB2312"' in styles
+    assert 'w:eastAsia="黑体"' in styles
+    assert 'w:eastAsia="方正小标宋简体"' in styles
+    assert 'w:name="仿宋_GB2312"' in fonts
+
+
+def test_template_asks_only_for_context_values() -> None:
+    wanted = DocxTemplate(template_path("annual_report.docx")).get_undeclared_template_variables()
+    assert wanted <= set(build_context(RECORD))
+
+
+def test_committed_template_is_what_the_script_builds() -> None:
+    script = template_path("make_annual_report_docx.py")
+    spec = importlib.util.spec_from_file_location("make_annual_report_docx", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.build() == template_path("annual_report.docx").read_bytes()
+
+
+def test_never_overwrites_an_input(tmp_path: Path) -> None:
+    source = tmp_path / "report.docx"
+    source.write_bytes(b"the filed report")
+    with pytest.raises(UsageError):
+        write_docx(RECORD, tmp_path / "." / "report.docx", inputs=[source])
+    assert source.read_bytes() == b"the filed report"
+
+
+def test_atomic_write_leaves_nothing_behind_on_failure(tmp_path: Path) -> None:
+    out = tmp_path / "out.docx"
+    out.write_bytes(b"old")
+    with pytest.raises(RuntimeError), atomic_path(out) as tmp:
+        tmp.write_bytes(b"half a fi")
+        raise RuntimeError("renderer crashed")
+    assert out.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.docx"]
+    write_atomic(out, b"new")
+    assert out.read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.docx"]
