@@ -38,3 +38,13 @@ def clean_fields() -> dict[str, object]:
         "filler": "傅蔚霞", "phone": "0730-5223456", "submitted_on": "2026-03-04",
         "layout": "current_2014plus",
     }
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite the expected outputs under examples/ (review the diff!).")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
