@@ -6,6 +6,7 @@ This is the only place that prints or chooses exit codes: 0 no error findings, 1
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -189,9 +190,11 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the CLI and turns every failure into one line and an exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_from_argv(args)
+    # pdfminer logs every oddity of a damaged PDF; the reader turns real problems into one line.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         cli.main(args=args, prog_name="nianbao", standalone_mode=False)
-    except SystemExit as exc:
+    except SystemExit:
         raise
     except click.exceptions.Abort:
         click.echo("nianbao: 已中断" if lang != "en" else "nianbao: interrupted", err=True)

@@ -1,0 +1,351 @@
+"""Read a DOCX into a Document: body paragraphs and table rows in document order.
+
+The file is checked as a zip before python-docx sees it: size, member count, total uncompressed
+size and compression ratio (a zip bomb is refused without being inflated), encrypted members, the
+main document part, and no DTD in any XML part (OOXML forbids them; python-docx's parser already
+leaves entities unresolved, so this is a second lock on the same door).
+
+The body is walked as XML, not through python-docx's Paragraph/Table objects, because those lose
+what the parser downstream needs: `Table.rows[i].cells` repeats a cell spanning columns once per
+grid column and gives the text of a vertically merged cell to every row it covers. Here a cell
+appears once per `<w:tc>`; a vertical-merge continuation cell becomes "" so the other cells keep
+their column positions; a cell's paragraphs and nested tables are joined with "\\n". Explicit page
+breaks (`<w:br w:type="page"/>`, page-break-before, a section break to a new page) become
+`page_break` blocks. A tab becomes a space and a soft line break a "\\n", so the tab stays the
+cell separator of row text. Headers, footers, comments, footnotes and deleted text are not read;
+text boxes are read once (their VML fallback copy is skipped) as paragraphs after the one that
+anchors them. DOCX has no fixed pages, so `page` is None on every block.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import docx
+from lxml import etree
+
+from nianbao.errors import NianbaoError, UnreadableInput
+from nianbao.extract.limits import DEFAULT_LIMITS, Limits, read_bytes
+from nianbao.model import Block, Document, Source
+from nianbao.text.normalize import normalize
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_OFFICE_DOCUMENT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
+)
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old .doc, or an encrypted .docx
+_TRUE = {None, "1", "true", "on"}
+
+# Never read: properties (w:tab inside w:tabs is a tab stop, not a tab), deleted text, alternatives.
+_SKIPPED = {
+    _W + "pPr",
+    _W + "rPr",
+    _W + "sdtPr",
+    _W + "sdtEndPr",
+    _W + "del",
+    _W + "moveFrom",
+    _W + "instrText",
+    _W + "delText",
+    _W + "rt",  # ruby (phonetic guide) text over the base text
+    _MC + "Fallback",
+}
+_TEXT_ELEMENTS = {_W + "t": None, _W + "tab": " ", _W + "cr": "\n", _W + "noBreakHyphen": "-"}
+
+_PAGE_BREAK = object()  # a marker in a paragraph's pieces
+
+
+def read(path: Path, source: Source, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read the DOCX at `path`. Raises `UnreadableInput` and nothing else."""
+    data = read_bytes(path, limits)
+    _check_package(data, path.name, limits)
+    try:
+        document = docx.Document(io.BytesIO(data))
+        blocks = _Blocks()
+        _walk_body(document.element.body, blocks)
+    except ValueError as exc:
+        if "not a Word file" not in str(exc):
+            raise _damaged(path.name, exc) from exc
+        raise UnreadableInput(
+            f"不是Word文档（.docx），可能是改了扩展名的其他Office文件：{path.name}",
+            f"not a Word .docx document (perhaps another Office file renamed): {path.name}",
+        ) from exc
+    except Exception as exc:  # python-docx and lxml raise KeyError, XMLSyntaxError...
+        raise _damaged(path.name, exc) from exc
+    return Document(source=source, blocks=blocks.finish(), pages=None)
+
+
+def _damaged(name: str, exc: Exception) -> UnreadableInput:
+    return UnreadableInput(
+        f"DOCX文件已损坏，无法解析：{name}",
+        f"the DOCX is damaged and cannot be parsed: {name} ({type(exc).__name__})",
+    )
+
+
+# --- defences -----------------------------------------------------------------------------------
+
+
+def _check_package(data: bytes, name: str, limits: Limits) -> None:
+    """Refuse anything python-docx should not be handed: not a zip, a zip bomb, no document."""
+    if data.startswith(_OLE_MAGIC):
+        raise UnreadableInput(
+            f"这是旧版Word（.doc）文件或加密的Word文件，请另存为未加密的 .docx：{name}",
+            f"this is an old Word .doc file or a password-protected Word file; "
+            f"save it as an unprotected .docx: {name}",
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            _check_members(package, name, limits)
+            _check_no_dtd(package)
+            _check_main_part(package, name)
+    except NianbaoError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError) as exc:
+        raise UnreadableInput(
+            f"不是有效的DOCX文件（zip压缩包已损坏或不是zip）：{name}",
+            f"not a valid DOCX file (the zip is damaged or it is not a zip): {name}",
+        ) from exc
+    except Exception as exc:  # an unsupported compression method, malformed relationships...
+        raise _damaged(name, exc) from exc
+
+
+def _check_members(package: zipfile.ZipFile, name: str, limits: Limits) -> None:
+    members = package.infolist()
+    if len(members) > limits.max_zip_members:
+        raise UnreadableInput(
+            f"DOCX压缩包内文件过多（{len(members):,} 个，上限 {limits.max_zip_members:,}）：{name}",
+            f"the DOCX holds too many files ({len(members):,}, limit {limits.max_zip_members:,}; "
+            f"raise Limits.max_zip_members to read it): {name}",
+        )
+    total = sum(m.file_size for m in members)
+    if total > limits.max_zip_uncompressed_bytes:
+        raise UnreadableInput(
+            f"DOCX解压后过大（{total:,} 字节，上限 {limits.max_zip_uncompressed_bytes:,}），"
+            f"疑似压缩炸弹：{name}",
+            f"the DOCX would expand to {total:,} bytes (limit "
+            f"{limits.max_zip_uncompressed_bytes:,}; raise Limits.max_zip_uncompressed_bytes to "
+            f"read it); it looks like a zip bomb: {name}",
+        )
+    for member in members:
+        if member.flag_bits & 0x1:
+            raise UnreadableInput(
+                f"DOCX压缩包内的文件已加密，无法读取：{name}",
+                f"the DOCX's zip members are encrypted and cannot be read: {name}",
+            )
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size >= limits.zip_ratio_min_bytes and ratio > limits.max_zip_ratio:
+            raise UnreadableInput(
+                f"DOCX中的 {member.filename} 压缩比异常（{ratio:,.0f}:1，上限 "
+                f"{limits.max_zip_ratio:,.0f}:1），疑似压缩炸弹：{name}",
+                f"{member.filename} in the DOCX expands {ratio:,.0f} times (limit "
+                f"{limits.max_zip_ratio:,.0f}; raise Limits.max_zip_ratio to read it); "
+                f"it looks like a zip bomb: {name}",
+            )
+
+
+_DOCTYPE = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
+_CHUNK = 1024 * 1024
+
+
+def _check_no_dtd(package: zipfile.ZipFile) -> None:
+    """OOXML parts may not declare a DTD (ECMA-376 Part 2); one that does is refused, unparsed."""
+    overlap = max(len(d) for d in _DOCTYPE) - 1
+    for member in package.infolist():
+        if not member.filename.lower().endswith((".xml", ".rels")):
+            continue
+        with package.open(member) as stream:
+            tail = b""
+            while chunk := stream.read(_CHUNK):
+                window = tail + chunk
+                if any(d in window for d in _DOCTYPE):
+                    raise UnreadableInput(
+                        f"DOCX中的 {member.filename} 含有DTD声明（可能是XML外部实体攻击），"
+                        f"拒绝读取",
+                        f"{member.filename} in the DOCX declares a DTD (OOXML forbids it; it may "
+                        f"be an XML external entity attack); refusing to read it",
+                    )
+                tail = window[-overlap:]
+
+
+def _check_main_part(package: zipfile.ZipFile, name: str) -> None:
+    names = set(package.namelist())
+    main = "word/document.xml"
+    if "_rels/.rels" in names:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        rels = etree.fromstring(package.read("_rels/.rels"), parser)
+        for rel in rels.iter(_REL + "Relationship"):
+            if rel.get("Type") in _OFFICE_DOCUMENT and rel.get("TargetMode") != "External":
+                main = posixpath.normpath(rel.get("Target", "").lstrip("/"))
+                break
+    if main not in names:
+        raise UnreadableInput(
+            f"DOCX文件中没有正文部分（{main}），可能已损坏或不是Word文档：{name}",
+            f"the DOCX has no main document part ({main}); it is damaged or not a Word document: "
+            f"{name}",
+        )
+
+
+# --- walking the body ---------------------------------------------------------------------------
+
+
+class _Blocks:
+    """Collects blocks: drops empty paragraphs and rows, and page breaks with nothing before them
+    or after them, or right after another page break."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+
+    def paragraph(self, text: str) -> None:
+        text = _clean(text)
+        if text:
+            self.blocks.append(Block(kind="paragraph", text=text, index=len(self.blocks)))
+
+    def row(self, cells: tuple[str, ...]) -> None:
+        if any(cells):
+            text = "\t".join(cells)
+            self.blocks.append(Block(kind="row", text=text, cells=cells, index=len(self.blocks)))
+
+    def page_break(self) -> None:
+        if self.blocks and self.blocks[-1].kind != "page_break":
+            self.blocks.append(Block(kind="page_break", text="", index=len(self.blocks)))
+
+    def finish(self) -> list[Block]:
+        if self.blocks and self.blocks[-1].kind == "page_break":
+            self.blocks.pop()
+        return self.blocks
+
+
+def _walk_body(container: etree._Element, out: _Blocks) -> None:
+    """Paragraphs and tables of the body (or of a text box), in document order."""
+    for child in _block_children(container):
+        if child.tag == _W + "p":
+            _walk_paragraph(child, out)
+        elif child.tag == _W + "tbl":
+            for cells in _table_rows(child):
+                out.row(cells)
+
+
+def _block_children(container: etree._Element) -> Iterator[etree._Element]:
+    """The w:p and w:tbl under `container`, looking through content controls and custom XML."""
+    for child in container:
+        if child.tag in (_W + "p", _W + "tbl"):
+            yield child
+        elif child.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml"):
+            yield from _block_children(child)
+        elif child.tag == _MC + "AlternateContent":
+            yield from _block_children(_first_choice(child))
+
+
+def _walk_paragraph(p: etree._Element, out: _Blocks) -> None:
+    if _breaks_page_before(p):
+        out.page_break()
+    text_boxes: list[etree._Element] = []
+    text: list[str] = []
+    for piece in _pieces(p, text_boxes):
+        if piece is _PAGE_BREAK:
+            out.paragraph("".join(text))
+            out.page_break()
+            text = []
+        else:
+            text.append(str(piece))
+    out.paragraph("".join(text))
+    for box in text_boxes:
+        _walk_body(box, out)
+    if p.find(f"{_W}pPr/{_W}sectPr") is not None and _next_section_on_new_page(p):
+        out.page_break()
+
+
+def _pieces(element: etree._Element, text_boxes: list[etree._Element]) -> Iterator[object]:
+    """A paragraph's text in order: strings and page-break markers. Text boxes are set aside."""
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _SKIPPED:
+            continue
+        if tag in _TEXT_ELEMENTS:
+            fixed = _TEXT_ELEMENTS[tag]
+            yield (child.text or "") if fixed is None else fixed
+        elif tag == _W + "br":
+            yield _PAGE_BREAK if child.get(_W + "type") == "page" else "\n"
+        elif tag == _W + "txbxContent":
+            text_boxes.append(child)
+        elif tag == _MC + "AlternateContent":
+            yield from _pieces(_first_choice(child), text_boxes)
+        elif len(child):  # runs, hyperlinks, insertions, content controls, fields, drawings...
+            yield from _pieces(child, text_boxes)
+
+
+def _first_choice(alternate: etree._Element) -> etree._Element:
+    choice = alternate.find(_MC + "Choice")
+    return choice if choice is not None else etree.Element(_MC + "Choice")
+
+
+def _breaks_page_before(p: etree._Element) -> bool:
+    flag = p.find(f"{_W}pPr/{_W}pageBreakBefore")
+    return flag is not None and flag.get(_W + "val") in _TRUE
+
+
+def _next_section_on_new_page(p: etree._Element) -> bool:
+    """`p` ends a section; the next section's own w:sectPr says whether it starts a new page."""
+    for sibling in p.itersiblings():
+        for section in sibling.iter(_W + "sectPr"):
+            kind = section.find(_W + "type")
+            return kind is None or kind.get(_W + "val") != "continuous"
+    return False
+
+
+def _table_rows(tbl: etree._Element) -> Iterator[tuple[str, ...]]:
+    """One tuple of cell texts per row: one string per w:tc (so a cell spanning columns once),
+    "" for a vertical-merge continuation, and "" for each grid column skipped before the row.
+    A legacy horizontal-merge continuation (w:hMerge, from Word 97 files) is left out."""
+    for tr in _children(tbl, _W + "tr"):
+        cells: list[str] = [""] * _grid_before(tr)
+        for tc in _children(tr, _W + "tc"):
+            if _continues(tc, "hMerge"):
+                continue
+            cells.append("" if _continues(tc, "vMerge") else _cell_text(tc))
+        yield tuple(cells)
+
+
+def _continues(tc: etree._Element, merge: str) -> bool:
+    flag = tc.find(f"{_W}tcPr/{_W}{merge}")
+    return flag is not None and flag.get(_W + "val") in (None, "continue")
+
+
+def _children(element: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """Direct children with `tag`, looking through content controls and custom XML."""
+    for child in element:
+        if child.tag == tag:
+            yield child
+        elif child.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml"):
+            yield from _children(child, tag)
+
+
+def _grid_before(tr: etree._Element) -> int:
+    skip = tr.find(f"{_W}trPr/{_W}gridBefore")
+    value = skip.get(_W + "val", "0") if skip is not None else "0"
+    return min(int(value), 64) if value.isdigit() else 0
+
+
+def _cell_text(tc: etree._Element) -> str:
+    """A cell's paragraphs, nested tables (a row per line, cells by spaces) and text boxes,
+    each non-empty line joined by "\\n"."""
+    inner = _Blocks()
+    _walk_body(tc, inner)
+    lines = (" ".join(c for c in b.cells if c) if b.kind == "row" else b.text for b in inner.blocks)
+    return "\n".join(line for line in lines if line)
+
+
+# --- text ---------------------------------------------------------------------------------------
+
+
+def _clean(text: str) -> str:
+    """Normalise each line of a paragraph (a soft line break stays a "\\n")."""
+    lines = (normalize(line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
