@@ -12,7 +12,6 @@ import pytest
 from nianbao.generate.docx_writer import write_docx
 from nianbao.generate.pdf_writer import write_pdf
 from nianbao.pipeline import check_path
-
 from tests.conftest import SEED_000, SEED_004
 
 SEEDS = [SEED_000, SEED_004]

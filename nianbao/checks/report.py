@@ -40,12 +40,12 @@ def entrust_signer(ctx: CheckContext) -> tuple[str, str] | None:
     return m.group(1), evidence
 
 
-def register(registry: Registry) -> None:  # noqa: C901 - one nested function per rule
+def register(registry: Registry) -> None:
     @registry.rule("report.signer-mismatch", "error", kinds=KINDS,
                    title=("法定代表人与签署人不一致", "legal representative differs from the signer"),
                    message=("法定代表人为{legal_representative}，但“事业单位委托意见”由{signer}签署",
-                            "the legal representative is {legal_representative} but the "
-                            "entrustment opinion is signed by {signer}"))
+                            ("the legal representative is {legal_representative} but the "
+                             "entrustment opinion is signed by {signer}")))
     def signer_mismatch(ctx: CheckContext) -> Iterator[Hit]:
         """The 委托意见 must be signed by the registered 法定代表人 (spec §1.5 A1). A different
         signer means either a wrong signature or an unregistered change of 法定代表人, which
@@ -135,10 +135,10 @@ def register(registry: Registry) -> None:  # noqa: C901 - one nested function pe
 
     @registry.rule("report.capital-drift", "warning", kinds=KINDS,
                    title=("开办资金与净资产相差较大", "registered capital far from net assets"),
-                   message=("开办资金{capital}万元与年末净资产{net_assets}万元相差{drift}%，"
-                            "可能需要办理开办资金变更登记",
-                            "registered capital {capital} 万元 and year-end net assets "
-                            "{net_assets} 万元 differ by {drift}%: a capital change may be due"))
+                   message=(("开办资金{capital}万元与年末净资产{net_assets}万元相差{drift}%，"
+                             "可能需要办理开办资金变更登记"),
+                            ("registered capital {capital} 万元 and year-end net assets "
+                             "{net_assets} 万元 differ by {drift}%: a capital change may be due")))
     def capital_drift(ctx: CheckContext) -> Iterator[Hit]:
         """开办资金 must be re-registered when it moves by more than 20 % (细则 Art. 45–48), and
         it is usually derived from net-asset items of the balance sheet. A large gap between the
@@ -155,8 +155,8 @@ def register(registry: Registry) -> None:  # noqa: C901 - one nested function pe
     @registry.rule("report.activities-outside-scope", "warning", kinds=KINDS,
                    title=("业务活动可能超出宗旨和业务范围", "activities may exceed the registered scope"),
                    message=("宗旨和业务范围只涉及城镇，开展业务活动情况却{count}次提到农村/乡村工作",
-                            "the registered scope is urban only, but the activities mention rural "
-                            "work {count} times"))
+                            ("the registered scope is urban only, but the activities mention "
+                             "rural work {count} times")))
     def activities_outside_scope(ctx: CheckContext) -> Iterator[Hit]:
         """Income and activities must serve the registered 宗旨和业务范围 (条例 Art. 15); the
         抽查 checks it (spec §1.5 A11). Heuristic: an urban-only scope with rural work reported."""

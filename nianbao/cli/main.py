@@ -19,9 +19,8 @@ from nianbao import __version__
 from nianbao.checks import default_registry
 from nianbao.cli import output
 from nianbao.errors import NianbaoError, RefusedToGenerate, UnreadableInput, UsageError
-from nianbao.pipeline import KINDS, check_path, load_record, to_json
 from nianbao.extract import read
-from nianbao.pipeline import parse
+from nianbao.pipeline import KINDS, check_path, parse, to_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -7,6 +7,7 @@ returns a format-free `Document`. Nothing downstream knows which format a docume
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 from nianbao.errors import UnreadableInput
@@ -50,7 +51,10 @@ def read(path: str | Path) -> Document:
     return document
 
 
-def _reader(fmt: str):  # type: ignore[no-untyped-def]
+Reader = Callable[[Path, Source], Document]
+
+
+def _reader(fmt: str) -> Reader:
     if fmt == "txt":
         from nianbao.extract import txt_reader
 

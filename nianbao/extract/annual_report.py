@@ -19,8 +19,8 @@ from nianbao.extract.labels import HEADER, LONG, Label
 from nianbao.forms import AMOUNT_FIELDS, FIELD_NAMES, LABEL_ZH
 from nianbao.model import Block, Document, Finding, Provenance, Record
 from nianbao.text.dates import parse_date
-from nianbao.text.numbers import parse_amount_wan, parse_int
 from nianbao.text.normalize import squeeze_cjk
+from nianbao.text.numbers import parse_amount_wan, parse_int
 
 # The order of the rows on the form, for values whose label is missing or printed below them.
 FORM_ORDER = FIELD_NAMES[:-1]
@@ -31,7 +31,7 @@ _MARKUP = re.compile(r"</?u>|</?b>|</?i>")
 # Lines the printed form carries under an opinion for the pen: not part of the opinion.
 _FURNITURE = re.compile(
     r"^\s*(?:法定代表人\s*[（(]\s*签[名字章]\s*[)）]\s*[:：]?|(?:举办)?单位\s*[（(]\s*盖章\s*[)）]"
-    r"|年\s*月\s*日)[\s_＿]*$", re.M)
+    r"|年\s*月\s*日)[\s_＿]*$", re.MULTILINE)
 _SHORT_TEXT = 12  # a line this short may be part of a label split over lines
 _COVER_FIELDS = ("name", "legal_representative")
 

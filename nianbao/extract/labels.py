@@ -146,7 +146,8 @@ def find_inline(text: str) -> list[tuple[int, Label]]:
         for m in _spaced(variant).finditer(text):
             after = text[m.end():m.end() + 1]
             before = text[m.start() - 1:m.start()] if m.start() else " "
-            if after in (" ", ":", "：", "\t") and before in (" ", "\t", "　"):
-                if not any(start <= m.start() < start + len(v.variants[0]) for start, v in found):
-                    found.append((m.start(), label))
+            separated = after in (" ", ":", "：", "\t") and before in (" ", "\t", "　")
+            if separated and not any(start <= m.start() < start + len(v.variants[0])
+                                     for start, v in found):
+                found.append((m.start(), label))
     return sorted(found, key=lambda pair: pair[0])

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-import tinycss2  # type: ignore[import-untyped]
-from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+import tinycss2
+from fontTools.ttLib import TTFont
 
 from nianbao.errors import MissingGlyph, NianbaoError
 from nianbao.resources import template_path

