@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from nianbao.pipeline import check_path, to_json
-
 from tests.conftest import EXAMPLES
 
 INPUTS = sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".txt", ".docx", ".pdf"))

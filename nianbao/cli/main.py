@@ -142,11 +142,12 @@ def annual_report(source: Path, out: Path, public: bool, force: bool, lang: str)
         raise UsageError(f"输入不是年度报告书：{source}", f"input is not an annual report: {source}")
     errors = report.errors
     if errors and not force:
+        rules = "、".join(dict.fromkeys(f.rule for f in errors))
         raise RefusedToGenerate(
-            f"记录有 {len(errors)} 个错误（如 {errors[0].rule}：{errors[0].message_zh}），"
-            "已拒绝生成；修正后重试，或加 --force 强制生成",
-            f"the record has {len(errors)} error findings (e.g. {errors[0].rule}: "
-            f"{errors[0].message_en}); fix them or use --force",
+            f"记录有 {len(errors)} 个错误（{rules}），已拒绝生成；"
+            "用 nianbao check 查看并修正后重试，或加 --force 强制生成",
+            f"the record has {len(errors)} error findings ({rules.replace('、', ', ')}); "
+            "see them with nianbao check and fix them, or use --force",
         )
     if suffix == ".docx":
         from nianbao.generate.docx_writer import write_docx as write

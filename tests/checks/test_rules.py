@@ -9,7 +9,6 @@ import pytest
 from nianbao.checks import CheckContext, Registry
 from nianbao.extract.txt_reader import blocks
 from nianbao.model import Document, Record, Source
-
 from tests.conftest import clean_fields
 
 # rule id -> (changes to the clean record, document text or None)

@@ -102,3 +102,41 @@ def test_docs_rules_md_is_current() -> None:
     result = nianbao("rules", "--format", "md")
     assert result.stdout == (ROOT / "docs" / "rules.md").read_text(encoding="utf-8"), \
         "docs/rules.md is stale: run `nianbao rules --format md -o docs/rules.md`"
+
+
+def test_generate_refuses_errors_unless_forced(tmp_path: Path) -> None:
+    out = tmp_path / "form.pdf"
+    refused = nianbao("generate", "annual-report", str(SEED_000.with_suffix(".txt")), "-o", str(out),
+                      "--lang", "en")
+    assert refused.returncode == 1 and not out.exists()
+    assert "report.signer-mismatch" in refused.stderr and "--force" in refused.stderr
+    forced = nianbao("generate", "annual-report", str(SEED_000.with_suffix(".txt")), "-o", str(out),
+                     "--force")
+    assert forced.returncode == 0 and out.read_bytes().startswith(b"%PDF")
+
+
+def test_generate_public_copy_from_a_record_json(tmp_path: Path) -> None:
+    record = tmp_path / "rec.json"
+    assert nianbao("extract", str(SEED_000.with_suffix(".txt")), "-o", str(record)).returncode == 0
+    out = tmp_path / "public.docx"
+    result = nianbao("generate", "annual-report", str(record), "-o", str(out), "--public", "--force")
+    assert result.returncode == 0
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
+    assert "汨罗市社会救助服务中心" in text and "傅蔚霞" not in text
+
+
+def test_generate_never_overwrites_its_input(tmp_path: Path) -> None:
+    src = tmp_path / "form.docx"
+    src.write_bytes(SEED_004.with_suffix(".docx").read_bytes())
+    before = src.read_bytes()
+    result = nianbao("generate", "annual-report", str(src), "-o", str(src), "--force", "--lang", "en")
+    assert result.returncode == 2 and src.read_bytes() == before
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_generate_rejects_other_extensions(tmp_path: Path) -> None:
+    result = nianbao("generate", "annual-report", str(SEED_004.with_suffix(".txt")), "-o",
+                     str(tmp_path / "x.odt"))
+    assert result.returncode == 2

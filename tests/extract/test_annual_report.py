@@ -10,7 +10,6 @@ import pytest
 from nianbao.extract import read
 from nianbao.extract.annual_report import infer_year, parse
 from nianbao.model import Record
-
 from tests.conftest import SEED_000, SEED_004
 
 
