@@ -15,7 +15,7 @@ from nianbao.model import Document, Finding, Record, Report, Source
 
 KINDS = ("annual_report", "work_summary", "statistics_report", "notice")
 _FORM_LABELS = re.compile(r"宗旨和\s*业务范围|开办资金|举办单位|经[费济]来源|网上名称|从业人数")
-_NOTICE = re.compile(r"^.{0,60}(?:关于.{2,60})?通知\s*$", re.M)
+_NOTICE = re.compile(r"^.{0,60}(?:关于.{2,60})?通知\s*$", re.MULTILINE)
 _STATISTICS = re.compile(r"本期|上期|同比|环比|本月|累计")
 
 
