@@ -30,6 +30,8 @@ class CheckContext:
     record: Record
     document: Document | None = None
     settings: Settings = field(default_factory=Settings)
+    # The same institution's other filings (earlier and later years), from the store.
+    history: list[Record] = field(default_factory=list)
     # Work shared by several rules of one run (e.g. one schema validation for all schema.* rules).
     cache: dict[str, Any] = field(default_factory=dict)
 
