@@ -107,6 +107,9 @@ class Record:
     evidence: dict[str, tuple[str, Provenance]] = field(default_factory=dict)
     # Problems the parser met (a label it could not place, a value it could not read).
     notes: list[Finding] = field(default_factory=list)
+    # The prose cut into sentences with their quantities (nianbao.extract.facts.Sentence),
+    # for the arithmetic rules; not part of the output.
+    sentences: list[Any] = field(default_factory=list)
 
 
 @dataclass

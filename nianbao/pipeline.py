@@ -10,7 +10,7 @@ from typing import Any
 
 from nianbao.checks import CheckContext, Registry, Settings, default_registry
 from nianbao.errors import UnreadableInput
-from nianbao.extract import annual_report, read, sha256_file
+from nianbao.extract import annual_report, read, sha256_file, summary
 from nianbao.model import Document, Finding, Record, Report, Source
 
 KINDS = ("annual_report", "work_summary", "statistics_report", "notice")
@@ -38,7 +38,7 @@ def parse(document: Document, kind: str | None = None) -> Record:
     kind = kind or detect_kind(document)
     if kind == "annual_report":
         return annual_report.parse(document)
-    return Record(kind=kind)
+    return summary.parse(document, kind)
 
 
 def check_document(document: Document, kind: str | None = None,
@@ -50,6 +50,8 @@ def check_document(document: Document, kind: str | None = None,
 def check_record(record: Record, source: Source, document: Document | None = None,
                  registry: Registry | None = None, settings: Settings | None = None) -> Report:
     registry = registry or default_registry()
+    if record.kind == "annual_report" and not record.sentences and not record.facts:
+        annual_report.fill_facts(record)  # a record loaded from JSON
     ctx = CheckContext(record, document, settings or Settings())
     findings: list[Finding] = list(record.notes) + registry.run(ctx)
     return Report(source=source, record=record, findings=findings)

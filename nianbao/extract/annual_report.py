@@ -17,7 +17,8 @@ from typing import Any
 from nianbao.extract import labels
 from nianbao.extract.labels import HEADER, LONG, Label
 from nianbao.forms import AMOUNT_FIELDS, FIELD_NAMES, LABEL_ZH
-from nianbao.model import Block, Document, Finding, Provenance, Record
+from nianbao.extract.facts import facts_of, sentences
+from nianbao.model import Block, Document, Fact, Finding, Provenance, Record
 from nianbao.text.dates import parse_date
 from nianbao.text.normalize import squeeze_cjk
 from nianbao.text.numbers import parse_amount_wan, parse_int
@@ -69,7 +70,32 @@ def parse(document: Document) -> Record:
     record.year = record.fields.get("report_year")
     record.org = record.fields.get("name")
     record.as_of = f"{record.year}-12" if record.year else None
+    fill_facts(record)
     return record
+
+
+_TABLE_FACTS = (("registered_capital_wan", "registered_capital"),
+                ("net_assets_begin_wan", "net_assets_begin"), ("net_assets_end_wan", "net_assets_end"))
+
+
+def fill_facts(record: Record) -> None:
+    """The form's own figures, then every figure of the activities text (also for a record
+    loaded from JSON, which carries no sentences)."""
+    for name, indicator in _TABLE_FACTS:
+        value = record.fields.get(name)
+        if value is not None:
+            text, prov = record.evidence.get(name, (str(value), Provenance()))
+            record.facts.append(Fact(indicator, text, amount_yuan=float(Decimal(str(value)) * 10000),
+                                     page=prov.page))
+    staff = record.fields.get("staff_count")
+    if staff is not None:
+        text, prov = record.evidence.get("staff_count", (str(staff), Provenance()))
+        record.facts.append(Fact("staff_count", text, value=staff, unit="人", page=prov.page))
+    activities = record.fields.get("activities")
+    if activities:
+        prov = record.evidence.get("activities", ("", Provenance()))[1]
+        record.sentences = sentences([(activities, prov)])
+        record.facts.extend(facts_of(record.sentences))
 
 
 # --------------------------------------------------------------------------- segmentation

@@ -66,6 +66,10 @@ CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 CN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 CN_SCALES = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
 
+#: The most significant digits a numeral may have; longer digit runs are codes, not statistics.
+#: Sixteen digits times 亿 stays within Decimal's default 28-digit precision, so reads are exact.
+MAX_DIGITS = 16
+
 #: Scale words written after an Arabic number ("1.2万", "5千", "2.13亿") and their multipliers.
 SCALES: dict[str, Decimal] = {"千": Decimal(10**3), "万": Decimal(10**4), "百万": Decimal(10**6),
                               "千万": Decimal(10**7), "亿": Decimal(10**8)}
@@ -104,6 +108,8 @@ def parse_number(text: str) -> Decimal | None:
 
 def _parse_unsigned(s: str) -> Decimal | None:
     m = _ARABIC_FULL.fullmatch(s)
+    if m and too_long(m.group("num")):
+        return None
     if m:
         number = Decimal(m.group("num").replace(",", "").replace("，", ""))
         return tidy(number * SCALES[m.group("scale")] if m.group("scale") else number)
@@ -127,7 +133,7 @@ def _chinese_integer(s: str) -> int | None:
     if not s:
         return None
     if all(c in CN_DIGITS for c in s):
-        return int("".join(str(CN_DIGITS[c]) for c in s))
+        return None if len(s) > MAX_DIGITS else int("".join(str(CN_DIGITS[c]) for c in s))
     return _place_value(s)
 
 
@@ -158,6 +164,12 @@ def _place_value(s: str) -> int | None:
     if digit is not None:  # "一万二": a digit straight after a unit/scale takes the place below it
         section += digit * (place if s[-2] not in CN_DIGITS else 1)
     return total + section
+
+
+def too_long(digits: str) -> bool:
+    """More than MAX_DIGITS significant digits ("1,234.5" has five)."""
+    return len(digits.lstrip("0,，.").replace(",", "").replace("，", "").replace(".", "")) \
+        > MAX_DIGITS
 
 
 def decimals(raw: str) -> int:
