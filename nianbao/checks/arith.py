@@ -60,12 +60,12 @@ def _sentences(ctx: CheckContext) -> list[Sentence]:
     return list(ctx.record.sentences)
 
 
-def register(registry: Registry) -> None:  # noqa: C901 - one nested function per rule
+def register(registry: Registry) -> None:
     @registry.rule("arith.part-sum", "error",
                    title=("分项之和与总数不符", "parts do not add up to the stated total"),
                    message=("{subject}{measure_zh} {expr}={sum_text}，与所述{stated_text}不符",
-                            "{subject} {measure_en}: {expr} = {sum_text}, but the text states "
-                            "{stated_text}"))
+                            ("{subject} {measure_en}: {expr} = {sum_text}, but the text states "
+                            "{stated_text}")))
     def part_sum(ctx: CheckContext) -> Iterator[Hit]:
         """A total must equal the sum of its parts when the parts are complete: 集中 + 分散 =
         特困 total, 城市 + 农村 = 城乡 total (spec §4.2 S1–S3), or "N类…" followed by N parts.
@@ -93,8 +93,8 @@ def register(registry: Registry) -> None:  # noqa: C901 - one nested function pe
     @registry.rule("arith.approx-total", "warning",
                    title=("约数与分项之和相差过大", "an approximate total is far from its parts"),
                    message=("{subject}{measure_zh}为{stated_text}，但其中各项之和为{expr}={sum_text}",
-                            "{subject} {measure_en} is given as {stated_text}, but its parts add "
-                            "up to {expr} = {sum_text}"))
+                            ("{subject} {measure_en} is given as {stated_text}, but its parts add "
+                            "up to {expr} = {sum_text}")))
     def approx_total(ctx: CheckContext) -> Iterator[Hit]:
         """A total written as 约/余/多 still bounds its parts: the parts of a "其中" list cannot
         add up to more than the largest value the wording allows (2.13万余人 < 21,400)."""
@@ -155,8 +155,8 @@ def register(registry: Registry) -> None:  # noqa: C901 - one nested function pe
     @registry.rule("arith.average-above-standard", "warning",
                    title=("月人均补差高于低保标准", "average benefit above the standard"),
                    message=("{scope_zh}月人均补差{average}元高于低保标准{standard}元/人·月",
-                            "{scope_en} average monthly benefit {average} yuan is above the "
-                            "standard {standard} yuan per person-month"))
+                            ("{scope_en} average monthly benefit {average} yuan is above the "
+                            "standard {standard} yuan per person-month")))
     def average_above_standard(ctx: CheckContext) -> Iterator[Hit]:
         """低保 pays the gap between a family's income and the standard, so the average monthly
         payment per person cannot exceed the standard (spec §4.2 S7) unless 分类施保 top-ups
@@ -172,8 +172,8 @@ def register(registry: Registry) -> None:  # noqa: C901 - one nested function pe
     @registry.rule("arith.average-product", "warning",
                    title=("人均数与总额、人数不符", "average × count ≠ stated amount"),
                    message=("人均{average}元 × {count}{unit} = {product}元，与所述{amount}元不符",
-                            "average {average} yuan × {count} = {product} yuan, but the amount "
-                            "stated is {amount} yuan"))
+                            ("average {average} yuan × {count} = {product} yuan, but the amount "
+                            "stated is {amount} yuan")))
     def average_product(ctx: CheckContext) -> Iterator[Hit]:
         """When one statement gives a count, a total amount and the average per head
         ("共救助N人，发放资金M元，人均X元"), the three must agree within the rounding of the
@@ -214,12 +214,12 @@ def register(registry: Registry) -> None:  # noqa: C901 - one nested function pe
                                   s.text[min(c.start, t.start):max(c.end, t.end)], s.prov)
 
     @registry.rule("policy.tekun-standard-ratio", "warning",
-                   title=("特困供养标准低于低保标准的规定倍数", "特困 standard below the required "
-                          "multiple of the 低保 standard"),
-                   message=("{scope_zh}特困基本生活标准{tekun}元/年，低于低保标准{dibao}元/月×12×"
-                            "{ratio}={required}元",
-                            "{scope_en} 特困 basic-living standard {tekun} yuan/year is below "
-                            "{ratio} × 12 × the 低保 standard {dibao} yuan/month = {required}"))
+                   title=("特困供养标准低于低保标准的规定倍数", ("特困 standard below the required "
+                          "multiple of the 低保 standard")),
+                   message=(("{scope_zh}特困基本生活标准{tekun}元/年，低于低保标准{dibao}元/月×12×"
+                            "{ratio}={required}元"),
+                            ("{scope_en} 特困 basic-living standard {tekun} yuan/year is below "
+                            "{ratio} × 12 × the 低保 standard {dibao} yuan/month = {required}")))
     def tekun_standard_ratio(ctx: CheckContext) -> Iterator[Hit]:
         """Many provinces set the 特困 basic-living standard at no less than 1.3 times the local
         低保 standard (spec §4.2 S9; national basis unverified, so the ratio is a setting)."""
@@ -294,16 +294,18 @@ def _rate_hits(s: Sentence) -> Iterator[Hit]:
         if not candidates:
             continue
         tolerance = max(q.tolerance, Decimal("0.005"))
-        if any(abs(value - q.value) <= tolerance for value, _ in candidates):
+        if any(abs(value - q.value) <= tolerance for value, _, _ in candidates):
             continue
-        value, expr = candidates[0]
-        yield Hit({"rate_name": name, "stated": _num(q.value), "expr": expr,
-                   "computed": _num(value.quantize(Decimal("0.01")))}, "/facts",
-                  s.text[max(0, q.start - len(name) - 2):q.end], s.prov)
+        value, num, den = candidates[0]
+        yield Hit({"rate_name": name, "stated": _num(q.value), "expr": f"{_num(num.value)}÷{_num(den.value)}",
+                   "computed": _num(value.quantize(Decimal("0.01"))), "numerator": float(num.value),
+                   "denominator": float(den.value), "percent": float(q.value)}, "/facts",
+                  s.text[den.start:q.end], s.prov)
 
 
-def _ratio_candidates(s: Sentence, rate: Quantity, stem: str) -> Iterator[tuple[Decimal, str]]:
-    """(ratio × 100, expression) for numerator figures whose words share the rate's name
+def _ratio_candidates(s: Sentence, rate: Quantity,
+                      stem: str) -> Iterator[tuple[Decimal, Quantity, Quantity]]:
+    """(ratio × 100, numerator, denominator) for numerator figures whose words share the rate's name
     (集中供养率 ↔ 集中供养227人) over every larger figure of the same measure before them."""
     if len(stem) < 2:
         return
@@ -319,8 +321,7 @@ def _ratio_candidates(s: Sentence, rate: Quantity, stem: str) -> Iterator[tuple[
         for den in counts:
             if den is num or den.measure != num.measure or den.start > num.start or den.value <= num.value:
                 continue
-            value = num.value / den.value * 100
-            yield value, f"{_num(num.value)}÷{_num(den.value)}"
+            yield num.value / den.value * 100, num, den
 
 
 def _shares(words: str, stem: str) -> bool:

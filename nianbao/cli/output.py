@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
+
+import click
 
 from nianbao.checks.registry import Registry
 from nianbao.forms import LABEL_EN, LABEL_ZH
@@ -61,9 +64,30 @@ def _finding_lines(finding: Finding, sev: dict[str, str], zh: bool) -> list[str]
     out = [head]
     if finding.evidence:
         evidence = finding.evidence.replace("\n", " ")
-        evidence = evidence if len(evidence) <= 90 else evidence[:90] + "…"
-        out.append(" " * 8 + ("原文：" if zh else "source: ") + evidence)
+        evidence = evidence if len(evidence) <= 120 else evidence[:120] + "…"
+        out.append(" " * 8 + ("原文：" if zh else "source: ") + highlight(evidence, finding.params))
     return out
+
+
+def highlight(text: str, params: dict[str, Any]) -> str:
+    """The evidence with the figures the finding used in bold red (plain when not a terminal)."""
+    figures = {_plain(v) for v in _values(params)} - {""}
+    if not figures:
+        return text
+    pattern = "|".join(re.escape(f) for f in sorted(figures, key=len, reverse=True))
+    return re.sub(rf"(?<![\d.])(?:{pattern})(?![\d])",
+                  lambda m: click.style(m.group(0), fg="red", bold=True), text)
+
+
+def _values(params: dict[str, Any]) -> list[Any]:
+    out: list[Any] = []
+    for value in params.values():
+        out.extend(value if isinstance(value, list) else [value])
+    return [v for v in out if isinstance(v, int | float) and not isinstance(v, bool)]
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def rules_text(registry: Registry, fmt: str, lang: str) -> str:

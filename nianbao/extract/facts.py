@@ -186,7 +186,8 @@ def _add(fact: Fact, q: Quantity) -> None:
 
 
 def _number(value: Decimal) -> float:
-    return int(value) if value == value.to_integral_value() else float(value)  # type: ignore[return-value]
+    """A JSON-friendly number: 832 stays an integer, 498.08 a decimal."""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _generic(q: Quantity) -> str:

@@ -1,8 +1,10 @@
 """Every statistic in a sentence of a social-assistance document, read exactly.
 
-    >>> [(q.text, q.value, q.measure) for q in find_quantities("保障832户1155人，发放498.08万元")]
-    [('832户', Decimal('832'), 'households'), ('1155人', Decimal('1155'), 'persons'),
-     ('498.08万元', Decimal('4980800'), 'amount_yuan')]
+    >>> for q in find_quantities("保障832户1155人，累计发放救助资金约498.08万元"):
+    ...     print(q.text, q.value, q.measure, q.approx)
+    832户 832 households False
+    1155人 1155 persons False
+    约498.08万元 4980800 amount_yuan True
 
 A quantity is a number followed by a unit ("6800户", "1125 人次", "10453余万元", "645元/人·月",
 "98%", "百分之九十八"), with the words around it that change its reading: approximation (约 近 逾 超

@@ -47,6 +47,11 @@ FAILING: dict[str, tuple[dict[str, Any], str | None]] = {
                                                     "水平为700元。"}, None),
     "arith.average-product": ({"activities": "共救助250人，发放资金30万元，人均1500元。"}, None),
     "arith.cumulative-below-period": ({"activities": "本月救助120人次，累计救助100人次。"}, None),
+    "text.unit": ({"activities": "为118户特困供养人员发放物资。为118名特困供养人员发放补贴。"}, None),
+    "text.corrupted-number": ({"activities": "保障低保对象832户1155人，特困人员198人，边缘家庭541人，"
+                                             "全年救助困难群众10521989人。"}, None),
+    "text.split-number": ({}, "全年共救助困难群众12\n34人，发放资金5万元。\n"),
+    "text.date-format": ({"activities": "于2025年13月32日完成复核。"}, None),
     "policy.tekun-standard-ratio": ({"activities": "城市低保标准为每人每月697元，城市特困供养标准为"
                                                    "每人每年10000元。"}, None),
     "text.foreign-script": ({"activities": "請就本報調查之情況，就下列各點發表意見。"}, None),
