@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from nianbao.model import Fact, Provenance
@@ -140,10 +140,14 @@ def _sentence_facts(s: Sentence) -> Iterator[Fact]:
     subject: str | None = None
     current: Fact | None = None
     current_clause: tuple[int, int] | None = None
-    for q in s.quantities:
+    for q in _expanded(s.quantities):
         clause = s.clause_of(q.start)
         words = s.text[clause[0]:q.start]
         own = indicator_of(words) or indicator_of(s.text[clause[0]:clause[1]])
+        if own is None and _BENEFIT.search(words):
+            own = _avg_benefit(subject)
+        if own in _AVG_FROM_STANDARD and q.measure == "amount_yuan" and q.scale is None:
+            q = replace(q, measure="rate_yuan_per_month", unit="元/人·月")
         indicator = own or subject or _generic(q)
         if own:
             subject = own
@@ -157,6 +161,24 @@ def _sentence_facts(s: Sentence) -> Iterator[Fact]:
         current_clause = clause
     if current is not None:
         yield current
+
+
+_BENEFIT = re.compile(r"补差|补助水平")
+
+
+def _avg_benefit(subject: str | None) -> str | None:
+    """"人均补差" without 城市/农村 takes the scope of the sentence's subject."""
+    if subject and ("urban" in subject or "rural" in subject):
+        return "urban_dibao_avg_benefit" if "urban" in subject else "rural_dibao_avg_benefit"
+    return None
+
+
+def _expanded(quantities: list[Quantity]) -> Iterator[Quantity]:
+    """A range ("2-3个", "1万元到3万元") gives both of its ends."""
+    for q in quantities:
+        yield q
+        if q.high is not None:
+            yield replace(q, value=q.high, high=None)
 
 
 def _fact(q: Quantity, indicator: str, s: Sentence, clause: tuple[int, int]) -> Fact:

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 
 from nianbao.extract.facts import facts_of, sentences
+from nianbao.extract.tables import table_facts
 from nianbao.model import Document, Provenance, Record
 
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.．、](?!\d))")
@@ -16,10 +17,19 @@ _TITLE_ORG = re.compile(r"^(.{2,40}?)(?:20\d{2}\s*年)")
 
 
 def parse(document: Document, kind: str) -> Record:
-    texts = [(b.text, Provenance(b.page, b.index)) for b in document.blocks if b.text.strip()]
+    texts = [(b.text, Provenance(b.page, b.index)) for b in document.blocks
+             if b.text.strip() and b.kind == "paragraph"]
     record = Record(kind=kind)
     record.sentences = sentences(texts)
     record.facts = facts_of(record.sentences)
+    tabular = list(table_facts(document.blocks))
+    if tabular:
+        record.facts.extend(tabular)
+    else:  # rows that are not a statistics table (bullets, tab-separated lines) are prose
+        rows = [(b.text, Provenance(b.page, b.index)) for b in document.blocks if b.kind == "row"]
+        more = sentences(rows)
+        record.sentences.extend(more)
+        record.facts.extend(facts_of(more))
     title = texts[0][0].strip() if texts else ""
     record.year = _year(title, document.text)
     record.as_of = _as_of(document.text, record.year)
