@@ -38,11 +38,28 @@ class Sentence:
         return 0, len(self.text)
 
 
+_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
+_WRAP_MIN = 20  # a line this long that stops mid-sentence was wrapped by the layout
+
+
+def unwrap(text: str) -> str:
+    """Join lines a layout wrapped inside a sentence (a PDF cell: "兜\n底保障比例"), keeping real
+    paragraph ends: a line ending in 。！？；： or a short line (a heading) stays a line."""
+    lines = text.split("\n")
+    out = lines[0]
+    for line in lines[1:]:
+        last = out.rsplit("\n", 1)[-1]
+        wrapped = len(last) >= _WRAP_MIN and last[-1:] not in "。！？；：!?;:" and line.strip() \
+            and not _HEADING_START.match(line)
+        out += line if wrapped else "\n" + line
+    return out
+
+
 def sentences(texts: Iterable[tuple[str, Provenance | None]]) -> list[Sentence]:
     """Sentences of every text, with their quantities."""
     out: list[Sentence] = []
     for i, (text, prov) in enumerate(texts):
-        for m in _SENTENCE.finditer(text):
+        for m in _SENTENCE.finditer(unwrap(text)):
             raw = m.group(0)
             stripped = raw.strip()
             if not stripped:
