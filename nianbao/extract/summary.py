@@ -17,19 +17,14 @@ _TITLE_ORG = re.compile(r"^(.{2,40}?)(?:20\d{2}\s*年)")
 
 
 def parse(document: Document, kind: str) -> Record:
+    tabular, used = table_facts(document.blocks)
+    # Everything not read as a statistics table is prose, in reading order (bulleted lines
+    # with tabs included).
     texts = [(b.text, Provenance(b.page, b.index)) for b in document.blocks
-             if b.text.strip() and b.kind == "paragraph"]
+             if b.text.strip() and b.index not in used]
     record = Record(kind=kind)
     record.sentences = sentences(texts)
-    record.facts = facts_of(record.sentences)
-    tabular = list(table_facts(document.blocks))
-    if tabular:
-        record.facts.extend(tabular)
-    else:  # rows that are not a statistics table (bullets, tab-separated lines) are prose
-        rows = [(b.text, Provenance(b.page, b.index)) for b in document.blocks if b.kind == "row"]
-        more = sentences(rows)
-        record.sentences.extend(more)
-        record.facts.extend(facts_of(more))
+    record.facts = facts_of(record.sentences) + tabular
     title = texts[0][0].strip() if texts else ""
     record.year = _year(title, document.text)
     record.as_of = _as_of(document.text, record.year)

@@ -33,20 +33,24 @@ def column_qualifier(cell: str) -> str | None:
     return None
 
 
-def table_facts(blocks: list[Block]) -> Iterator[Fact]:
-    """Facts of every statistics table among the blocks."""
+def table_facts(blocks: list[Block]) -> tuple[list[Fact], set[int]]:
+    """Facts of every statistics table among the blocks, and the indices of the blocks read."""
+    facts: list[Fact] = []
+    used: set[int] = set()
     header: list[str | None] | None = None
     header_unit: str | None = None
     for block in blocks:
         if block.kind != "row":
-            header = None if block.kind == "page_break" else header
+            header = None if block.kind == "paragraph" else header
             continue
         qualifiers = [column_qualifier(c) for c in block.cells]
         if sum(q is not None for q in qualifiers) >= 2:
             header, header_unit = qualifiers, _unit(block.text)
-            continue
-        if header is not None:
-            yield from _row_facts(block, header, header_unit)
+            used.add(block.index)
+        elif header is not None:
+            facts.extend(_row_facts(block, header, header_unit))
+            used.add(block.index)
+    return facts, used
 
 
 def _row_facts(block: Block, header: list[str | None], header_unit: str | None) -> Iterator[Fact]:
