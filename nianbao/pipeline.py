@@ -10,7 +10,7 @@ from typing import Any
 
 from nianbao.checks import CheckContext, Registry, Settings, default_registry
 from nianbao.errors import UnreadableInput
-from nianbao.extract import annual_report, read, sha256_file, summary
+from nianbao.extract import annual_report, notice, read, sha256_file, summary
 from nianbao.model import Document, Finding, Record, Report, Source
 
 KINDS = ("annual_report", "work_summary", "statistics_report", "notice")
@@ -38,6 +38,11 @@ def parse(document: Document, kind: str | None = None) -> Record:
     kind = kind or detect_kind(document)
     if kind == "annual_report":
         return annual_report.parse(document)
+    if kind == "notice":
+        record = notice.parse(document)
+        prose = summary.parse(document, kind)  # a notice that sets standards has facts too
+        record.sentences, record.facts = prose.sentences, prose.facts
+        return record
     return summary.parse(document, kind)
 
 

@@ -13,7 +13,7 @@ from nianbao.checks.registry import CheckContext, Hit, Registry
 from nianbao.forms import LABEL_EN, LABEL_ZH
 from nianbao.resources import schema_path
 
-SCHEMAS = {"annual_report": "annual_report.schema.json"}
+SCHEMAS = {"annual_report": "annual_report.schema.json", "notice": "notice.schema.json"}
 
 
 @cache

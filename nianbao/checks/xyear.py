@@ -34,7 +34,9 @@ REGISTERED_ITEMS: dict[str, str] = {
     "funding_source": r"经费来源|经济来源",
     "sponsor": r"举办单位|主管单位",
 }
-ANY_ITEM = re.compile("|".join(REGISTERED_ITEMS.values()))
+# Things row 5 may report registering that are not registered items of the certificate.
+_OTHER_OBJECTS = r"网上名称|域名|章程"
+ANY_ITEM = re.compile("|".join((*REGISTERED_ITEMS.values(), _OTHER_OBJECTS)))
 _REGISTERED = re.compile(r"变更登记|办理了?[^。；，]{0,30}?变更|已办理|已[^。；，]{0,12}?登记|"
                          r"完成[^。；，]{0,20}?变更|准予变更")
 _NEGATED = re.compile(r"未|没有|无需|不需|无须|不涉及|无变更|不存在")
@@ -46,7 +48,7 @@ STAFF_SWING_MIN = 3  # persons: 2 → 4 in a tiny unit is not a swing worth aski
 NAME_SIMILAR = 0.5  # below this, a same-code name change is an identity question
 
 FUNDING = (
-    ("full", re.compile(r"全额|全供")),
+    ("full", re.compile(r"全额|全供|财政拨款")),
     ("partial", re.compile(r"差额|财政补贴|差供")),
     ("self", re.compile(r"自理|自收自支|非财政")),
 )
@@ -57,6 +59,7 @@ _RATE_MEASURES = ("rate_yuan_per_month", "rate_yuan_per_year")
 _DECREASE = re.compile(r"减少|下降|减|降低|少")
 _YOY = re.compile(r"比去年|比上年|与去年|与上年|较去年|较上年|同比")
 _NOT_A_LEVEL = re.compile(r"不低于|不少于|以上|不超过|以下|左右")
+_CHANGE = re.compile(r"净增|净减|增加|减少|增长|下降|提高|降低|提升|新增|回升")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -184,14 +187,14 @@ def _changed(name: str, old: Any, new: Any) -> dict[str, Any] | None:
                 "extra_en": f" ({pct}%, beyond ±20%)"}
     if not isinstance(old, str) or not isinstance(new, str):
         return None
-    a, b = comparable(old), comparable(new)
-    if not a or not b or a == b:
+    text_a, text_b = comparable(old), comparable(new)
+    if not text_a or not text_b or text_a == text_b:
         return None
     if name == "funding_source":
-        ca, cb = _funding_class(a), _funding_class(b)
+        ca, cb = _funding_class(text_a), _funding_class(text_b)
         if ca is not None and ca == cb:
             return None
-    if name == "name" and _name_similarity(a, b) < NAME_SIMILAR:
+    if name == "name" and _name_similarity(text_a, text_b) < NAME_SIMILAR:
         return None  # another unit's name under this code: xyear.identity reports it
     return {"extra_zh": "", "extra_en": ""}
 
@@ -203,8 +206,8 @@ def _figures(record: Record, indicator: str, measures: tuple[str, ...],
     for fact in record.facts:
         if fact.indicator != indicator or fact.approx or (fact.qualifier in skip_qualifiers):
             continue
-        if _NOT_A_LEVEL.search(fact.text or ""):
-            continue
+        if _NOT_A_LEVEL.search(fact.text or "") or _CHANGE.search(fact.text or ""):
+            continue  # a bound or a change ("净增787人") is not the level itself
         for measure in measures:
             value = _decimal(getattr(fact, measure))
             if value is not None:
@@ -336,9 +339,10 @@ def register(registry: Registry) -> None:
                              "{figure} ({year}): a change of {actual}")))
     def claimed_delta(ctx: CheckContext) -> Iterator[Hit]:
         """A report that says "与去年同期相比增加293人" makes a claim the previous report can
-        confirm: this year's figure minus last year's. Checked only on exact figures read as
-        facts (same indicator and measure, one unambiguous value in each report); anything
-        approximate or ambiguous is left alone."""
+        confirm: this year's figure minus last year's. The unit answers for the truth of its
+        report (条例 Art. 17; 公示办法 2014) and its figures must agree (spec §1.3 row 6).
+        Checked only on exact figures read as facts (same indicator and measure, one
+        unambiguous value in each report); anything approximate or ambiguous is left alone."""
         for earlier, later in adjacent_pairs(ctx):
             for index, fact, measure, claimed in _claims(later):
                 skip = frozenset({"yoy", "previous_year", "previous_period", "before", "plan",
@@ -363,19 +367,20 @@ def register(registry: Registry) -> None:
     @registry.rule("xyear.staff-swing", "warning", kinds=KINDS,
                    title=("从业人数变化超过一半", "staff count changed by more than half"),
                    message=(("从业人数由{previous_value}人（{previous_year}年度）变为{value}人"
-                             "（{year}年度），变化超过一半"),
+                             "（{year}年度），一年之间相差一倍以上"),
                             ("staff count went from {previous_value} ({previous_year}) to {value} "
-                             "({year}): a change of more than half")))
+                             "({year}): one year is less than half the other")))
     def staff_swing(ctx: CheckContext) -> Iterator[Hit]:
-        """从业人数 counts staff on the establishment roll (spec §1.3 row 4), which moves
+        """从业人数 counts staff on the establishment roll (spec §1.3 row 4, A8), which moves
         slowly; a change of more than half in one year is usually a wrong figure (all staff of
-        the sponsor, temporary workers counted) and a reviewer would ask. Changes smaller than
-        three persons are left alone."""
+        the sponsor, temporary workers counted) and a reviewer would ask. Reported when one
+        year's figure is less than half the other's (14 → 6, 14 → 29; not 14 → 7 or 14 → 28);
+        changes smaller than three persons are left alone."""
         for earlier, later in adjacent_pairs(ctx):
             a, b = earlier.fields.get("staff_count"), later.fields.get("staff_count")
-            if not isinstance(a, int) or not isinstance(b, int) or a <= 0:
+            if not isinstance(a, int) or not isinstance(b, int) or min(a, b) < 0:
                 continue
-            if abs(b - a) >= STAFF_SWING_MIN and Decimal(abs(b - a)) > STAFF_SWING * a:
+            if abs(b - a) >= STAFF_SWING_MIN and Decimal(min(a, b)) < STAFF_SWING * max(a, b):
                 evidence, prov = _evidence(ctx, "staff_count")
                 yield Hit(_params("staff_count", earlier, later), "/record/staff_count",
                           evidence, prov)

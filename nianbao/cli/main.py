@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +20,7 @@ from nianbao.checks import default_registry
 from nianbao.cli import output
 from nianbao.errors import NianbaoError, RefusedToGenerate, UnreadableInput, UsageError
 from nianbao.extract import read
+from nianbao.model import Finding, Record, Report
 from nianbao.pipeline import KINDS, check_path, parse, to_json
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -31,6 +32,14 @@ def lang_option(func: F) -> F:
     return click.option(
         "--lang", type=click.Choice(["zh", "en"]), default=lambda: os.environ.get("NIANBAO_LANG", "zh"),
         show_default="zh, or $NIANBAO_LANG", help="Language of messages: zh (中文) or en.",
+    )(func)
+
+
+def store_option(func: F) -> F:
+    return click.option(
+        "--store", default=None, is_flag=False, flag_value="", metavar="PATH|URL",
+        help="Filings store: an SQLite path or postgresql://… URL; a bare --store uses "
+             "$NIANBAO_STORE or the default path (~/.local/share/nianbao/filings.sqlite).",
     )(func)
 
 
@@ -52,6 +61,10 @@ def cli() -> None:
       nianbao check report.docx --format json  the output-contract JSON
       nianbao extract report.txt -o rec.json   the structured record only
       nianbao generate annual-report rec.json -o form.pdf
+      nianbao generate notice notice.yaml -o notice.pdf
+      nianbao check report.pdf --store         keep it and check against earlier years
+      nianbao history 12430681593289443F       an institution's years side by side
+      nianbao draft --previous 2025.pdf --summary summary.docx --year 2026 -o draft.docx
       nianbao rules                            the rule catalogue
 
     Exit status: 0 no error findings, 1 error findings, 2 usage or unreadable input,
@@ -66,23 +79,23 @@ def cli() -> None:
               "(one object per file, JSON Lines for several files).")
 @click.option("--record/--no-record", "show_record", default=False,
               help="Also show the extracted fields in the table format.")
+@store_option
 @kind_option
 @lang_option
-def check(files: tuple[Path, ...], fmt: str, show_record: bool, kind: str | None,
-          lang: str) -> None:
+def check(files: tuple[Path, ...], fmt: str, show_record: bool, store: str | None,
+          kind: str | None, lang: str) -> None:
     """Check filed documents (.txt .docx .pdf) or record files (.json).
 
     Each file is read, parsed and checked against every rule (`nianbao rules` lists them).
     A file that cannot be read gets one error line on stderr and the others go on.
+    With --store, each filing is kept in the store and checked against the same
+    institution's other years (net-assets carry-over, unregistered changes, …).
     """
-    registry = default_registry()
     status = EXIT_OK
-    for path in files:
-        try:
-            report = check_path(path, kind, registry)
-        except UnreadableInput as exc:
-            click.echo(f"nianbao: {exc.message(lang)}", err=True)
-            status = max(status, exc.exit_status)
+    for path, report in _reports(files, store, kind):
+        if isinstance(report, UnreadableInput):
+            click.echo(f"nianbao: {report.message(lang)}", err=True)
+            status = max(status, report.exit_status)
             continue
         if fmt == "json":
             click.echo(to_json(report.to_json(), indent=2 if len(files) == 1 else None))
@@ -91,6 +104,110 @@ def check(files: tuple[Path, ...], fmt: str, show_record: bool, kind: str | None
         if report.errors:
             status = max(status, EXIT_FINDINGS)
     sys.exit(status)
+
+
+def _reports(files: tuple[Path, ...], store: str | None,
+             kind: str | None) -> Iterator[tuple[Path, Report | UnreadableInput]]:
+    """(file, its report or the reason it could not be read), with or without a store."""
+    if store is not None:
+        from nianbao.store.cli_support import check_with_store
+        from nianbao.store.db import resolve_store
+
+        yield from zip(files, check_with_store(files, resolve_store(store or None), kind),
+                       strict=True)
+        return
+    registry = default_registry()
+    for path in files:
+        try:
+            yield path, check_path(path, kind, registry)
+        except UnreadableInput as exc:
+            yield path, exc
+
+
+@cli.command()
+@click.argument("key")
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="table: the years side by side; json: every stored filing.")
+@lang_option
+def history(key: str, store: str | None, fmt: str, lang: str) -> None:
+    """Show an institution's filings year by year, by 统一社会信用代码 or name.
+
+    Reads the store (--store PATH or URL; default $NIANBAO_STORE or the default store path).
+    """
+    from nianbao.store.cli_support import history_json, history_table
+    from nianbao.store.db import resolve_store
+    from nianbao.store.filings import Store
+
+    with Store.open(resolve_store(store or None)) as opened:
+        text = history_json(opened, key) if fmt == "json" else history_table(opened, key, lang)
+    click.echo(text.rstrip("\n"))
+
+
+@cli.command()
+@click.option("--previous", type=click.Path(path_type=Path), default=None,
+              help="Last year's filed report (.txt .docx .pdf or record .json).")
+@store_option
+@click.option("--institution", default=None,
+              help="With --store: the institution's 统一社会信用代码 or name.")
+@click.option("--summary", "summary_file", type=click.Path(path_type=Path), default=None,
+              help="This year's work summary: drafts 开展业务活动情况 from it.")
+@click.option("--year", type=int, required=True, help="The report year to draft (YYYY).")
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True,
+              help="draft.json, draft.docx or draft.pdf.")
+@lang_option
+def draft(previous: Path | None, store: str | None, institution: str | None,
+          summary_file: Path | None, year: int, out: Path, lang: str) -> None:
+    """Draft next year's annual report from last year's filing and this year's summary.
+
+    Registration fields are carried over, 年初净资产 is last year's 年末净资产, and the
+    activities are drafted from the summary; every field still to fill is listed.
+    """
+    from nianbao.draft import draft as make_draft
+    from nianbao.draft import draft_document, to_fill_details
+    from nianbao.generate.atomic import write_atomic
+
+    suffix = out.suffix.lower()
+    if suffix not in (".json", ".docx", ".pdf"):
+        raise UsageError(f"输出文件须为 .json、.docx 或 .pdf：{out}",
+                         f"output must be .json, .docx or .pdf: {out}")
+    inputs = [p for p in (previous, summary_file) if p is not None]
+    prev = _previous_record(previous, store, institution, year)
+    text = read(summary_file).text if summary_file else None
+    fields, to_fill = make_draft(prev, text, year)
+    if suffix == ".json":
+        data = to_json(draft_document(fields, to_fill, year)) + "\n"
+        write_atomic(out, data.encode("utf-8"), inputs=inputs)
+    elif suffix == ".docx":
+        from nianbao.generate.docx_writer import write_docx
+
+        write_docx(fields, out, inputs=inputs)
+    else:
+        from nianbao.generate.pdf_writer import write_pdf
+
+        write_pdf(fields, out, inputs=inputs)
+    label = "label_en" if lang == "en" else "label_zh"
+    names = [d[label] for d in to_fill_details(to_fill, year)]
+    click.echo(("still to fill: " + "; ".join(names)) if lang == "en"
+               else "还需填写：" + "、".join(names), err=True)
+    click.echo(output.wrote(out, lang), err=True)
+
+
+def _previous_record(previous: Path | None, store: str | None, institution: str | None,
+                     year: int) -> Record:
+    if previous is not None:
+        from nianbao.store.cli_support import read_input
+
+        return read_input(previous)[0]
+    if store is None or not institution:
+        raise UsageError("请用 --previous 指定上一年度报告，或用 --store 和 --institution",
+                         "give --previous, or --store with --institution")
+    from nianbao.store.cli_support import previous_record
+    from nianbao.store.db import resolve_store
+    from nianbao.store.filings import Store
+
+    with Store.open(resolve_store(store or None)) as opened:
+        return previous_record(opened, institution, year)
 
 
 @cli.command()
@@ -154,6 +271,37 @@ def annual_report(source: Path, out: Path, public: bool, force: bool, lang: str)
     else:
         from nianbao.generate.pdf_writer import write_pdf as write
     write(report.record.fields, out, public=public, inputs=[source])
+    click.echo(output.wrote(out, lang), err=True)
+
+
+@generate.command("notice")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True,
+              help="Output file: .docx or .pdf.")
+@click.option("--force", is_flag=True, help="Generate even without 发文字号 or 版记 (error findings).")
+@lang_option
+def notice(source: Path, out: Path, force: bool, lang: str) -> None:
+    """Generate a 通知 (with an attached 实施方案) in the GB/T 9704-2012 layout.
+
+    SOURCE is a notice YAML/JSON (see examples/notice/my_notice.yaml) or a .txt/.docx/.pdf
+    notice to re-typeset.
+    """
+    if out.suffix.lower() not in (".docx", ".pdf"):
+        raise UsageError(f"输出文件须为 .docx 或 .pdf：{out}", f"output must be .docx or .pdf: {out}")
+    from nianbao.generate.notice_input import load_notice
+
+    fields = load_notice(source)
+    findings: list[Finding] = []
+    if out.suffix.lower() == ".pdf":
+        from nianbao.generate.notice_pdf import write_notice_pdf
+
+        write_notice_pdf(fields, out, inputs=[source], force=force, findings=findings)
+    else:
+        from nianbao.generate.notice_docx import write_notice_docx
+
+        write_notice_docx(fields, out, inputs=[source], force=force, findings=findings)
+    for finding in findings:
+        click.echo(f"{finding.severity}: {finding.rule}: {finding.message(lang)}", err=True)
     click.echo(output.wrote(out, lang), err=True)
 
 

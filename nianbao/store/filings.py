@@ -1,0 +1,408 @@
+"""The filings store: every checked filing, by institution, year and kind, with its history.
+
+    with Store.open("filings.sqlite") as store:          # or "postgresql://…"
+        with store.transaction() as tx:
+            history = tx.related_history(report.record)   # the institution's other years
+            ...                                           # run the checks with that history
+            ref = tx.record_filing(report)                # same transaction: all or nothing
+
+A filing is keyed by institution (its 统一社会信用代码 when the code looks valid, else its
+normalised name), year and kind. Recording the same source again (same sha256) changes nothing
+but the stored findings; a different source for the same key supersedes the current filing,
+which stays in the store, marked not current and pointing at its successor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, Self
+
+from sqlalchemy import Connection, Engine, Row, and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from nianbao.forms import AMOUNT_FIELDS
+from nianbao.model import Fact, Finding, Provenance, Record, Report, Source
+from nianbao.store.db import READ_ONLY, StoreError, make_engine, redact, resolve_store
+from nianbao.store.schema import LATEST, filings, institutions, migrate, utcnow
+from nianbao.text import credit_code
+
+_CODE_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+NAME_PREFIX = "name:"
+Status = Literal["new", "unchanged", "superseding", "older"]
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def normalise_name(name: str) -> str:
+    """A unit name for matching: full-width forms folded (NFKC), all whitespace removed."""
+    return "".join(c for c in unicodedata.normalize("NFKC", name) if not c.isspace())
+
+
+def code_if_valid_looking(raw: object) -> str | None:
+    """The normalised credit code when it has the GB 32100 shape (length, character set,
+    numeric division); the check character is not required to be right."""
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    code = credit_code.normalise(raw).text
+    return code if _CODE_SHAPE.match(code) else None
+
+
+def institution_key(record: Record) -> str | None:
+    """The store key of the record's institution: the credit code, else ``name:`` + the
+    normalised name; None when the record names neither."""
+    code = code_if_valid_looking(record.fields.get("credit_code"))
+    if code:
+        return code
+    name = record.fields.get("name") or record.org
+    if isinstance(name, str) and normalise_name(name):
+        return NAME_PREFIX + normalise_name(name)
+    return None
+
+
+def lookup_key(code_or_name: str) -> str:
+    """The key a user's query stands for: a code-shaped query is a code, anything else a name."""
+    return code_if_valid_looking(code_or_name) or NAME_PREFIX + normalise_name(code_or_name)
+
+
+# --------------------------------------------------------------------------- values
+
+
+@dataclass(frozen=True)
+class Institution:
+    id: int
+    key: str
+    credit_code: str | None
+    name: str | None
+
+
+@dataclass(frozen=True)
+class FilingRef:
+    """What recording a filing did: `new` (first for its key), `unchanged` (this source was
+    already the current filing), `superseding` (it replaced `superseded`), `older` (this source
+    had already been replaced by a later one; nothing changed)."""
+
+    id: int
+    institution: Institution
+    year: int | None
+    kind: str
+    sha256: str
+    status: Status
+    superseded: int | None = None
+
+
+@dataclass(frozen=True)
+class StoredFiling:
+    """One row of `filings`, with its record and findings rebuilt."""
+
+    id: int
+    institution_id: int
+    year: int | None
+    kind: str
+    source: Source
+    record: Record
+    findings: list[Finding]
+    created_at: dt.datetime
+    checked_at: dt.datetime | None
+    is_current: bool
+    superseded_by: int | None
+    ruleset_version: str
+
+
+def plain(value: Any) -> Any:
+    """`value` with Decimals as JSON numbers (ints when integral and written without a point)."""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value() and "." not in str(value):
+            return int(value)
+        return float(value)
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+_FACT_FIELDS = frozenset(f.name for f in dataclass_fields(Fact))
+
+
+def record_from_json(kind: str, year: int | None, as_of: str | None, org: str | None,
+                     fields: dict[str, Any], facts: Iterable[dict[str, Any]]) -> Record:
+    """A Record from stored JSON: amounts back to Decimal, facts back to Fact."""
+    restored = {k: Decimal(str(v)) if k in AMOUNT_FIELDS and isinstance(v, (int, float))
+                and not isinstance(v, bool) else v for k, v in fields.items()}
+    fact_list = [Fact(**{k: v for k, v in f.items() if k in _FACT_FIELDS}) for f in facts
+                 if isinstance(f, dict) and "indicator" in f and "text" in f]
+    return Record(kind=kind, fields=restored, facts=fact_list, year=year, as_of=as_of, org=org)
+
+
+def finding_from_json(data: dict[str, Any]) -> Finding:
+    prov = data.get("provenance")
+    provenance = None
+    if isinstance(prov, dict):
+        bbox = prov.get("bbox")
+        provenance = Provenance(page=prov.get("page"), block=prov.get("block"),
+                                cell=prov.get("cell"), start=prov.get("start"), end=prov.get("end"),
+                                bbox=tuple(bbox) if isinstance(bbox, list) and len(bbox) == 4
+                                else None)
+    return Finding(
+        rule=str(data.get("rule", "")), severity=data.get("severity", "info"),
+        message_zh=str(data.get("message_zh", "")), message_en=str(data.get("message_en", "")),
+        pointer=str(data.get("pointer", "")), evidence=str(data.get("evidence", "")),
+        params=dict(data.get("params") or {}), provenance=provenance,
+    )
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class Store:
+    """A filings store on SQLAlchemy: an SQLite file or a PostgreSQL database."""
+
+    def __init__(self, engine: Engine, location: str) -> None:
+        self.engine = engine
+        self.location = location
+        # The schema version the store had when opened, when this opening migrated it.
+        self.migrated_from: int | None = None
+
+    @classmethod
+    def open(cls, location: str | Path | None = None) -> Store:
+        """Open (creating or migrating as needed) the store at a path or URL; None means
+        ``$NIANBAO_STORE`` or the default path."""
+        where = resolve_store(location)
+        engine = make_engine(where)
+        try:
+            with engine.begin() as conn:
+                before = migrate(conn)
+        except StoreError:
+            engine.dispose()
+            raise
+        except DBAPIError as exc:
+            engine.dispose()
+            raise _unusable(where, exc) from exc
+        store = cls(engine, where)
+        store.migrated_from = before if 0 < before < LATEST else None
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self, *, read_only: bool = False) -> Iterator[Transaction]:
+        """One transaction: committed when the block ends normally, rolled back on any
+        exception (an interrupted ingest leaves nothing behind)."""
+        try:
+            with self.engine.connect() as conn:
+                if read_only:
+                    conn.execution_options(**{READ_ONLY: True})
+                with conn.begin():
+                    yield Transaction(conn)
+        except OperationalError as exc:
+            raise _unusable(self.location, exc) from exc
+
+    # Single-call conveniences, each in its own transaction.
+
+    def record_filing(self, report: Report, ruleset_version: str = "") -> FilingRef | None:
+        with self.transaction() as tx:
+            return tx.record_filing(report, ruleset_version)
+
+    def history(self, institution_key: str, kind: str = "annual_report") -> list[Record]:
+        with self.transaction(read_only=True) as tx:
+            return tx.history(institution_key, kind)
+
+    def find_institution(self, code_or_name: str) -> Institution | None:
+        with self.transaction(read_only=True) as tx:
+            return tx.find_institution(code_or_name)
+
+    def count_filings(self, *, current_only: bool = False) -> int:
+        with self.transaction(read_only=True) as tx:
+            query = select(func.count()).select_from(filings)
+            if current_only:
+                query = query.where(filings.c.is_current)
+            return int(tx.conn.execute(query).scalar() or 0)
+
+
+def _unusable(where: str, exc: DBAPIError) -> StoreError:
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+    return StoreError(f"无法使用存储库 {redact(where)}：{reason}",
+                      f"cannot use the store {redact(where)}: {reason}")
+
+
+class Transaction:
+    """The store's operations inside one open transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # ----------------------------------------------------------------- institutions
+
+    def institution_for(self, record: Record) -> Institution | None:
+        """The record's institution, created on first sight and locked for this transaction
+        (PostgreSQL: row lock; SQLite: the transaction already holds the write lock)."""
+        key = institution_key(record)
+        if key is None:
+            return None
+        code = key if not key.startswith(NAME_PREFIX) else None
+        raw_name = record.fields.get("name") or record.org
+        name = raw_name if isinstance(raw_name, str) and raw_name.strip() else None
+        values = {"key": key, "credit_code": code, "name": name,
+                  "name_norm": normalise_name(name) if name else None, "created_at": utcnow()}
+        dialect = self.conn.dialect.name
+        if dialect == "postgresql":
+            self.conn.execute(postgresql.insert(institutions).values(**values)
+                              .on_conflict_do_nothing(index_elements=["key"]))
+        else:
+            self.conn.execute(sqlite.insert(institutions).values(**values)
+                              .on_conflict_do_nothing(index_elements=["key"]))
+        row = self.conn.execute(select(institutions).where(institutions.c.key == key)
+                                .with_for_update()).one()
+        if name and row.name != name and self._is_latest_year(row.id, record):
+            self.conn.execute(update(institutions).where(institutions.c.id == row.id).values(
+                name=name, name_norm=normalise_name(name)))
+            return Institution(row.id, row.key, row.credit_code, name)
+        return Institution(row.id, row.key, row.credit_code, row.name)
+
+    def _is_latest_year(self, institution_id: int, record: Record) -> bool:
+        latest = self.conn.execute(select(func.max(filings.c.year)).where(
+            filings.c.institution_id == institution_id)).scalar()
+        return latest is None or (record.year is not None and record.year >= latest)
+
+    def find_institutions(self, code_or_name: str) -> list[Institution]:
+        """Institutions a user's query names: by code, or every one whose name matches."""
+        query = code_or_name.strip()
+        if not query:
+            return []
+        code = code_if_valid_looking(query)
+        if code:
+            where = institutions.c.key == code
+        else:
+            norm = normalise_name(query)
+            where = or_(institutions.c.key == NAME_PREFIX + norm, institutions.c.name_norm == norm)
+        latest = (select(func.max(filings.c.year)).where(filings.c.institution_id == institutions.c.id)
+                  .scalar_subquery())
+        rows = self.conn.execute(select(institutions).where(where)
+                                 .order_by(latest.desc().nulls_last(), institutions.c.id)).all()
+        return [Institution(r.id, r.key, r.credit_code, r.name) for r in rows]
+
+    def find_institution(self, code_or_name: str) -> Institution | None:
+        found = self.find_institutions(code_or_name)
+        return found[0] if found else None
+
+    # ----------------------------------------------------------------- filings
+
+    def record_filing(self, report: Report, ruleset_version: str = "") -> FilingRef | None:
+        """Store a checked filing; idempotent on (institution, year, kind, sha256), superseding
+        the current filing of (institution, year, kind) when the source differs. None when the
+        record names no institution (no code, no name): it cannot be filed under anyone."""
+        record, source = report.record, report.source
+        institution = self.institution_for(record)
+        if institution is None:
+            return None
+        now = utcnow()
+        findings_json = [plain(f.to_json()) for f in report.findings]
+        same_key = and_(filings.c.institution_id == institution.id,
+                        filings.c.kind == record.kind, _year_is(record.year))
+        existing = self.conn.execute(select(filings.c.id, filings.c.is_current).where(
+            same_key, filings.c.source_sha256 == source.sha256)).first()
+        if existing is not None:
+            if not existing.is_current:
+                return FilingRef(existing.id, institution, record.year, record.kind,
+                                 source.sha256, "older")
+            self.conn.execute(update(filings).where(filings.c.id == existing.id).values(
+                findings=findings_json, ruleset_version=ruleset_version, checked_at=now,
+                source_path=source.path))
+            return FilingRef(existing.id, institution, record.year, record.kind, source.sha256,
+                             "unchanged")
+        previous = None
+        if record.year is not None:
+            previous = self.conn.execute(select(filings.c.id).where(
+                same_key, filings.c.is_current)).scalar()
+            if previous is not None:
+                self.conn.execute(update(filings).where(filings.c.id == previous)
+                                  .values(is_current=False))
+        new_id = self.conn.execute(filings.insert().values(
+            institution_id=institution.id, year=record.year, kind=record.kind,
+            source_sha256=source.sha256, source_path=source.path, source_format=source.format,
+            org=record.org, as_of=record.as_of, record=plain(record.fields),
+            facts=[plain(f.to_json()) for f in record.facts], findings=findings_json,
+            created_at=now, checked_at=now, is_current=True, superseded_by=None,
+            ruleset_version=ruleset_version,
+        ).returning(filings.c.id)).scalar_one()
+        if previous is not None:
+            self.conn.execute(update(filings).where(filings.c.id == previous)
+                              .values(superseded_by=new_id))
+            return FilingRef(new_id, institution, record.year, record.kind, source.sha256,
+                             "superseding", previous)
+        return FilingRef(new_id, institution, record.year, record.kind, source.sha256, "new")
+
+    def history(self, institution_key: str, kind: str = "annual_report") -> list[Record]:
+        """The current filings of the institution with this key (code, or ``name:`` + name, or
+        a bare name), every year, oldest first."""
+        key = institution_key if institution_key.startswith(NAME_PREFIX) else lookup_key(
+            institution_key)
+        ids = self.conn.execute(select(institutions.c.id).where(institutions.c.key == key)).scalars()
+        return [f.record for f in self.filings_of(list(ids), kind)]
+
+    def related_history(self, record: Record) -> list[Record]:
+        """What the cross-year rules compare `record` with: the current filings, other years
+        only, of its institution and of any institution under the same name (a changed or
+        mistyped code), those under the record's own key first."""
+        key = institution_key(record)
+        if key is None:
+            return []
+        name = record.fields.get("name") or record.org
+        norm = normalise_name(name) if isinstance(name, str) else ""
+        where = institutions.c.key == key
+        if norm:
+            where = or_(where, institutions.c.name_norm == norm,
+                        institutions.c.key == NAME_PREFIX + norm)
+        rows = self.conn.execute(select(institutions.c.id, institutions.c.key).where(where)).all()
+        own = [r.id for r in rows if r.key == key]
+        others = [r.id for r in rows if r.key != key]
+        found = self.filings_of(own, record.kind) + self.filings_of(others, record.kind)
+        return [f.record for f in found if f.year is not None and f.year != record.year]
+
+    def filings_of(self, institution_ids: list[int], kind: str | None = None, *,
+                   current_only: bool = True) -> list[StoredFiling]:
+        """Filings of these institutions, oldest year first (then oldest filing first)."""
+        if not institution_ids:
+            return []
+        query = select(filings).where(filings.c.institution_id.in_(institution_ids))
+        if kind is not None:
+            query = query.where(filings.c.kind == kind)
+        if current_only:
+            query = query.where(filings.c.is_current)
+        query = query.order_by(filings.c.year.nulls_last(), filings.c.id)
+        return [_stored(row) for row in self.conn.execute(query)]
+
+
+def _year_is(year: int | None) -> Any:
+    return filings.c.year.is_(None) if year is None else filings.c.year == year
+
+
+def _stored(row: Row[Any]) -> StoredFiling:
+    record = record_from_json(row.kind, row.year, row.as_of, row.org, dict(row.record or {}),
+                              row.facts or [])
+    return StoredFiling(
+        id=row.id, institution_id=row.institution_id, year=row.year, kind=row.kind,
+        source=Source(row.source_path, row.source_sha256, row.source_format), record=record,
+        findings=[finding_from_json(f) for f in row.findings or [] if isinstance(f, dict)],
+        created_at=row.created_at, checked_at=row.checked_at, is_current=bool(row.is_current),
+        superseded_by=row.superseded_by, ruleset_version=row.ruleset_version or "",
+    )
