@@ -9,7 +9,6 @@ from pathlib import Path
 
 from nianbao.generate.pdf_writer import write_pdf
 from nianbao.pipeline import check_path
-
 from tests.conftest import SEED_000
 
 
