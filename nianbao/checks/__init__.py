@@ -6,10 +6,10 @@ registered by importing a module.
 
 from __future__ import annotations
 
-from nianbao.checks import arith, figures, identity, notice, report, schema, text, xyear
+from nianbao.checks import arith, figures, identity, notice, report, rollup, schema, text, xyear
 from nianbao.checks.registry import CheckContext, Hit, Registry, Rule, Settings
 
-RULE_MODULES = (schema, identity, report, arith, text, figures, notice, xyear)
+RULE_MODULES = (schema, identity, report, arith, text, figures, notice, xyear, rollup)
 
 
 def default_registry() -> Registry:

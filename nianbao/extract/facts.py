@@ -165,6 +165,8 @@ def _sentence_facts(s: Sentence) -> Iterator[Fact]:
             own = _avg_benefit(subject)
         if own in _AVG_FROM_STANDARD and q.measure == "amount_yuan" and q.scale is None:
             q = replace(q, measure="rate_yuan_per_month", unit="元/人·月")
+        if own is None and subject is None:
+            subject = _earlier_subject(s, clause[0])
         indicator = own or subject or _generic(q)
         if own:
             subject = own
@@ -178,6 +180,16 @@ def _sentence_facts(s: Sentence) -> Iterator[Fact]:
         current_clause = clause
     if current is not None:
         yield current
+
+
+def _earlier_subject(s: Sentence, before: int) -> str | None:
+    """The subject named in an earlier clause of the sentence ("城市低保：保障832户…")."""
+    for start, end in reversed(s.clauses):
+        if end <= before:
+            found = indicator_of(s.text[start:end])
+            if found:
+                return found
+    return None
 
 
 _BENEFIT = re.compile(r"补差|补助水平")
