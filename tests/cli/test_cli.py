@@ -140,3 +140,15 @@ def test_generate_rejects_other_extensions(tmp_path: Path) -> None:
     result = nianbao("generate", "annual-report", str(SEED_004.with_suffix(".txt")), "-o",
                      str(tmp_path / "x.odt"))
     assert result.returncode == 2
+
+
+def test_summary_rolls_counties_up_and_flags_the_region_total(tmp_path: Path) -> None:
+    counties = ROOT / "examples" / "counties"
+    inputs = sorted(str(p) for p in counties.glob("0[1-4]_*.txt"))
+    result = nianbao("summary", *inputs, "--region", "云川市", "--year", "2025", "--region-report",
+                     str(counties / "00_yunchuan_city_2025.txt"), "-o", str(tmp_path / "out"),
+                     "--workers", "1")
+    assert result.returncode == 1, result.stderr
+    assert "rollup.mismatch" in result.stdout and "19578" in result.stdout
+    written = sorted(p.suffix for p in (tmp_path / "out").iterdir())
+    assert written == [".docx"] * 5 + [".pdf"] * 5
