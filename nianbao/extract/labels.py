@@ -122,7 +122,10 @@ def split_leading(text: str) -> tuple[Label, str] | None:
 
 def _spaced(variant: str) -> re.Pattern[str]:
     """A regex for `variant` allowing whitespace between characters and either bracket style."""
-    return _SPACED.setdefault(variant, re.compile(r"\s*".join(_char_class(c) for c in variant)))
+    pattern = _SPACED.get(variant)
+    if pattern is None:
+        pattern = _SPACED[variant] = re.compile(r"\s*".join(_char_class(c) for c in variant))
+    return pattern
 
 
 _SPACED: dict[str, re.Pattern[str]] = {}
