@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from nianbao.extract.facts import facts_of, sentences
+from nianbao.extract.facts import facts_of, sentences, unwrap
 from nianbao.extract.tables import table_facts
 from nianbao.model import Document, Provenance, Record
 
@@ -22,6 +22,8 @@ def parse(document: Document, kind: str) -> Record:
     # with tabs included).
     texts = [(b.text, Provenance(b.page, b.index)) for b in document.blocks
              if b.text.strip() and b.index not in used]
+    if document.source.format == "pdf":
+        texts = _join_wrapped(texts)
     record = Record(kind=kind)
     record.sentences = sentences(texts)
     record.facts = facts_of(record.sentences) + tabular
@@ -32,6 +34,18 @@ def parse(document: Document, kind: str) -> Record:
     record.org = org.group(1).strip() if org else None
     record.fields = {"title": title, "outline": [t for t, _ in texts if _HEADING.match(t)][:200]}
     return record
+
+
+def _join_wrapped(texts: list[tuple[str, Provenance]]) -> list[tuple[str, Provenance]]:
+    """A PDF gives one block per printed line: join the lines of a paragraph again (the line
+    before was long and stopped mid-sentence), so a sentence and its figures stay together."""
+    out: list[tuple[str, Provenance]] = []
+    for text, prov in texts:
+        if out and unwrap(out[-1][0] + "\n" + text).count("\n") == out[-1][0].count("\n"):
+            out[-1] = (out[-1][0] + text, out[-1][1])
+        else:
+            out.append((text, prov))
+    return out
 
 
 def _year(title: str, text: str) -> int | None:
