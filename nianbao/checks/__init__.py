@@ -7,7 +7,7 @@ registered by importing a module.
 from __future__ import annotations
 
 from nianbao.checks import arith, figures, identity, notice, report, rollup, schema, text, xyear
-from nianbao.checks.registry import CheckContext, Hit, Registry, Rule, Settings
+from nianbao.checks.registry import CheckContext, Hit, Registry, Rule, Settings, rule
 
 RULE_MODULES = (schema, identity, report, arith, text, figures, notice, xyear, rollup)
 
@@ -15,8 +15,8 @@ RULE_MODULES = (schema, identity, report, arith, text, figures, notice, xyear, r
 def default_registry() -> Registry:
     registry = Registry()
     for module in RULE_MODULES:
-        module.register(registry)
+        registry.add(*module.RULES)
     return registry
 
 
-__all__ = ["CheckContext", "Hit", "Registry", "Rule", "Settings", "default_registry"]
+__all__ = ["CheckContext", "Hit", "Registry", "Rule", "Settings", "default_registry", "rule"]

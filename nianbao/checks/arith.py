@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from nianbao.checks.registry import CheckContext, Hit, Registry
+from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.extract.claims import (
     SUMMABLE,
     Breakdown,
@@ -60,183 +60,190 @@ def _sentences(ctx: CheckContext) -> list[Sentence]:
     return list(ctx.record.sentences)
 
 
-def register(registry: Registry) -> None:
-    @registry.rule("arith.part-sum", "error",
-                   title=("分项之和与总数不符", "parts do not add up to the stated total"),
-                   message=("{subject}{measure_zh} {expr}={sum_text}，与所述{stated_text}不符",
-                            ("{subject} {measure_en}: {expr} = {sum_text}, but the text states "
-                            "{stated_text}")))
-    def part_sum(ctx: CheckContext) -> Iterator[Hit]:
-        """A total must equal the sum of its parts when the parts are complete: 集中 + 分散 =
-        特困 total, 城市 + 农村 = 城乡 total (spec §4.2 S1–S3), or "N类…" followed by N parts.
-        Counts are exact; money tolerates half a unit of each item's last digit."""
-        for b in breakdowns(_sentences(ctx)):
-            pair = complementary(b.parts)
-            if pair is None:
+@rule("arith.part-sum", "error",
+      title=("分项之和与总数不符", "parts do not add up to the stated total"),
+      message=("{subject}{measure_zh} {expr}={sum_text}，与所述{stated_text}不符",
+               ("{subject} {measure_en}: {expr} = {sum_text}, but the text states "
+               "{stated_text}")))
+def part_sum(ctx: CheckContext) -> Iterator[Hit]:
+    """A total must equal the sum of its parts when the parts are complete: 集中 + 分散 =
+    特困 total, 城市 + 农村 = 城乡 total (spec §4.2 S1–S3), or "N类…" followed by N parts.
+    Counts are exact; money tolerates half a unit of each item's last digit."""
+    for b in breakdowns(_sentences(ctx)):
+        pair = complementary(b.parts)
+        if pair is None:
+            continue
+        for measure in SUMMABLE:
+            parts = [p.only(measure) for p in pair]
+            totals = b.totals(measure)
+            if None in parts or not totals:
                 continue
-            for measure in SUMMABLE:
-                parts = [p.only(measure) for p in pair]
-                totals = b.totals(measure)
-                if None in parts or not totals:
-                    continue
-                found = [p for p in parts if p is not None]
-                if not _matches_any(found, totals):
-                    yield _sum_hit(b.sentence, b.start, b.end, measure, found, totals[-1],
-                                   _subject(b))
-        for e in enumerations(_sentences(ctx)):
-            got = sum((p.value for p in e.parts), Decimal(0))
-            if e.total.exact and abs(got - e.total.value) > e.total.tolerance + total_tolerance(e.parts):
-                subject = re.sub(r"(纳入|享受|获得).*$", "", e.sentence.text[e.total.end:e.total.end + 8])
-                yield _sum_hit(e.sentence, e.total.start, e.parts[-1].end, e.total.measure,
-                               e.parts, e.total, subject.strip("，,"))
+            found = [p for p in parts if p is not None]
+            if not _matches_any(found, totals):
+                yield _sum_hit(b.sentence, b.start, b.end, measure, found, totals[-1],
+                               _subject(b))
+    for e in enumerations(_sentences(ctx)):
+        got = sum((p.value for p in e.parts), Decimal(0))
+        if e.total.exact and abs(got - e.total.value) > e.total.tolerance + total_tolerance(e.parts):
+            subject = re.sub(r"(纳入|享受|获得).*$", "", e.sentence.text[e.total.end:e.total.end + 8])
+            yield _sum_hit(e.sentence, e.total.start, e.parts[-1].end, e.total.measure,
+                           e.parts, e.total, subject.strip("，,"))
 
-    @registry.rule("arith.approx-total", "warning",
-                   title=("约数与分项之和相差过大", "an approximate total is far from its parts"),
-                   message=("{subject}{measure_zh}为{stated_text}，但其中各项之和为{expr}={sum_text}",
-                            ("{subject} {measure_en} is given as {stated_text}, but its parts add "
-                            "up to {expr} = {sum_text}")))
-    def approx_total(ctx: CheckContext) -> Iterator[Hit]:
-        """A total written as 约/余/多 still bounds its parts: the parts of a "其中" list cannot
-        add up to more than the largest value the wording allows (2.13万余人 < 21,400)."""
-        for b, measure, parts, total in _exceeding(ctx):
-            if total.approx:
-                yield _sum_hit(b.sentence, b.start, b.end, measure, parts, total, _subject(b))
 
-    @registry.rule("arith.subset-exceeds", "error",
-                   title=("分项大于总数", "a part is larger than its whole"),
-                   message=("{detail_zh}", "{detail_en}"))
-    def subset_exceeds(ctx: CheckContext) -> Iterator[Hit]:
-        """A "其中" part (or all parts together) cannot exceed the whole, and a family count
-        cannot exceed the persons in those families (spec §4.2 S4, S6)."""
-        for b, measure, parts, total in _exceeding(ctx):
-            if not total.approx:
-                hit = _sum_hit(b.sentence, b.start, b.end, measure, parts, total, _subject(b))
-                p = hit.params
-                p["detail_zh"] = (f"{p['subject']}其中各项{p['measure_zh']} {p['expr']}={p['sum_text']}，"
-                                  f"超过总数{total.text}")
-                p["detail_en"] = (f"{p['subject']}: the parts ({p['expr']} = {p['sum_text']}) "
-                                  f"exceed the total {total.text}")
-                yield hit
-        for s in _sentences(ctx):
-            for h, q in zip(s.quantities, s.quantities[1:], strict=False):
-                if (h.measure, q.measure) == ("households", "persons") and q.start - h.end <= 1 \
-                        and h.exact and q.exact and h.value > q.value:
-                    yield Hit({"households": float(h.value), "persons": float(q.value),
-                               "detail_zh": f"{h.text}{q.text}：户数大于人数",
-                               "detail_en": f"{h.text}{q.text}: more households than persons"},
-                              "/facts", s.text[h.start:q.end], s.prov)
+@rule("arith.approx-total", "warning",
+      title=("约数与分项之和相差过大", "an approximate total is far from its parts"),
+      message=("{subject}{measure_zh}为{stated_text}，但其中各项之和为{expr}={sum_text}",
+               ("{subject} {measure_en} is given as {stated_text}, but its parts add "
+               "up to {expr} = {sum_text}")))
+def approx_total(ctx: CheckContext) -> Iterator[Hit]:
+    """A total written as 约/余/多 still bounds its parts: the parts of a "其中" list cannot
+    add up to more than the largest value the wording allows (2.13万余人 < 21,400)."""
+    for b, measure, parts, total in _exceeding(ctx):
+        if total.approx:
+            yield _sum_hit(b.sentence, b.start, b.end, measure, parts, total, _subject(b))
 
-    @registry.rule("arith.percent", "error",
-                   title=("百分比与其计算不符", "a percentage does not match its counts"),
-                   message=("{rate_name}{stated}%与计算不符：{expr}={computed}%",
-                            "{rate_name} is stated as {stated}% but {expr} = {computed}%"))
-    def percent(ctx: CheckContext) -> Iterator[Hit]:
-        """Every stated rate must equal numerator ÷ denominator × 100 when both counts are in
-        the same statement (spec §4.2 S5: 集中供养率, 兜底保障比例), and a stated increase must
-        equal (new − old) ÷ old (S10). Tolerance: half a unit of the last stated digit."""
-        for s in _sentences(ctx):
-            yield from _rate_hits(s)
-            yield from _change_hits(s)
 
-    @registry.rule("arith.percent-range", "error",
-                   title=("比例超出0–100%", "a share outside 0–100 %"),
-                   message=("{rate_name}为{stated}%，作为比例不可能超过100%",
-                            "{rate_name} is {stated}%, impossible for a share"))
-    def percent_range(ctx: CheckContext) -> Iterator[Hit]:
-        """A share of a whole (…率, 比例, 占比) lies between 0 and 100 %; more is a typing or OCR
-        error (a merged number such as 20230%)."""
-        for s in _sentences(ctx):
-            for q in s.quantities:
-                name = _rate_name(s, q)
-                if q.measure == "percent" and name and q.role is None and q.value > 100:
-                    yield Hit({"rate_name": name, "stated": _num(q.value)}, "/facts",
-                              s.text[max(0, q.start - 12):q.end], s.prov)
+@rule("arith.subset-exceeds", "error",
+      title=("分项大于总数", "a part is larger than its whole"),
+      message=("{detail_zh}", "{detail_en}"))
+def subset_exceeds(ctx: CheckContext) -> Iterator[Hit]:
+    """A "其中" part (or all parts together) cannot exceed the whole, and a family count
+    cannot exceed the persons in those families (spec §4.2 S4, S6)."""
+    for b, measure, parts, total in _exceeding(ctx):
+        if not total.approx:
+            hit = _sum_hit(b.sentence, b.start, b.end, measure, parts, total, _subject(b))
+            p = hit.params
+            p["detail_zh"] = (f"{p['subject']}其中各项{p['measure_zh']} {p['expr']}={p['sum_text']}，"
+                              f"超过总数{total.text}")
+            p["detail_en"] = (f"{p['subject']}: the parts ({p['expr']} = {p['sum_text']}) "
+                              f"exceed the total {total.text}")
+            yield hit
+    for s in _sentences(ctx):
+        for h, q in zip(s.quantities, s.quantities[1:], strict=False):
+            if (h.measure, q.measure) == ("households", "persons") and q.start - h.end <= 1 \
+                    and h.exact and q.exact and h.value > q.value:
+                yield Hit({"households": float(h.value), "persons": float(q.value),
+                           "detail_zh": f"{h.text}{q.text}：户数大于人数",
+                           "detail_en": f"{h.text}{q.text}: more households than persons"},
+                          "/facts", s.text[h.start:q.end], s.prov)
 
-    @registry.rule("arith.average-above-standard", "warning",
-                   title=("月人均补差高于低保标准", "average benefit above the standard"),
-                   message=("{scope_zh}月人均补差{average}元高于低保标准{standard}元/人·月",
-                            ("{scope_en} average monthly benefit {average} yuan is above the "
-                            "standard {standard} yuan per person-month")))
-    def average_above_standard(ctx: CheckContext) -> Iterator[Hit]:
-        """低保 pays the gap between a family's income and the standard, so the average monthly
-        payment per person cannot exceed the standard (spec §4.2 S7) unless 分类施保 top-ups
-        are paid — then a reviewer should still look."""
-        for scope, zh, en in (("urban", "城市", "urban"), ("rural", "农村", "rural")):
-            for avg, std in _paired(ctx.record.facts, f"{scope}_dibao_avg_benefit",
+
+@rule("arith.percent", "error",
+      title=("百分比与其计算不符", "a percentage does not match its counts"),
+      message=("{rate_name}{stated}%与计算不符：{expr}={computed}%",
+               "{rate_name} is stated as {stated}% but {expr} = {computed}%"))
+def percent(ctx: CheckContext) -> Iterator[Hit]:
+    """Every stated rate must equal numerator ÷ denominator × 100 when both counts are in
+    the same statement (spec §4.2 S5: 集中供养率, 兜底保障比例), and a stated increase must
+    equal (new − old) ÷ old (S10). Tolerance: half a unit of the last stated digit."""
+    for s in _sentences(ctx):
+        yield from _rate_hits(s)
+        yield from _change_hits(s)
+
+
+@rule("arith.percent-range", "error",
+      title=("比例超出0–100%", "a share outside 0–100 %"),
+      message=("{rate_name}为{stated}%，作为比例不可能超过100%",
+               "{rate_name} is {stated}%, impossible for a share"))
+def percent_range(ctx: CheckContext) -> Iterator[Hit]:
+    """A share of a whole (…率, 比例, 占比) lies between 0 and 100 %; more is a typing or OCR
+    error (a merged number such as 20230%)."""
+    for s in _sentences(ctx):
+        for q in s.quantities:
+            name = _rate_name(s, q)
+            if q.measure == "percent" and name and q.role is None and q.value > 100:
+                yield Hit({"rate_name": name, "stated": _num(q.value)}, "/facts",
+                          s.text[max(0, q.start - 12):q.end], s.prov)
+
+
+@rule("arith.average-above-standard", "warning",
+      title=("月人均补差高于低保标准", "average benefit above the standard"),
+      message=("{scope_zh}月人均补差{average}元高于低保标准{standard}元/人·月",
+               ("{scope_en} average monthly benefit {average} yuan is above the "
+               "standard {standard} yuan per person-month")))
+def average_above_standard(ctx: CheckContext) -> Iterator[Hit]:
+    """低保 pays the gap between a family's income and the standard, so the average monthly
+    payment per person cannot exceed the standard (spec §4.2 S7) unless 分类施保 top-ups
+    are paid — then a reviewer should still look."""
+    for scope, zh, en in (("urban", "城市", "urban"), ("rural", "农村", "rural")):
+        for avg, std in _paired(ctx.record.facts, f"{scope}_dibao_avg_benefit",
+                                f"dibao_standard_{scope}"):
+            a, b = avg.rate_yuan_per_month, std.rate_yuan_per_month
+            if a is not None and b is not None and a > b:
+                yield Hit({"average": a, "standard": b, "scope_zh": zh, "scope_en": en},
+                          "/facts", avg.text)
+
+
+@rule("arith.average-product", "warning",
+      title=("人均数与总额、人数不符", "average × count ≠ stated amount"),
+      message=("人均{average}元 × {count}{unit} = {product}元，与所述{amount}元不符",
+               ("average {average} yuan × {count} = {product} yuan, but the amount "
+               "stated is {amount} yuan")))
+def average_product(ctx: CheckContext) -> Iterator[Hit]:
+    """When one statement gives a count, a total amount and the average per head
+    ("共救助N人，发放资金M元，人均X元"), the three must agree within the rounding of the
+    average (spec §4.2 S8, S12)."""
+    for s in _sentences(ctx):
+        for avg in s.quantities:
+            if avg.measure != "amount_yuan" or "人均" not in s.text[max(0, avg.start - 4):avg.start]:
+                continue
+            counts = [q for q in s.quantities if q.end <= avg.start and q.exact
+                      and q.measure in ("persons", "person_times")]
+            amounts = [q for q in s.quantities if q.end <= avg.start and q.exact
+                       and q.measure == "amount_yuan" and q is not avg]
+            if len(counts) != 1 or len(amounts) != 1:
+                continue
+            count, amount = counts[0], amounts[0]
+            product = avg.value * count.value
+            slack = avg.tolerance * count.value + amount.tolerance
+            if abs(product - amount.value) > slack:
+                yield Hit({"average": _num(avg.value), "count": _num(count.value),
+                           "unit": UNIT[count.measure], "product": _num(product),
+                           "amount": _num(amount.value)}, "/facts",
+                          s.text[count.start:avg.end], s.prov)
+
+
+@rule("arith.cumulative-below-period", "error",
+      title=("累计数小于本期数", "a cumulative figure below the period's"),
+      message=("累计{cumulative}小于本期{current}",
+               "the cumulative figure {cumulative} is below this period's {current}"))
+def cumulative_below_period(ctx: CheckContext) -> Iterator[Hit]:
+    """A figure accumulated since 1 January includes the current month or quarter, so it
+    cannot be smaller (民政统计月报: 累计 vs 本月/本期 columns)."""
+    for s in _sentences(ctx):
+        current = [q for q in s.quantities if re.search("本月|当月|本期|本季度", s.text[max(0, q.start - 8):q.start])]
+        total = [q for q in s.quantities if "累计" in s.text[max(0, q.start - 8):q.start]]
+        for c in current:
+            for t in total:
+                if c.measure == t.measure and c.exact and t.exact and upper(t) < lower(c):
+                    yield Hit({"cumulative": t.text, "current": c.text}, "/facts",
+                              s.text[min(c.start, t.start):max(c.end, t.end)], s.prov)
+    yield from _table_cumulative(ctx.record.facts)
+
+
+@rule("policy.tekun-standard-ratio", "warning",
+      title=("特困供养标准低于低保标准的规定倍数", ("特困 standard below the required "
+             "multiple of the 低保 standard")),
+      message=(("{scope_zh}特困基本生活标准{tekun}元/年，低于低保标准{dibao}元/月×12×"
+               "{ratio}={required}元"),
+               ("{scope_en} 特困 basic-living standard {tekun} yuan/year is below "
+               "{ratio} × 12 × the 低保 standard {dibao} yuan/month = {required}")))
+def tekun_standard_ratio(ctx: CheckContext) -> Iterator[Hit]:
+    """Many provinces set the 特困 basic-living standard at no less than 1.3 times the local
+    低保 standard (spec §4.2 S9; national basis unverified, so the ratio is a setting)."""
+    ratio = Decimal(str(ctx.settings.tekun_standard_ratio))
+    for scope, zh, en in (("urban", "城市", "urban"), ("rural", "农村", "rural")):
+        for tekun, dibao in _paired(ctx.record.facts, f"tekun_standard_{scope}",
                                     f"dibao_standard_{scope}"):
-                a, b = avg.rate_yuan_per_month, std.rate_yuan_per_month
-                if a is not None and b is not None and a > b:
-                    yield Hit({"average": a, "standard": b, "scope_zh": zh, "scope_en": en},
-                              "/facts", avg.text)
-
-    @registry.rule("arith.average-product", "warning",
-                   title=("人均数与总额、人数不符", "average × count ≠ stated amount"),
-                   message=("人均{average}元 × {count}{unit} = {product}元，与所述{amount}元不符",
-                            ("average {average} yuan × {count} = {product} yuan, but the amount "
-                            "stated is {amount} yuan")))
-    def average_product(ctx: CheckContext) -> Iterator[Hit]:
-        """When one statement gives a count, a total amount and the average per head
-        ("共救助N人，发放资金M元，人均X元"), the three must agree within the rounding of the
-        average (spec §4.2 S8, S12)."""
-        for s in _sentences(ctx):
-            for avg in s.quantities:
-                if avg.measure != "amount_yuan" or "人均" not in s.text[max(0, avg.start - 4):avg.start]:
-                    continue
-                counts = [q for q in s.quantities if q.end <= avg.start and q.exact
-                          and q.measure in ("persons", "person_times")]
-                amounts = [q for q in s.quantities if q.end <= avg.start and q.exact
-                           and q.measure == "amount_yuan" and q is not avg]
-                if len(counts) != 1 or len(amounts) != 1:
-                    continue
-                count, amount = counts[0], amounts[0]
-                product = avg.value * count.value
-                slack = avg.tolerance * count.value + amount.tolerance
-                if abs(product - amount.value) > slack:
-                    yield Hit({"average": _num(avg.value), "count": _num(count.value),
-                               "unit": UNIT[count.measure], "product": _num(product),
-                               "amount": _num(amount.value)}, "/facts",
-                              s.text[count.start:avg.end], s.prov)
-
-    @registry.rule("arith.cumulative-below-period", "error",
-                   title=("累计数小于本期数", "a cumulative figure below the period's"),
-                   message=("累计{cumulative}小于本期{current}",
-                            "the cumulative figure {cumulative} is below this period's {current}"))
-    def cumulative_below_period(ctx: CheckContext) -> Iterator[Hit]:
-        """A figure accumulated since 1 January includes the current month or quarter, so it
-        cannot be smaller (民政统计月报: 累计 vs 本月/本期 columns)."""
-        for s in _sentences(ctx):
-            current = [q for q in s.quantities if re.search("本月|当月|本期|本季度", s.text[max(0, q.start - 8):q.start])]
-            total = [q for q in s.quantities if "累计" in s.text[max(0, q.start - 8):q.start]]
-            for c in current:
-                for t in total:
-                    if c.measure == t.measure and c.exact and t.exact and upper(t) < lower(c):
-                        yield Hit({"cumulative": t.text, "current": c.text}, "/facts",
-                                  s.text[min(c.start, t.start):max(c.end, t.end)], s.prov)
-        yield from _table_cumulative(ctx.record.facts)
-
-    @registry.rule("policy.tekun-standard-ratio", "warning",
-                   title=("特困供养标准低于低保标准的规定倍数", ("特困 standard below the required "
-                          "multiple of the 低保 standard")),
-                   message=(("{scope_zh}特困基本生活标准{tekun}元/年，低于低保标准{dibao}元/月×12×"
-                            "{ratio}={required}元"),
-                            ("{scope_en} 特困 basic-living standard {tekun} yuan/year is below "
-                            "{ratio} × 12 × the 低保 standard {dibao} yuan/month = {required}")))
-    def tekun_standard_ratio(ctx: CheckContext) -> Iterator[Hit]:
-        """Many provinces set the 特困 basic-living standard at no less than 1.3 times the local
-        低保 standard (spec §4.2 S9; national basis unverified, so the ratio is a setting)."""
-        ratio = Decimal(str(ctx.settings.tekun_standard_ratio))
-        for scope, zh, en in (("urban", "城市", "urban"), ("rural", "农村", "rural")):
-            for tekun, dibao in _paired(ctx.record.facts, f"tekun_standard_{scope}",
-                                        f"dibao_standard_{scope}"):
-                yearly = _yearly(tekun)
-                monthly = _monthly(dibao)
-                if yearly is None or monthly is None:
-                    continue
-                required = monthly * 12 * ratio
-                if yearly + Decimal("0.5") < required:
-                    yield Hit({"tekun": _num(yearly), "dibao": _num(monthly), "ratio": _num(ratio),
-                               "required": _num(required), "scope_zh": zh, "scope_en": en},
-                              "/facts", tekun.text)
+            yearly = _yearly(tekun)
+            monthly = _monthly(dibao)
+            if yearly is None or monthly is None:
+                continue
+            required = monthly * 12 * ratio
+            if yearly + Decimal("0.5") < required:
+                yield Hit({"tekun": _num(yearly), "dibao": _num(monthly), "ratio": _num(ratio),
+                           "required": _num(required), "scope_zh": zh, "scope_en": en},
+                          "/facts", tekun.text)
 
 
 _COUNT_MEASURES = ("households", "persons", "person_times", "amount_yuan")
@@ -390,3 +397,6 @@ def _monthly(fact: Fact) -> Decimal | None:
     if fact.rate_yuan_per_year is not None:
         return Decimal(str(fact.rate_yuan_per_year)) / 12
     return None
+
+
+RULES: tuple[Rule, ...] = (part_sum, approx_total, subset_exceeds, percent, percent_range, average_above_standard, average_product, cumulative_below_period, tekun_standard_ratio)

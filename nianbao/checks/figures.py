@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from nianbao.checks.registry import CheckContext, Hit, Registry
+from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.checks.text import texts
 from nianbao.extract.facts import Sentence
 
@@ -19,80 +19,82 @@ _ENDS_IN_DIGIT = re.compile(r"\d[\d,.]*$")
 _STARTS_WITH_FIGURE = re.compile(r"^[\d,.]*\d*\s*(万|亿)?(户|人次|人|名|元|万元|%)")
 
 
-def register(registry: Registry) -> None:
-    @registry.rule("text.unit", "warning",
-                   title=("同一数字单位前后不一", "one figure with two different units"),
-                   message=("同一数字{value}先写作“{first}”，后又写作“{second}”，单位前后不一致",
-                            ("the figure {value} is written as {first} and later as {second}: "
-                            "inconsistent units")))
-    def unit(ctx: CheckContext) -> Iterator[Hit]:
-        """户 counts families and 人/名 counts people (spec §4.2 S4); the same number with the
-        same noun written once with 户 and once with 名 means one of them is wrong."""
-        seen: dict[tuple[str, str], tuple[str, str, Sentence]] = {}
-        for s in ctx.record.sentences:
-            for q in s.quantities:
-                if q.measure not in ("households", "persons") or q.value < 10 or q.approx:
-                    continue
-                noun = _NOUN.match(s.text[q.end:q.end + 5])
-                if not noun:
-                    continue
-                key = (str(q.value), noun.group(1)[:2])
-                written = s.text[q.start:q.end] + noun.group(1)
-                if key in seen and seen[key][0] != q.measure:
-                    _, first_text, first_s = seen[key]
-                    yield Hit({"value": str(q.value), "first": first_text, "second": written},
-                              "/facts", first_text, first_s.prov)
-                    continue
-                seen.setdefault(key, (q.measure, written, s))
+@rule("text.unit", "warning",
+      title=("同一数字单位前后不一", "one figure with two different units"),
+      message=("同一数字{value}先写作“{first}”，后又写作“{second}”，单位前后不一致",
+               ("the figure {value} is written as {first} and later as {second}: "
+               "inconsistent units")))
+def unit(ctx: CheckContext) -> Iterator[Hit]:
+    """户 counts families and 人/名 counts people (spec §4.2 S4); the same number with the
+    same noun written once with 户 and once with 名 means one of them is wrong."""
+    seen: dict[tuple[str, str], tuple[str, str, Sentence]] = {}
+    for s in ctx.record.sentences:
+        for q in s.quantities:
+            if q.measure not in ("households", "persons") or q.value < 10 or q.approx:
+                continue
+            noun = _NOUN.match(s.text[q.end:q.end + 5])
+            if not noun:
+                continue
+            key = (str(q.value), noun.group(1)[:2])
+            written = s.text[q.start:q.end] + noun.group(1)
+            if key in seen and seen[key][0] != q.measure:
+                _, first_text, first_s = seen[key]
+                yield Hit({"value": str(q.value), "first": first_text, "second": written},
+                          "/facts", first_text, first_s.prov)
+                continue
+            seen.setdefault(key, (q.measure, written, s))
 
-    @registry.rule("text.corrupted-number", "warning",
-                   title=("数字疑似粘连或损坏", "a number looks merged or mangled"),
-                   message=("“{figure}”看起来是两个数字粘在一起或识别错误（{why_zh}）",
-                            "{figure} looks merged or mangled ({why_en})"))
-    def corrupted_number(ctx: CheckContext) -> Iterator[Hit]:
-        """Copying from PDF or OCR merges a year into the next figure ("20230%") or two figures
-        into one ("10521989人"); the result is a number no county could report."""
-        typical = _typical_counts(ctx.record.sentences)
-        for s in ctx.record.sentences:
-            for q in s.quantities:
-                digits = re.sub(r"\D", "", q.raw)
-                merged_year = bool(re.match(r"(19|20)\d{2}", digits)) and len(digits) >= 6 \
-                    and q.scale is None
-                median = typical.get(q.measure)
-                huge = median is not None and q.value >= 10**6 and q.value > 1000 * median
-                if q.measure == "percent" and q.value > 1000 or merged_year or huge:
-                    why = ("年份与数字粘连", "a year merged into the figure") if merged_year else \
-                        ("与文中其他数字相比大得不合理", "implausibly large next to the other figures")
-                    yield Hit({"figure": q.text, "why_zh": why[0], "why_en": why[1]}, "/facts",
-                              s.text[max(0, q.start - 8):q.end], s.prov)
 
-    @registry.rule("text.split-number", "warning",
-                   title=("数字被换行或分页截断", "a number broken by a line or page break"),
-                   message=("数字在“{before}”与“{after}”之间被换行或分页截断",
-                            "a number is broken between {before} and {after}"))
-    def split_number(ctx: CheckContext) -> Iterator[Hit]:
-        """A page break or a hard line wrap inside a figure ("共12" / "34人") makes two wrong
-        numbers out of one; the reader of the filing sees neither."""
-        lines = list(texts(ctx))
-        for (pointer, prev, prov), (_, nxt, _) in itertools.pairwise(lines):
-            tail, head = _ENDS_IN_DIGIT.search(prev), _STARTS_WITH_FIGURE.match(nxt.strip())
-            if tail and head and head.group(0)[0].isdigit():
-                before, after = prev[-10:], nxt.strip()[:10]
-                yield Hit({"before": before, "after": after}, pointer, before + after, prov)
+@rule("text.corrupted-number", "warning",
+      title=("数字疑似粘连或损坏", "a number looks merged or mangled"),
+      message=("“{figure}”看起来是两个数字粘在一起或识别错误（{why_zh}）",
+               "{figure} looks merged or mangled ({why_en})"))
+def corrupted_number(ctx: CheckContext) -> Iterator[Hit]:
+    """Copying from PDF or OCR merges a year into the next figure ("20230%") or two figures
+    into one ("10521989人"); the result is a number no county could report."""
+    typical = _typical_counts(ctx.record.sentences)
+    for s in ctx.record.sentences:
+        for q in s.quantities:
+            digits = re.sub(r"\D", "", q.raw)
+            merged_year = bool(re.match(r"(19|20)\d{2}", digits)) and len(digits) >= 6 \
+                and q.scale is None
+            median = typical.get(q.measure)
+            huge = median is not None and q.value >= 10**6 and q.value > 1000 * median
+            if q.measure == "percent" and q.value > 1000 or merged_year or huge:
+                why = ("年份与数字粘连", "a year merged into the figure") if merged_year else \
+                    ("与文中其他数字相比大得不合理", "implausibly large next to the other figures")
+                yield Hit({"figure": q.text, "why_zh": why[0], "why_en": why[1]}, "/facts",
+                          s.text[max(0, q.start - 8):q.end], s.prov)
 
-    @registry.rule("text.date-format", "warning",
-                   title=("日期格式错误", "malformed date"),
-                   message=("日期“{date}”不存在或格式不对", "the date {date} does not exist or is malformed"))
-    def date_format(ctx: CheckContext) -> Iterator[Hit]:
-        """Dates are written 2026年3月4日 (GB/T 9704-2012 §7.3.5); a month above 12, a day the
-        month does not have or a five-digit year is a typing or OCR error."""
-        for pointer, line, prov in texts(ctx):
-            for m in _DATE.finditer(line):
-                year, month, day = int(m.group(1)), int(m.group(2)), m.group(3)
-                if not _valid(year, month, int(day) if day else 1):
-                    yield Hit({"date": m.group(0)}, pointer, m.group(0), prov)
-            for m in _LONG_YEAR.finditer(line):
+
+@rule("text.split-number", "warning",
+      title=("数字被换行或分页截断", "a number broken by a line or page break"),
+      message=("数字在“{before}”与“{after}”之间被换行或分页截断",
+               "a number is broken between {before} and {after}"))
+def split_number(ctx: CheckContext) -> Iterator[Hit]:
+    """A page break or a hard line wrap inside a figure ("共12" / "34人") makes two wrong
+    numbers out of one; the reader of the filing sees neither."""
+    lines = list(texts(ctx))
+    for (pointer, prev, prov), (_, nxt, _) in itertools.pairwise(lines):
+        tail, head = _ENDS_IN_DIGIT.search(prev), _STARTS_WITH_FIGURE.match(nxt.strip())
+        if tail and head and head.group(0)[0].isdigit():
+            before, after = prev[-10:], nxt.strip()[:10]
+            yield Hit({"before": before, "after": after}, pointer, before + after, prov)
+
+
+@rule("text.date-format", "warning",
+      title=("日期格式错误", "malformed date"),
+      message=("日期“{date}”不存在或格式不对", "the date {date} does not exist or is malformed"))
+def date_format(ctx: CheckContext) -> Iterator[Hit]:
+    """Dates are written 2026年3月4日 (GB/T 9704-2012 §7.3.5); a month above 12, a day the
+    month does not have or a five-digit year is a typing or OCR error."""
+    for pointer, line, prov in texts(ctx):
+        for m in _DATE.finditer(line):
+            year, month, day = int(m.group(1)), int(m.group(2)), m.group(3)
+            if not _valid(year, month, int(day) if day else 1):
                 yield Hit({"date": m.group(0)}, pointer, m.group(0), prov)
+        for m in _LONG_YEAR.finditer(line):
+            yield Hit({"date": m.group(0)}, pointer, m.group(0), prov)
 
 
 def _typical_counts(sentences: list[Sentence]) -> dict[str, Decimal]:
@@ -111,3 +113,6 @@ def _valid(year: int, month: int, day: int) -> bool:
     except ValueError:
         return False
     return True
+
+
+RULES: tuple[Rule, ...] = (unit, corrupted_number, split_number, date_format)

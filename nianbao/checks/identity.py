@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from nianbao.checks.registry import CheckContext, Hit, Registry
+from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.model import Provenance
 from nianbao.text import credit_code, regions
 
@@ -21,30 +21,16 @@ REGION_EN = (
 )
 
 
-def register(registry: Registry) -> None:
-    """Register `identity.credit-code` and `identity.credit-code-region` on `registry`."""
-    registry.rule(
-        "identity.credit-code",
-        "error",
-        title=("统一社会信用代码无效", "invalid unified social credit code"),
-        message=(
-            "统一社会信用代码 {code} {detail_zh}",
-            "unified social credit code {code}: {detail_en}",
-        ),
-        kinds=KINDS,
-    )(credit_code_rule)
-    registry.rule(
-        "identity.credit-code-region",
-        "warning",
-        title=(
-            "统一社会信用代码的行政区划与单位所在地不符",
-            "credit code's region differs from the unit's",
-        ),
-        message=(REGION_ZH, REGION_EN),
-        kinds=KINDS,
-    )(credit_code_region_rule)
-
-
+@rule(
+    "identity.credit-code",
+    "error",
+    title=("统一社会信用代码无效", "invalid unified social credit code"),
+    message=(
+        "统一社会信用代码 {code} {detail_zh}",
+        "unified social credit code {code}: {detail_en}",
+    ),
+    kinds=KINDS,
+)
 def credit_code_rule(ctx: CheckContext) -> Iterator[Hit]:
     """The 统一社会信用代码 must be a well-formed GB 32100-2015 code.
 
@@ -79,6 +65,16 @@ def credit_code_rule(ctx: CheckContext) -> Iterator[Hit]:
         )
 
 
+@rule(
+    "identity.credit-code-region",
+    "warning",
+    title=(
+        "统一社会信用代码的行政区划与单位所在地不符",
+        "credit code's region differs from the unit's",
+    ),
+    message=(REGION_ZH, REGION_EN),
+    kinds=KINDS,
+)
 def credit_code_region_rule(ctx: CheckContext) -> Iterator[Hit]:
     """The code's division (pos 3–8) should be the place named in the unit's name or address.
 
@@ -137,3 +133,6 @@ def _evidence(ctx: CheckContext, raw: str) -> tuple[str, Provenance | None]:
     if found is None:
         return raw, None
     return found[0], found[1]
+
+
+RULES: tuple[Rule, ...] = (credit_code_rule, credit_code_region_rule)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from nianbao.checks.registry import CheckContext, Hit, Registry
+from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.extract.notice import (
     DOC_NUMBER_LIKE,
     cn_int,
@@ -153,210 +153,218 @@ def _doc_number_texts(ctx: CheckContext) -> Iterator[tuple[str, str, Provenance 
 # --------------------------------------------------------------------------- rules
 
 
-def register(registry: Registry) -> None:
-    @registry.rule("notice.doc-number", "warning",
-                   title=("发文字号格式不规范", "document number not in the GB/T 9704 form"),
-                   message=("发文字号“{found}”不规范：{problem_zh}；应为“{expected}”",
-                            "document number {found}: {problem_en}; write {expected}"))
-    def doc_number(ctx: CheckContext) -> Iterator[Hit]:
-        """GB/T 9704-2012 §7.2.3: 发文字号 = 机关代字 + 年份 + 发文顺序号; the year in full, in
-        六角括号 〔〕 (U+3014/U+3015); no 第, no leading zeros. Look-alike brackets (﹝﹞ U+FE5D/
-        FE5E, ［］, 【】, ()) print almost the same but break search and citation matching (seed
-        001 cites 平湛民﹝2025﹞6号). A cited number follows its title in running text, so the
-        whole text is scanned. Warning for documents read; error for a notice to be generated."""
-        severity: Severity | None = "error" if _generated(ctx) else None
-        notice = ctx.record.kind == "notice"
-        year = (ctx.record.year or _year(ctx)) if notice else None
-        number = _fields(ctx).get("doc_number") if notice else None
-        if isinstance(number, str) and number:
-            problems = doc_number_problems(number, year)
-            if problems:
-                raw, prov = _evidence(ctx, "doc_number")
-                yield _doc_hit(number, problems, "/record/doc_number", raw or number, prov,
-                               severity)
-        for pointer, text, prov in _doc_number_texts(ctx):
-            for found, start, end in _cited_numbers(text):
-                problems = doc_number_problems(found, None)
-                if not problems or found == number:  # the notice's own number: checked above
-                    continue
-                if prov is not None:
-                    prov = Provenance(prov.page, prov.block, start=start, end=end)
-                yield _doc_hit(found, problems, pointer, text[start:end], prov, severity)
+@rule("notice.doc-number", "warning",
+      title=("发文字号格式不规范", "document number not in the GB/T 9704 form"),
+      message=("发文字号“{found}”不规范：{problem_zh}；应为“{expected}”",
+               "document number {found}: {problem_en}; write {expected}"))
+def doc_number(ctx: CheckContext) -> Iterator[Hit]:
+    """GB/T 9704-2012 §7.2.3: 发文字号 = 机关代字 + 年份 + 发文顺序号; the year in full, in
+    六角括号 〔〕 (U+3014/U+3015); no 第, no leading zeros. Look-alike brackets (﹝﹞ U+FE5D/
+    FE5E, ［］, 【】, ()) print almost the same but break search and citation matching (seed
+    001 cites 平湛民﹝2025﹞6号). A cited number follows its title in running text, so the
+    whole text is scanned. Warning for documents read; error for a notice to be generated."""
+    severity: Severity | None = "error" if _generated(ctx) else None
+    notice = ctx.record.kind == "notice"
+    year = (ctx.record.year or _year(ctx)) if notice else None
+    number = _fields(ctx).get("doc_number") if notice else None
+    if isinstance(number, str) and number:
+        problems = doc_number_problems(number, year)
+        if problems:
+            raw, prov = _evidence(ctx, "doc_number")
+            yield _doc_hit(number, problems, "/record/doc_number", raw or number, prov,
+                           severity)
+    for pointer, text, prov in _doc_number_texts(ctx):
+        for found, start, end in _cited_numbers(text):
+            problems = doc_number_problems(found, None)
+            if not problems or found == number:  # the notice's own number: checked above
+                continue
+            if prov is not None:
+                prov = Provenance(prov.page, prov.block, start=start, end=end)
+            yield _doc_hit(found, problems, pointer, text[start:end], prov, severity)
 
-    @registry.rule("notice.missing-doc-number", "error", kinds=KINDS,
-                   title=("缺少发文字号", "no document number"),
-                   message=("通知没有发文字号（应在发文机关标志下空二行居中编排，如“{example}”）",
-                            ("the notice has no document number (centred two lines below the "
-                            "issuer's mark, e.g. {example})")))
-    def missing_doc_number(ctx: CheckContext) -> Iterator[Hit]:
-        """条例 Art. 9(2) and GB/T 9704-2012 §7.2.3: every 公文 carries a 发文字号; without it the
-        notice cannot be registered, cited or filed (seed 003 has none). Info for a notice read
-        from a document (it is what it is), error for a notice to be generated."""
-        if _fields(ctx).get("doc_number"):
-            return
-        raw, prov = _evidence(ctx, "issuers")
-        if not raw:
-            raw, prov = _evidence(ctx, "title")
-        yield Hit({"example": "×民发〔2025〕1号"}, "/record/doc_number", raw, prov,
-                  None if _generated(ctx) else "info")
 
-    @registry.rule("notice.missing-colophon", "error", kinds=KINDS,
-                   title=("缺少版记（印发机关和印发日期）", "no colophon (printing office and date)"),
-                   message=("{detail_zh}", "{detail_en}"))
-    def missing_colophon(ctx: CheckContext) -> Iterator[Hit]:
-        """条例 Art. 9(17) and GB/T 9704-2012 §7.4.3: the 版记 on the last page names the
-        印发机关 and the 印发日期 (and 抄送机关 when there are any), between thick rules. A
-        notice without it does not say who printed it or when. Info for a notice read from a
-        document, error for a notice to be generated."""
-        colophon = _fields(ctx).get("colophon") or {}
-        missing = [name for name in ("printer", "printed_on") if not colophon.get(name)]
-        if not missing:
-            return
-        zh = {"printer": "印发机关", "printed_on": "印发日期"}
-        detail_zh = ("通知没有版记（抄送机关、印发机关和印发日期）" if not colophon
-                     else "版记缺少" + "和".join(zh[m] for m in missing))
-        detail_en = ("the notice has no colophon (copies to, printing office and date)"
-                     if not colophon else "the colophon lacks " + " and ".join(missing))
-        raw, prov = _evidence(ctx, "colophon")
-        if not raw:
-            raw, prov = _evidence(ctx, "date")
-        yield Hit({"missing": missing, "detail_zh": detail_zh, "detail_en": detail_en},
-                  "/record/colophon", raw, prov, None if _generated(ctx) else "info")
+@rule("notice.missing-doc-number", "error", kinds=KINDS,
+      title=("缺少发文字号", "no document number"),
+      message=("通知没有发文字号（应在发文机关标志下空二行居中编排，如“{example}”）",
+               ("the notice has no document number (centred two lines below the "
+               "issuer's mark, e.g. {example})")))
+def missing_doc_number(ctx: CheckContext) -> Iterator[Hit]:
+    """条例 Art. 9(2) and GB/T 9704-2012 §7.2.3: every 公文 carries a 发文字号; without it the
+    notice cannot be registered, cited or filed (seed 003 has none). Info for a notice read
+    from a document (it is what it is), error for a notice to be generated."""
+    if _fields(ctx).get("doc_number"):
+        return
+    raw, prov = _evidence(ctx, "issuers")
+    if not raw:
+        raw, prov = _evidence(ctx, "title")
+    yield Hit({"example": "×民发〔2025〕1号"}, "/record/doc_number", raw, prov,
+              None if _generated(ctx) else "info")
 
-    @registry.rule("notice.date-style", "warning", kinds=KINDS,
-                   title=("成文日期写法不规范", "date not written the GB/T 9704 way"),
-                   message=("成文日期“{found}”应写作“{expected}”（阿拉伯数字，年份标全称，月、日不编虚位）",
-                            ("the date {found} should read {expected} (Arabic numerals, full "
-                            "year, no zero padding)")))
-    def date_style(ctx: CheckContext) -> Iterator[Hit]:
-        """GB/T 9704-2012 §7.3.5.1: 成文日期 in Arabic numerals, year in full, month and day
-        without padding (2023年7月6日). The 1999 edition's 二〇二三年七月六日 and a padded
-        2023年07月06日 are out of date since 2012-07-01."""
-        date, (raw, prov) = _fields(ctx).get("date"), _evidence(ctx, "date")
-        if not isinstance(date, str) or not raw:
-            return
-        expected = zh_date(dt.date.fromisoformat(date))
-        if raw.replace(" ", "") != expected:
-            yield Hit({"found": raw, "expected": expected}, "/record/date", raw, prov)
 
-    @registry.rule("notice.deadline-before-issue", "warning", kinds=KINDS,
-                   title=("时限早于成文日期", "deadline before the date of issue"),
-                   message=("“{deadline}”（{deadline_zh}）早于成文日期{issued_zh}，任务下达时已过期",
-                            ("{deadline} ({deadline_date}) is before the date of issue {issued}: "
-                            "the task was overdue when it was set")))
-    def deadline_before_issue(ctx: CheckContext) -> Iterator[Hit]:
-        """条例 Art. 19(3): the measures a 公文 sets must be workable. A deadline that passed
-        before the notice was signed cannot be met; usually a date copied from last year's
-        plan or a wrong month (seed 003: a 4月底 task in a notice dated 7月6日)."""
-        date = _fields(ctx).get("date")
-        if not isinstance(date, str):
-            return
-        issued = dt.date.fromisoformat(date)
-        for pointer, text in _prose(ctx):
-            for found in find_deadlines(text, issued.year):
-                if found.date < issued:
-                    evidence = _clause(text, found.start, found.end)
-                    yield Hit({"deadline": found.text, "deadline_date": found.date.isoformat(),
-                               "issued": date, "deadline_zh": zh_date(found.date),
-                               "issued_zh": zh_date(issued)}, pointer, evidence,
-                              locate(ctx, evidence, found.text))
+@rule("notice.missing-colophon", "error", kinds=KINDS,
+      title=("缺少版记（印发机关和印发日期）", "no colophon (printing office and date)"),
+      message=("{detail_zh}", "{detail_en}"))
+def missing_colophon(ctx: CheckContext) -> Iterator[Hit]:
+    """条例 Art. 9(17) and GB/T 9704-2012 §7.4.3: the 版记 on the last page names the
+    印发机关 and the 印发日期 (and 抄送机关 when there are any), between thick rules. A
+    notice without it does not say who printed it or when. Info for a notice read from a
+    document, error for a notice to be generated."""
+    colophon = _fields(ctx).get("colophon") or {}
+    missing = [name for name in ("printer", "printed_on") if not colophon.get(name)]
+    if not missing:
+        return
+    zh = {"printer": "印发机关", "printed_on": "印发日期"}
+    detail_zh = ("通知没有版记（抄送机关、印发机关和印发日期）" if not colophon
+                 else "版记缺少" + "和".join(zh[m] for m in missing))
+    detail_en = ("the notice has no colophon (copies to, printing office and date)"
+                 if not colophon else "the colophon lacks " + " and ".join(missing))
+    raw, prov = _evidence(ctx, "colophon")
+    if not raw:
+        raw, prov = _evidence(ctx, "date")
+    yield Hit({"missing": missing, "detail_zh": detail_zh, "detail_en": detail_en},
+              "/record/colophon", raw, prov, None if _generated(ctx) else "info")
 
-    @registry.rule("notice.phase-order", "warning", kinds=KINDS,
-                   title=("实施步骤时间顺序颠倒", "phases out of chronological order"),
-                   message=("步骤“{phase}”（{period}）开始于上一步骤“{previous}”（{previous_period}）之前",
-                            ("phase {phase} ({period}) starts before the previous phase "
-                            "{previous} ({previous_period})")))
-    def phase_order(ctx: CheckContext) -> Iterator[Hit]:
-        """A 实施方案's 实施步骤 are numbered in the order they happen (spec §3.5): 制定方案 →
-        动员部署 → 组织实施 → 总结提升. Phases may overlap (seed 003's 建章立制 runs inside
-        组织实施) but a later phase cannot start earlier than the one before it (条例 Art.
-        19(3): 结构严谨)."""
-        for pointer, phases in _phase_lists(ctx):
-            previous: tuple[str, str, str] | None = None
-            for n, phase in enumerate(phases):
-                span = _span(ctx, phase)
-                if span is None:
-                    continue
-                if previous and span[0] < previous[0]:
-                    raw, prov = _evidence(ctx, f"{pointer[8:]}/{n}")
-                    yield Hit({"phase": phase.get("name"), "period": phase.get("period"),
-                               "previous": previous[1], "previous_period": previous[2]},
-                              f"{pointer}/{n}", raw or str(phase.get("period")), prov)
-                previous = (span[0], str(phase.get("name")), str(phase.get("period")))
 
-    @registry.rule("notice.phase-range", "warning", kinds=KINDS,
-                   title=("实施步骤的月份区间不规范", "a phase's month range is malformed"),
-                   message=("步骤“{phase}”的时间“{period}”：{problem_zh}",
-                            "phase {phase}, period {period}: {problem_en}"))
-    def phase_range(ctx: CheckContext) -> Iterator[Hit]:
-        """A phase's period reads N月—M月 with N ≤ M and the dash 一字线 “—” (GB/T 15834-2011
-        §4.9: a range is joined by the 一字线 or 浪纹线). An end before the start is a typo
-        that leaves the phase without a time."""
-        for pointer, phases in _phase_lists(ctx):
-            for n, phase in enumerate(phases):
-                period = str(phase.get("period") or "")
-                problems: list[tuple[str, str]] = []
-                dash = _DASHES.search(period)
-                if dash:
-                    problems.append((f"区间应使用一字线“—”，不是“{dash.group('dash')}”",
-                                     f"use the dash — between months, not {dash.group('dash')}"))
-                span = _span(ctx, phase)
-                if span and span[1] < span[0]:
-                    problems.append(("结束月份早于开始月份", "it ends before it starts"))
+@rule("notice.date-style", "warning", kinds=KINDS,
+      title=("成文日期写法不规范", "date not written the GB/T 9704 way"),
+      message=("成文日期“{found}”应写作“{expected}”（阿拉伯数字，年份标全称，月、日不编虚位）",
+               ("the date {found} should read {expected} (Arabic numerals, full "
+               "year, no zero padding)")))
+def date_style(ctx: CheckContext) -> Iterator[Hit]:
+    """GB/T 9704-2012 §7.3.5.1: 成文日期 in Arabic numerals, year in full, month and day
+    without padding (2023年7月6日). The 1999 edition's 二〇二三年七月六日 and a padded
+    2023年07月06日 are out of date since 2012-07-01."""
+    date, (raw, prov) = _fields(ctx).get("date"), _evidence(ctx, "date")
+    if not isinstance(date, str) or not raw:
+        return
+    expected = zh_date(dt.date.fromisoformat(date))
+    if raw.replace(" ", "") != expected:
+        yield Hit({"found": raw, "expected": expected}, "/record/date", raw, prov)
+
+
+@rule("notice.deadline-before-issue", "warning", kinds=KINDS,
+      title=("时限早于成文日期", "deadline before the date of issue"),
+      message=("“{deadline}”（{deadline_zh}）早于成文日期{issued_zh}，任务下达时已过期",
+               ("{deadline} ({deadline_date}) is before the date of issue {issued}: "
+               "the task was overdue when it was set")))
+def deadline_before_issue(ctx: CheckContext) -> Iterator[Hit]:
+    """条例 Art. 19(3): the measures a 公文 sets must be workable. A deadline that passed
+    before the notice was signed cannot be met; usually a date copied from last year's
+    plan or a wrong month (seed 003: a 4月底 task in a notice dated 7月6日)."""
+    date = _fields(ctx).get("date")
+    if not isinstance(date, str):
+        return
+    issued = dt.date.fromisoformat(date)
+    for pointer, text in _prose(ctx):
+        for found in find_deadlines(text, issued.year):
+            if found.date < issued:
+                evidence = _clause(text, found.start, found.end)
+                yield Hit({"deadline": found.text, "deadline_date": found.date.isoformat(),
+                           "issued": date, "deadline_zh": zh_date(found.date),
+                           "issued_zh": zh_date(issued)}, pointer, evidence,
+                          locate(ctx, evidence, found.text))
+
+
+@rule("notice.phase-order", "warning", kinds=KINDS,
+      title=("实施步骤时间顺序颠倒", "phases out of chronological order"),
+      message=("步骤“{phase}”（{period}）开始于上一步骤“{previous}”（{previous_period}）之前",
+               ("phase {phase} ({period}) starts before the previous phase "
+               "{previous} ({previous_period})")))
+def phase_order(ctx: CheckContext) -> Iterator[Hit]:
+    """A 实施方案's 实施步骤 are numbered in the order they happen (spec §3.5): 制定方案 →
+    动员部署 → 组织实施 → 总结提升. Phases may overlap (seed 003's 建章立制 runs inside
+    组织实施) but a later phase cannot start earlier than the one before it (条例 Art.
+    19(3): 结构严谨)."""
+    for pointer, phases in _phase_lists(ctx):
+        previous: tuple[str, str, str] | None = None
+        for n, phase in enumerate(phases):
+            span = _span(ctx, phase)
+            if span is None:
+                continue
+            if previous and span[0] < previous[0]:
                 raw, prov = _evidence(ctx, f"{pointer[8:]}/{n}")
-                for zh, en in problems:
-                    yield Hit({"phase": phase.get("name"), "period": period, "problem_zh": zh,
-                               "problem_en": en}, f"{pointer}/{n}/period", raw or period, prov)
+                yield Hit({"phase": phase.get("name"), "period": phase.get("period"),
+                           "previous": previous[1], "previous_period": previous[2]},
+                          f"{pointer}/{n}", raw or str(phase.get("period")), prov)
+            previous = (span[0], str(phase.get("name")), str(phase.get("period")))
 
-    @registry.rule("notice.task-count", "warning", kinds=KINDS,
-                   title=("任务数与重点工作条目数不符", "announced task count differs from the tasks"),
-                   message=("文中称“{announced_text}”（{announced}项），但重点工作列有{listed}项",
-                            ("the text announces {announced} tasks ({announced_text}) but "
-                            "{listed} are listed")))
-    def task_count(ctx: CheckContext) -> Iterator[Hit]:
-        """条例 Art. 19(6): numbers in a 公文 must be accurate. When the text announces
-        “六个方面重点任务” the 重点工作 section must have （一）…（六）; a task added or dropped
-        in editing without updating the count leaves the two disagreeing (spec §3.5)."""
-        tasks = _tasks(ctx)
-        if not tasks:
-            return
-        listed = len(tasks)
-        for pointer, text in _prose(ctx):
-            for m in _ANNOUNCED.finditer(text):
-                announced = cn_int(m.group("n"))
-                if announced is not None and announced != listed:
-                    evidence = _clause(text, m.start(), m.end(), 12, 6)
-                    yield Hit({"announced": announced, "announced_text": m.group(0),
-                               "listed": listed}, pointer, evidence,
-                              locate(ctx, evidence, m.group(0)))
 
-    @registry.rule("notice.task-without-owner", "warning", kinds=KINDS,
-                   title=("重点工作未明确责任单位", "a task has no responsible unit"),
-                   message=("重点工作“{task}”没有明确责任单位", "task {task} names no responsible unit"))
-    def task_without_owner(ctx: CheckContext) -> Iterator[Hit]:
-        """A 实施方案 assigns every 重点工作 to a 责任单位 (spec §3.5; 条例 Art. 19(3)): a task
-        nobody owns is not done and cannot be inspected (督导检查) or reported on."""
-        for pointer, task in _task_pointers(ctx):
-            if not task.get("owners"):
-                raw, prov = _evidence(ctx, pointer[8:])
-                yield Hit({"task": task.get("title")}, f"{pointer}/owners",
-                          raw or str(task.get("title") or ""), prov)
+@rule("notice.phase-range", "warning", kinds=KINDS,
+      title=("实施步骤的月份区间不规范", "a phase's month range is malformed"),
+      message=("步骤“{phase}”的时间“{period}”：{problem_zh}",
+               "phase {phase}, period {period}: {problem_en}"))
+def phase_range(ctx: CheckContext) -> Iterator[Hit]:
+    """A phase's period reads N月—M月 with N ≤ M and the dash 一字线 “—” (GB/T 15834-2011
+    §4.9: a range is joined by the 一字线 or 浪纹线). An end before the start is a typo
+    that leaves the phase without a time."""
+    for pointer, phases in _phase_lists(ctx):
+        for n, phase in enumerate(phases):
+            period = str(phase.get("period") or "")
+            problems: list[tuple[str, str]] = []
+            dash = _DASHES.search(period)
+            if dash:
+                problems.append((f"区间应使用一字线“—”，不是“{dash.group('dash')}”",
+                                 f"use the dash — between months, not {dash.group('dash')}"))
+            span = _span(ctx, phase)
+            if span and span[1] < span[0]:
+                problems.append(("结束月份早于开始月份", "it ends before it starts"))
+            raw, prov = _evidence(ctx, f"{pointer[8:]}/{n}")
+            for zh, en in problems:
+                yield Hit({"phase": phase.get("name"), "period": period, "problem_zh": zh,
+                           "problem_en": en}, f"{pointer}/{n}/period", raw or period, prov)
 
-    @registry.rule("notice.personal-phone", "warning", kinds=KINDS,
-                   title=("正文中有个人手机号码", "a personal mobile number in the text"),
-                   message=("正文中有个人手机号码{masked}，建议改为办公电话并移至附注（成文日期下一行）",
-                            ("the text carries a personal mobile number {masked}; use an office "
-                            "number and move the contact to the note below the date")))
-    def personal_phone(ctx: CheckContext) -> Iterator[Hit]:
-        """A mobile number is personal information (个人信息保护法 Art. 4, 28); a notice is often
-        published (政府信息公开条例 Art. 15 protects third parties' personal information). The
-        contact person belongs in the 附注 (GB/T 9704-2012 §7.3.7), with an office number."""
-        for pointer, text in _prose(ctx, skip=("/note",)):
-            for m in _MOBILE.finditer(text):
-                digits = re.sub(r"\D", "", m.group(0))
-                evidence = _clause(text, m.start(), m.end(), 16, 1)
-                yield Hit({"masked": digits[:3] + "****" + digits[-4:]}, pointer, evidence,
+
+@rule("notice.task-count", "warning", kinds=KINDS,
+      title=("任务数与重点工作条目数不符", "announced task count differs from the tasks"),
+      message=("文中称“{announced_text}”（{announced}项），但重点工作列有{listed}项",
+               ("the text announces {announced} tasks ({announced_text}) but "
+               "{listed} are listed")))
+def task_count(ctx: CheckContext) -> Iterator[Hit]:
+    """条例 Art. 19(6): numbers in a 公文 must be accurate. When the text announces
+    “六个方面重点任务” the 重点工作 section must have （一）…（六）; a task added or dropped
+    in editing without updating the count leaves the two disagreeing (spec §3.5)."""
+    tasks = _tasks(ctx)
+    if not tasks:
+        return
+    listed = len(tasks)
+    for pointer, text in _prose(ctx):
+        for m in _ANNOUNCED.finditer(text):
+            announced = cn_int(m.group("n"))
+            if announced is not None and announced != listed:
+                evidence = _clause(text, m.start(), m.end(), 12, 6)
+                yield Hit({"announced": announced, "announced_text": m.group(0),
+                           "listed": listed}, pointer, evidence,
                           locate(ctx, evidence, m.group(0)))
+
+
+@rule("notice.task-without-owner", "warning", kinds=KINDS,
+      title=("重点工作未明确责任单位", "a task has no responsible unit"),
+      message=("重点工作“{task}”没有明确责任单位", "task {task} names no responsible unit"))
+def task_without_owner(ctx: CheckContext) -> Iterator[Hit]:
+    """A 实施方案 assigns every 重点工作 to a 责任单位 (spec §3.5; 条例 Art. 19(3)): a task
+    nobody owns is not done and cannot be inspected (督导检查) or reported on."""
+    for pointer, task in _task_pointers(ctx):
+        if not task.get("owners"):
+            raw, prov = _evidence(ctx, pointer[8:])
+            yield Hit({"task": task.get("title")}, f"{pointer}/owners",
+                      raw or str(task.get("title") or ""), prov)
+
+
+@rule("notice.personal-phone", "warning", kinds=KINDS,
+      title=("正文中有个人手机号码", "a personal mobile number in the text"),
+      message=("正文中有个人手机号码{masked}，建议改为办公电话并移至附注（成文日期下一行）",
+               ("the text carries a personal mobile number {masked}; use an office "
+               "number and move the contact to the note below the date")))
+def personal_phone(ctx: CheckContext) -> Iterator[Hit]:
+    """A mobile number is personal information (个人信息保护法 Art. 4, 28); a notice is often
+    published (政府信息公开条例 Art. 15 protects third parties' personal information). The
+    contact person belongs in the 附注 (GB/T 9704-2012 §7.3.7), with an office number."""
+    for pointer, text in _prose(ctx, skip=("/note",)):
+        for m in _MOBILE.finditer(text):
+            digits = re.sub(r"\D", "", m.group(0))
+            evidence = _clause(text, m.start(), m.end(), 16, 1)
+            yield Hit({"masked": digits[:3] + "****" + digits[-4:]}, pointer, evidence,
+                      locate(ctx, evidence, m.group(0)))
 
 
 def _doc_hit(found: str, problems: list[tuple[str, str]], pointer: str, evidence: str,
@@ -406,3 +414,6 @@ def _span(ctx: CheckContext, phase: dict[str, Any]) -> tuple[str, str] | None:
 def _year(ctx: CheckContext) -> int | None:
     date = _fields(ctx).get("date")
     return int(date[:4]) if isinstance(date, str) and date[:4].isdigit() else None
+
+
+RULES: tuple[Rule, ...] = (doc_number, missing_doc_number, missing_colophon, date_style, deadline_before_issue, phase_order, phase_range, task_count, task_without_owner, personal_phone)

@@ -1,7 +1,10 @@
 """The rule registry and runner.
 
-A rule is a plain function registered with its id, severity, message templates and a docstring
-saying why it exists. It yields bare `Hit`s; the runner stamps the id, severity, messages and
+A rule is a module-level function declared with `@rule(id, severity, title=…, message=…)`: its
+id, message templates and a docstring saying why it exists. The decorator turns the function
+into a `Rule`, which can still be called on a `CheckContext` and tested alone. Each rule module
+lists its rules in `RULES`; `nianbao.checks.default_registry()` adds them to a `Registry` in an
+explicit order. A rule yields bare `Hit`s; the runner stamps the id, severity, messages and
 location onto `Finding`s. A rule that raises becomes a `nianbao.rule-crashed` finding.
 """
 
@@ -68,6 +71,25 @@ class Rule:
     def applies_to(self, kind: str) -> bool:
         return not self.kinds or kind in self.kinds
 
+    def __call__(self, ctx: CheckContext) -> Iterable[Hit]:
+        return self.func(ctx)
+
+
+def rule(
+    id: str,
+    severity: Severity,
+    *,
+    title: tuple[str, str],
+    message: tuple[str, str],
+    kinds: tuple[str, ...] = (),
+) -> Callable[[RuleFunc], Rule]:
+    """Decorator: declare `func` as rule `id` with (zh, en) title and message templates."""
+
+    def declare(func: RuleFunc) -> Rule:
+        return Rule(id, severity, *title, *message, func, kinds)
+
+    return declare
+
 
 class Registry:
     """An ordered set of rules. Build one with `nianbao.checks.default_registry()`."""
@@ -75,24 +97,12 @@ class Registry:
     def __init__(self) -> None:
         self._rules: dict[str, Rule] = {}
 
-    def rule(
-        self,
-        id: str,
-        severity: Severity,
-        *,
-        title: tuple[str, str],
-        message: tuple[str, str],
-        kinds: tuple[str, ...] = (),
-    ) -> Callable[[RuleFunc], RuleFunc]:
-        """Decorator: register `func` as rule `id` with (zh, en) title and message templates."""
-
-        def register(func: RuleFunc) -> RuleFunc:
-            if id in self._rules:
-                raise ValueError(f"rule {id} registered twice")
-            self._rules[id] = Rule(id, severity, *title, *message, func, kinds)
-            return func
-
-        return register
+    def add(self, *rules: Rule) -> None:
+        """Add rules in order; an id may be registered once."""
+        for r in rules:
+            if r.id in self._rules:
+                raise ValueError(f"rule {r.id} registered twice")
+            self._rules[r.id] = r
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self._rules.values())

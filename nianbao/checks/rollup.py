@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from nianbao.checks.registry import CheckContext, Hit, Registry
+from nianbao.checks.registry import CheckContext, Hit, Registry, Rule, rule
 from nianbao.model import Finding, Record
 from nianbao.rollup.summary import Mismatch, Summary
 
@@ -23,23 +23,22 @@ MESSAGE_EN = ("{label_en}: the {count} counties add up to {expr} = {sum_text} {u
 UNIT_EN = {"户": "households", "人": "persons", "人次": "person-times", "万元": "×10,000 yuan"}  # a sum over 100 counties shows its first terms, then …
 
 
-def register(registry: Registry) -> None:
-    @registry.rule(
-        "rollup.mismatch", "error",
-        title=("各县数据之和与全市所述总数不符", "counties do not add up to the region's total"),
-        message=(MESSAGE_ZH, MESSAGE_EN),
-        kinds=(KIND,))
-    def mismatch(ctx: CheckContext) -> Iterator[Hit]:
-        """A region's own summary (全市) must agree with the figures its counties report: the
-        city total of 低保 households, persons and funds, 特困 persons and 临时救助 is by
-        definition the sum over its counties (民政统计 reports are aggregated upwards county by
-        county). Counts must match exactly; money tolerates half a unit of the last stated digit
-        of every summed figure, since MCA notes rounding may make parts differ from totals."""
-        summary = ctx.cache.get("summary")
-        if not isinstance(summary, Summary):
-            return
-        for m in summary.mismatches:
-            yield _hit(m)
+@rule(
+    "rollup.mismatch", "error",
+    title=("各县数据之和与全市所述总数不符", "counties do not add up to the region's total"),
+    message=(MESSAGE_ZH, MESSAGE_EN),
+    kinds=(KIND,))
+def mismatch(ctx: CheckContext) -> Iterator[Hit]:
+    """A region's own summary (全市) must agree with the figures its counties report: the
+    city total of 低保 households, persons and funds, 特困 persons and 临时救助 is by
+    definition the sum over its counties (民政统计 reports are aggregated upwards county by
+    county). Counts must match exactly; money tolerates half a unit of the last stated digit
+    of every summed figure, since MCA notes rounding may make parts differ from totals."""
+    summary = ctx.cache.get("summary")
+    if not isinstance(summary, Summary):
+        return
+    for m in summary.mismatches:
+        yield _hit(m)
 
 
 def _hit(m: Mismatch) -> Hit:
@@ -72,7 +71,10 @@ def _expr(values: list[Decimal]) -> str:
 def mismatch_findings(summary: Summary) -> list[Finding]:
     """The roll-up findings of a summary, stamped like any rule's."""
     registry = Registry()
-    register(registry)
+    registry.add(*RULES)
     ctx = CheckContext(Record(kind=KIND, org=summary.region, year=summary.year))
     ctx.cache["summary"] = summary
     return registry.run(ctx)
+
+
+RULES: tuple[Rule, ...] = (mismatch,)

@@ -9,7 +9,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from nianbao.checks.registry import CheckContext, Hit, Registry
+from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.forms import LABEL_EN, LABEL_ZH
 from nianbao.resources import schema_path
 
@@ -63,24 +63,22 @@ KEYWORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def register(registry: Registry) -> None:
-    for keyword, (zh, en) in KEYWORDS.items():
-        _register_keyword(registry, keyword, zh, en)
-
-
-def _register_keyword(registry: Registry, keyword: str, zh: str, en: str) -> None:
-    def rule(ctx: CheckContext) -> Iterator[Hit]:
+def _keyword_rule(keyword: str, zh: str, en: str) -> Rule:
+    def check(ctx: CheckContext) -> Iterator[Hit]:
         if "schema" not in ctx.cache:
             ctx.cache["schema"] = list(schema_hits(ctx))
         for kw, hit in ctx.cache["schema"]:
             if kw == keyword:
                 yield hit
 
-    rule.__doc__ = (
+    check.__doc__ = (
         f"JSON Schema `{keyword}` check of the record against schemas/"
         "annual_report.schema.json (draft 2020-12). The schema encodes the official form: every "
         "row is required (write 无 when there is nothing to report), amounts in 万元, dates ISO."
     )
-    registry.rule(f"schema.{keyword}", "error", title=(f"表格不符合规范（{keyword}）",
-                  f"record fails the schema ({keyword})"), message=(zh, en),
-                  kinds=tuple(SCHEMAS))(rule)
+    return rule(f"schema.{keyword}", "error", title=(f"表格不符合规范（{keyword}）",
+                f"record fails the schema ({keyword})"), message=(zh, en),
+                kinds=tuple(SCHEMAS))(check)
+
+
+RULES: tuple[Rule, ...] = tuple(_keyword_rule(kw, zh, en) for kw, (zh, en) in KEYWORDS.items())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from nianbao.checks.registry import CheckContext, Hit, Registry
+from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.model import Provenance
 from nianbao.text.normalize import is_cjk
 
@@ -45,45 +45,49 @@ def not_gb2312(char: str) -> bool:
     return False
 
 
-def register(registry: Registry) -> None:
-    @registry.rule("text.placeholder", "error",
-                   title=("模板占位符未替换", "template placeholder left in"),
-                   message=("文中留有占位符“{placeholder}”，应填入实际内容",
-                            "placeholder {placeholder} left in the text; fill in the real value"))
-    def placeholder(ctx: CheckContext) -> Iterator[Hit]:
-        """A document filed with 〔*〕, XX or 20XX left from a template or a redaction states
-        nothing about the hidden value; a reviewer must send it back."""
-        for pointer, text, prov in texts(ctx):
-            for m in PLACEHOLDER.finditer(text):
-                start, end = max(0, m.start() - 12), min(len(text), m.end() + 12)
-                yield Hit({"placeholder": m.group(0)}, pointer, text[start:end], prov)
+@rule("text.placeholder", "error",
+      title=("模板占位符未替换", "template placeholder left in"),
+      message=("文中留有占位符“{placeholder}”，应填入实际内容",
+               "placeholder {placeholder} left in the text; fill in the real value"))
+def placeholder(ctx: CheckContext) -> Iterator[Hit]:
+    """A document filed with 〔*〕, XX or 20XX left from a template or a redaction states
+    nothing about the hidden value; a reviewer must send it back."""
+    for pointer, text, prov in texts(ctx):
+        for m in PLACEHOLDER.finditer(text):
+            start, end = max(0, m.start() - 12), min(len(text), m.end() + 12)
+            yield Hit({"placeholder": m.group(0)}, pointer, text[start:end], prov)
 
-    @registry.rule("text.foreign-script", "warning",
-                   title=("繁体字或乱码行", "traditional-script or garbage line"),
-                   message=("这一行{detail_zh}，可能是扫描识别或复制时夹入的无关文字：{line}",
-                            "this line {detail_en}; probably left over from OCR or copying: {line}"))
-    def foreign_script(ctx: CheckContext) -> Iterator[Hit]:
-        """Simplified-Chinese filings should not contain lines in traditional characters or
-        lines of bare symbols: they are OCR or copy-paste left-overs that the filer did not see
-        and that end up in the published report."""
-        for pointer, text, prov in texts(ctx):
-            han = [c for c in text if is_cjk(c)]
-            odd = sorted({c for c in han if not_gb2312(c)})
-            if len(odd) >= 3 and len(odd) >= 0.1 * len(set(han)):
-                yield Hit({"line": text[:60], "characters": "".join(odd),
-                           "detail_zh": f"含繁体字（{''.join(odd[:8])}）",
-                           "detail_en": f"has traditional characters ({''.join(odd[:8])})"},
-                          pointer, text, prov)
-            elif _GARBAGE.match(text) and len(text.strip()) >= 2:
-                yield Hit({"line": text, "detail_zh": "只有符号没有文字",
-                           "detail_en": "holds only symbols"}, pointer, text, prov)
 
-    @registry.rule("text.markup-artefact", "warning",
-                   title=("排版标记残留", "markup left in the text"),
-                   message=("文中残留排版标记“{markup}”", "markup left in the text: {markup}"))
-    def markup_artefact(ctx: CheckContext) -> Iterator[Hit]:
-        """Markdown bold markers, Word bookmarks and template tags copied into a filing print as
-        literal symbols on the published report."""
-        for pointer, text, prov in texts(ctx):
-            for m in MARKUP.finditer(text):
-                yield Hit({"markup": m.group(0)[:30]}, pointer, m.group(0)[:80], prov)
+@rule("text.foreign-script", "warning",
+      title=("繁体字或乱码行", "traditional-script or garbage line"),
+      message=("这一行{detail_zh}，可能是扫描识别或复制时夹入的无关文字：{line}",
+               "this line {detail_en}; probably left over from OCR or copying: {line}"))
+def foreign_script(ctx: CheckContext) -> Iterator[Hit]:
+    """Simplified-Chinese filings should not contain lines in traditional characters or
+    lines of bare symbols: they are OCR or copy-paste left-overs that the filer did not see
+    and that end up in the published report."""
+    for pointer, text, prov in texts(ctx):
+        han = [c for c in text if is_cjk(c)]
+        odd = sorted({c for c in han if not_gb2312(c)})
+        if len(odd) >= 3 and len(odd) >= 0.1 * len(set(han)):
+            yield Hit({"line": text[:60], "characters": "".join(odd),
+                       "detail_zh": f"含繁体字（{''.join(odd[:8])}）",
+                       "detail_en": f"has traditional characters ({''.join(odd[:8])})"},
+                      pointer, text, prov)
+        elif _GARBAGE.match(text) and len(text.strip()) >= 2:
+            yield Hit({"line": text, "detail_zh": "只有符号没有文字",
+                       "detail_en": "holds only symbols"}, pointer, text, prov)
+
+
+@rule("text.markup-artefact", "warning",
+      title=("排版标记残留", "markup left in the text"),
+      message=("文中残留排版标记“{markup}”", "markup left in the text: {markup}"))
+def markup_artefact(ctx: CheckContext) -> Iterator[Hit]:
+    """Markdown bold markers, Word bookmarks and template tags copied into a filing print as
+    literal symbols on the published report."""
+    for pointer, text, prov in texts(ctx):
+        for m in MARKUP.finditer(text):
+            yield Hit({"markup": m.group(0)[:30]}, pointer, m.group(0)[:80], prov)
+
+
+RULES: tuple[Rule, ...] = (placeholder, foreign_script, markup_artefact)

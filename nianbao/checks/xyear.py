@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from nianbao.checks.registry import CheckContext, Hit, Registry
+from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.forms import LABEL_EN, LABEL_ZH
 from nianbao.model import Fact, Provenance, Record
 from nianbao.text import credit_code
@@ -233,186 +233,188 @@ def _claims(record: Record) -> Iterator[tuple[int, Fact, str, Decimal]]:
 # --------------------------------------------------------------------------- rules
 
 
-def register(registry: Registry) -> None:
-    """Register the `xyear.*` rules on `registry`."""
+@rule("xyear.net-assets-carryover", "error", kinds=KINDS,
+      title=("年初净资产与上年年末净资产不一致",
+             "opening net assets differ from last year's closing"),
+      message=(("{year}年度年初净资产{begin}万元与{previous_year}年度年末净资产"
+                "{end}万元不一致（相差{difference}万元）"),
+               ("net assets at the start of {year} ({begin} 万元) differ from the "
+                "end of {previous_year} ({end} 万元) by {difference} 万元")))
+def net_assets_carryover(ctx: CheckContext) -> Iterator[Hit]:
+    """净资产年初数 of a year is, by accounting identity, the previous year's 年末数 (spec
+    §1.5 A5): the balance sheet carries over. A difference means a wrong figure in one of
+    the two reports or an unexplained restatement. Tolerance: half a unit of the coarser
+    stated precision (236.2 against 236.18 is rounding, not a finding)."""
+    for earlier, later in adjacent_pairs(ctx):
+        end = _decimal(earlier.fields.get("net_assets_end_wan"))
+        begin = _decimal(later.fields.get("net_assets_begin_wan"))
+        if end is None or begin is None:
+            continue
+        places = min(_places(end), _places(begin))
+        if abs(begin - end) <= Decimal(5).scaleb(-places - 1):
+            continue
+        name = "net_assets_begin_wan" if later is ctx.record else "net_assets_end_wan"
+        evidence, prov = _evidence(ctx, name)
+        yield Hit({"field": name, "label_zh": LABEL_ZH[name], "label_en": LABEL_EN[name],
+                   "year": _year(later), "previous_year": _year(earlier),
+                   "begin": begin, "end": end, "value": begin, "previous_value": end,
+                   "difference": begin - end},
+                  f"/record/{name}", evidence, prov)
 
-    @registry.rule("xyear.net-assets-carryover", "error", kinds=KINDS,
-                   title=("年初净资产与上年年末净资产不一致",
-                          "opening net assets differ from last year's closing"),
-                   message=(("{year}年度年初净资产{begin}万元与{previous_year}年度年末净资产"
-                             "{end}万元不一致（相差{difference}万元）"),
-                            ("net assets at the start of {year} ({begin} 万元) differ from the "
-                             "end of {previous_year} ({end} 万元) by {difference} 万元")))
-    def net_assets_carryover(ctx: CheckContext) -> Iterator[Hit]:
-        """净资产年初数 of a year is, by accounting identity, the previous year's 年末数 (spec
-        §1.5 A5): the balance sheet carries over. A difference means a wrong figure in one of
-        the two reports or an unexplained restatement. Tolerance: half a unit of the coarser
-        stated precision (236.2 against 236.18 is rounding, not a finding)."""
-        for earlier, later in adjacent_pairs(ctx):
-            end = _decimal(earlier.fields.get("net_assets_end_wan"))
-            begin = _decimal(later.fields.get("net_assets_begin_wan"))
-            if end is None or begin is None:
+
+@rule("xyear.unregistered-change", "error", kinds=KINDS,
+      title=("登记事项变化但未办理变更登记",
+             "registered item changed without change registration"),
+      message=(("{label_zh}由“{previous_value}”（{previous_year}年度）变为"
+                "“{value}”（{year}年度）{extra_zh}，但{year}年度报告未说明已办理"
+                "{label_zh}变更登记"),
+               ("{label_en} changed from {previous_value} ({previous_year}) to "
+                "{value} ({year}){extra_en}, but the {year} report does not say the "
+                "change was registered")))
+def unregistered_change(ctx: CheckContext) -> Iterator[Hit]:
+    """名称, 住所, 宗旨和业务范围, 法定代表人, 开办资金 and 经费来源 are registered items
+    (条例 Art. 8), and so is the 举办单位; any change needs 变更登记 (条例 Art. 10; 细则
+    Art. 45–48), 开办资金 once it moves more than 20 % either way. An item that differs
+    from the previous report while row 5 (变更登记执行情况) does not say it was registered
+    is a missing change registration (spec §1.5 A6). A change row 5 declares ("办理了法定
+    代表人变更登记") is not reported, nor a difference only in spaces, punctuation or
+    full-width forms, nor a renaming of the 经费来源 category (全额拨款 = 财政补助（全额）)."""
+    for earlier, later in adjacent_pairs(ctx):
+        for name in REGISTERED_ITEMS:
+            extra = _changed(name, earlier.fields.get(name), later.fields.get(name))
+            if extra is None or _declared(name, earlier, later):
                 continue
-            places = min(_places(end), _places(begin))
-            if abs(begin - end) <= Decimal(5).scaleb(-places - 1):
-                continue
-            name = "net_assets_begin_wan" if later is ctx.record else "net_assets_end_wan"
             evidence, prov = _evidence(ctx, name)
-            yield Hit({"field": name, "label_zh": LABEL_ZH[name], "label_en": LABEL_EN[name],
-                       "year": _year(later), "previous_year": _year(earlier),
-                       "begin": begin, "end": end, "value": begin, "previous_value": end,
-                       "difference": begin - end},
-                      f"/record/{name}", evidence, prov)
+            yield Hit(_params(name, earlier, later, **extra), f"/record/{name}", evidence, prov)
 
-    @registry.rule("xyear.unregistered-change", "error", kinds=KINDS,
-                   title=("登记事项变化但未办理变更登记",
-                          "registered item changed without change registration"),
-                   message=(("{label_zh}由“{previous_value}”（{previous_year}年度）变为"
-                             "“{value}”（{year}年度）{extra_zh}，但{year}年度报告未说明已办理"
-                             "{label_zh}变更登记"),
-                            ("{label_en} changed from {previous_value} ({previous_year}) to "
-                             "{value} ({year}){extra_en}, but the {year} report does not say the "
-                             "change was registered")))
-    def unregistered_change(ctx: CheckContext) -> Iterator[Hit]:
-        """名称, 住所, 宗旨和业务范围, 法定代表人, 开办资金 and 经费来源 are registered items
-        (条例 Art. 8), and so is the 举办单位; any change needs 变更登记 (条例 Art. 10; 细则
-        Art. 45–48), 开办资金 once it moves more than 20 % either way. An item that differs
-        from the previous report while row 5 (变更登记执行情况) does not say it was registered
-        is a missing change registration (spec §1.5 A6). A change row 5 declares ("办理了法定
-        代表人变更登记") is not reported, nor a difference only in spaces, punctuation or
-        full-width forms, nor a renaming of the 经费来源 category (全额拨款 = 财政补助（全额）)."""
-        for earlier, later in adjacent_pairs(ctx):
-            for name in REGISTERED_ITEMS:
-                extra = _changed(name, earlier.fields.get(name), later.fields.get(name))
-                if extra is None or _declared(name, earlier, later):
-                    continue
-                evidence, prov = _evidence(ctx, name)
-                yield Hit(_params(name, earlier, later, **extra), f"/record/{name}", evidence, prov)
 
-    @registry.rule("xyear.identity", "error", kinds=KINDS,
-                   title=("同一单位的统一社会信用代码或名称前后不一致",
-                          "the same institution under another code or name"),
-                   message=("{detail_zh}", "{detail_en}"))
-    def identity(ctx: CheckContext) -> Iterator[Hit]:
-        """A unit keeps its 统一社会信用代码 for life (GB 32100; 国发〔2015〕33号), and the
-        registration authority matches reports to units by code and name. The same name under
-        another code in the adjacent year means one of the codes is wrong (or two registrations
-        exist); the same code under an unrelated name, with no name change declared, means the
-        code was copied from another unit. (A modest renaming under the same code is an
-        unregistered name change: `xyear.unregistered-change`.)"""
-        for earlier, later in adjacent_pairs(ctx):
-            ca, cb = _code(earlier), _code(later)
-            na, nb = comparable(earlier.fields.get("name") or ""), comparable(
-                later.fields.get("name") or "")
-            if ca and cb and ca != cb and na and na == nb:
-                evidence, prov = _evidence(ctx, "credit_code")
-                yield Hit(_params("credit_code", earlier, later,
-                                  detail_zh=(f"单位名称同为“{later.fields.get('name')}”，但统一社会"
-                                             f"信用代码{_year(earlier)}年度为{ca}，{_year(later)}"
-                                             f"年度为{cb}"),
-                                  detail_en=(f"the same name {later.fields.get('name')} carries "
-                                             f"credit code {ca} in {_year(earlier)} and {cb} in "
-                                             f"{_year(later)}")),
-                          "/record/credit_code", evidence, prov)
-            elif (ca and ca == cb and na and nb and na != nb
-                  and _name_similarity(na, nb) < NAME_SIMILAR
-                  and not _declared("name", earlier, later)):
-                evidence, prov = _evidence(ctx, "name")
-                yield Hit(_params("name", earlier, later,
-                                  detail_zh=(f"统一社会信用代码{ca}在{_year(earlier)}年度属于"
-                                             f"“{earlier.fields.get('name')}”，{_year(later)}年度"
-                                             f"却属于“{later.fields.get('name')}”，且未申报名称变更"),
-                                  detail_en=(f"credit code {ca} belongs to "
-                                             f"{earlier.fields.get('name')} in {_year(earlier)} but "
-                                             f"to {later.fields.get('name')} in {_year(later)}, "
-                                             "with no name change declared")),
-                          "/record/name", evidence, prov)
+@rule("xyear.identity", "error", kinds=KINDS,
+      title=("同一单位的统一社会信用代码或名称前后不一致",
+             "the same institution under another code or name"),
+      message=("{detail_zh}", "{detail_en}"))
+def identity(ctx: CheckContext) -> Iterator[Hit]:
+    """A unit keeps its 统一社会信用代码 for life (GB 32100; 国发〔2015〕33号), and the
+    registration authority matches reports to units by code and name. The same name under
+    another code in the adjacent year means one of the codes is wrong (or two registrations
+    exist); the same code under an unrelated name, with no name change declared, means the
+    code was copied from another unit. (A modest renaming under the same code is an
+    unregistered name change: `xyear.unregistered-change`.)"""
+    for earlier, later in adjacent_pairs(ctx):
+        ca, cb = _code(earlier), _code(later)
+        na, nb = comparable(earlier.fields.get("name") or ""), comparable(
+            later.fields.get("name") or "")
+        if ca and cb and ca != cb and na and na == nb:
+            evidence, prov = _evidence(ctx, "credit_code")
+            yield Hit(_params("credit_code", earlier, later,
+                              detail_zh=(f"单位名称同为“{later.fields.get('name')}”，但统一社会"
+                                         f"信用代码{_year(earlier)}年度为{ca}，{_year(later)}"
+                                         f"年度为{cb}"),
+                              detail_en=(f"the same name {later.fields.get('name')} carries "
+                                         f"credit code {ca} in {_year(earlier)} and {cb} in "
+                                         f"{_year(later)}")),
+                      "/record/credit_code", evidence, prov)
+        elif (ca and ca == cb and na and nb and na != nb
+              and _name_similarity(na, nb) < NAME_SIMILAR
+              and not _declared("name", earlier, later)):
+            evidence, prov = _evidence(ctx, "name")
+            yield Hit(_params("name", earlier, later,
+                              detail_zh=(f"统一社会信用代码{ca}在{_year(earlier)}年度属于"
+                                         f"“{earlier.fields.get('name')}”，{_year(later)}年度"
+                                         f"却属于“{later.fields.get('name')}”，且未申报名称变更"),
+                              detail_en=(f"credit code {ca} belongs to "
+                                         f"{earlier.fields.get('name')} in {_year(earlier)} but "
+                                         f"to {later.fields.get('name')} in {_year(later)}, "
+                                         "with no name change declared")),
+                      "/record/name", evidence, prov)
 
-    @registry.rule("xyear.claimed-delta", "warning", kinds=KINDS,
-                   title=("与去年相比的增减数与上年报告不符",
-                          "a change versus last year disagrees with last year's report"),
-                   message=(("{year}年度报告称比去年{direction_zh}{claimed_abs}，但按两年报告"
-                             "（{previous_year}年度{previous_figure}，{year}年度{figure}）实际"
-                             "变化为{actual}"),
-                            ("the {year} report claims a change of {claimed} versus last year, "
-                             "but the reports give {previous_figure} ({previous_year}) and "
-                             "{figure} ({year}): a change of {actual}")))
-    def claimed_delta(ctx: CheckContext) -> Iterator[Hit]:
-        """A report that says "与去年同期相比增加293人" makes a claim the previous report can
-        confirm: this year's figure minus last year's. The unit answers for the truth of its
-        report (条例 Art. 17; 公示办法 2014) and its figures must agree (spec §1.3 row 6).
-        Checked only on exact figures read as facts (same indicator and measure, one
-        unambiguous value in each report); anything approximate or ambiguous is left alone."""
-        for earlier, later in adjacent_pairs(ctx):
-            for index, fact, measure, claimed in _claims(later):
-                skip = frozenset({"yoy", "previous_year", "previous_period", "before", "plan",
-                                  "mom"})
-                now = _figures(later, fact.indicator, (measure,), skip).get(measure, set())
-                then = _figures(earlier, fact.indicator, (measure,), skip).get(measure, set())
-                if len(now) != 1 or len(then) != 1:
-                    continue
-                actual = next(iter(now)) - next(iter(then))
-                if actual == claimed:
-                    continue
-                pointer = f"/facts/{index}" if later is ctx.record else "/record/activities"
-                yield Hit({"field": "activities", "indicator": fact.indicator, "measure": measure,
-                           "year": _year(later), "previous_year": _year(earlier),
-                           "claimed": claimed, "claimed_abs": abs(claimed),
-                           "direction_zh": "减少" if claimed < 0 else "增加",
-                           "figure": next(iter(now)), "previous_figure": next(iter(then)),
-                           "actual": actual, "value": next(iter(now)),
-                           "previous_value": next(iter(then))},
-                          pointer, fact.text)
 
-    @registry.rule("xyear.staff-swing", "warning", kinds=KINDS,
-                   title=("从业人数变化超过一半", "staff count changed by more than half"),
-                   message=(("从业人数由{previous_value}人（{previous_year}年度）变为{value}人"
-                             "（{year}年度），一年之间相差一倍以上"),
-                            ("staff count went from {previous_value} ({previous_year}) to {value} "
-                             "({year}): one year is less than half the other")))
-    def staff_swing(ctx: CheckContext) -> Iterator[Hit]:
-        """从业人数 counts staff on the establishment roll (spec §1.3 row 4, A8), which moves
-        slowly; a change of more than half in one year is usually a wrong figure (all staff of
-        the sponsor, temporary workers counted) and a reviewer would ask. Reported when one
-        year's figure is less than half the other's (14 → 6, 14 → 29; not 14 → 7 or 14 → 28);
-        changes smaller than three persons are left alone."""
-        for earlier, later in adjacent_pairs(ctx):
-            a, b = earlier.fields.get("staff_count"), later.fields.get("staff_count")
-            if not isinstance(a, int) or not isinstance(b, int) or min(a, b) < 0:
+@rule("xyear.claimed-delta", "warning", kinds=KINDS,
+      title=("与去年相比的增减数与上年报告不符",
+             "a change versus last year disagrees with last year's report"),
+      message=(("{year}年度报告称比去年{direction_zh}{claimed_abs}，但按两年报告"
+                "（{previous_year}年度{previous_figure}，{year}年度{figure}）实际"
+                "变化为{actual}"),
+               ("the {year} report claims a change of {claimed} versus last year, "
+                "but the reports give {previous_figure} ({previous_year}) and "
+                "{figure} ({year}): a change of {actual}")))
+def claimed_delta(ctx: CheckContext) -> Iterator[Hit]:
+    """A report that says "与去年同期相比增加293人" makes a claim the previous report can
+    confirm: this year's figure minus last year's. The unit answers for the truth of its
+    report (条例 Art. 17; 公示办法 2014) and its figures must agree (spec §1.3 row 6).
+    Checked only on exact figures read as facts (same indicator and measure, one
+    unambiguous value in each report); anything approximate or ambiguous is left alone."""
+    for earlier, later in adjacent_pairs(ctx):
+        for index, fact, measure, claimed in _claims(later):
+            skip = frozenset({"yoy", "previous_year", "previous_period", "before", "plan",
+                              "mom"})
+            now = _figures(later, fact.indicator, (measure,), skip).get(measure, set())
+            then = _figures(earlier, fact.indicator, (measure,), skip).get(measure, set())
+            if len(now) != 1 or len(then) != 1:
                 continue
-            if abs(b - a) >= STAFF_SWING_MIN and Decimal(min(a, b)) < STAFF_SWING * max(a, b):
-                evidence, prov = _evidence(ctx, "staff_count")
-                yield Hit(_params("staff_count", earlier, later), "/record/staff_count",
-                          evidence, prov)
+            actual = next(iter(now)) - next(iter(then))
+            if actual == claimed:
+                continue
+            pointer = f"/facts/{index}" if later is ctx.record else "/record/activities"
+            yield Hit({"field": "activities", "indicator": fact.indicator, "measure": measure,
+                       "year": _year(later), "previous_year": _year(earlier),
+                       "claimed": claimed, "claimed_abs": abs(claimed),
+                       "direction_zh": "减少" if claimed < 0 else "增加",
+                       "figure": next(iter(now)), "previous_figure": next(iter(then)),
+                       "actual": actual, "value": next(iter(now)),
+                       "previous_value": next(iter(then))},
+                      pointer, fact.text)
 
-    @registry.rule("xyear.standard-decrease", "warning", kinds=KINDS,
-                   title=("低保或特困供养标准低于上年", "an assistance standard went down"),
-                   message=(("{indicator_zh}{year}年度为{value}元，低于{previous_year}年度的"
-                             "{previous_value}元"),
-                            ("{indicator} is {value} yuan in {year}, below {previous_value} yuan "
-                             "in {previous_year}")))
-    def standard_decrease(ctx: CheckContext) -> Iterator[Hit]:
-        """低保 and 特困供养 standards are raised or kept, not cut, year on year (《社会救助
-        暂行办法》 Art. 10, 14: standards are adjusted with living costs; 特困 standard tied to the
-        低保 standard). A lower standard than last year's is almost always a typo or the wrong
-        year's figure. Compared only on exact standards read as facts, per measure
-        (per month or per year), and only when every figure of this year is below every figure
-        of last year."""
-        skip = frozenset({"before", "previous_year", "previous_period", "plan", "yoy", "mom"})
-        for earlier, later in adjacent_pairs(ctx):
-            for indicator in STANDARDS:
-                now = _figures(later, indicator, _RATE_MEASURES, skip)
-                then = _figures(earlier, indicator, _RATE_MEASURES, skip)
-                for measure in _RATE_MEASURES:
-                    a, b = then.get(measure), now.get(measure)
-                    if not a or not b or max(b) >= min(a):
-                        continue
-                    text = next((f.text for f in later.facts if f.indicator == indicator), "")
-                    yield Hit({"field": "facts", "indicator": indicator, "measure": measure,
-                               "indicator_zh": _STANDARD_ZH[indicator],
-                               "year": _year(later), "previous_year": _year(earlier),
-                               "value": max(b), "previous_value": min(a)},
-                              "/record/activities", text)
+
+@rule("xyear.staff-swing", "warning", kinds=KINDS,
+      title=("从业人数变化超过一半", "staff count changed by more than half"),
+      message=(("从业人数由{previous_value}人（{previous_year}年度）变为{value}人"
+                "（{year}年度），一年之间相差一倍以上"),
+               ("staff count went from {previous_value} ({previous_year}) to {value} "
+                "({year}): one year is less than half the other")))
+def staff_swing(ctx: CheckContext) -> Iterator[Hit]:
+    """从业人数 counts staff on the establishment roll (spec §1.3 row 4, A8), which moves
+    slowly; a change of more than half in one year is usually a wrong figure (all staff of
+    the sponsor, temporary workers counted) and a reviewer would ask. Reported when one
+    year's figure is less than half the other's (14 → 6, 14 → 29; not 14 → 7 or 14 → 28);
+    changes smaller than three persons are left alone."""
+    for earlier, later in adjacent_pairs(ctx):
+        a, b = earlier.fields.get("staff_count"), later.fields.get("staff_count")
+        if not isinstance(a, int) or not isinstance(b, int) or min(a, b) < 0:
+            continue
+        if abs(b - a) >= STAFF_SWING_MIN and Decimal(min(a, b)) < STAFF_SWING * max(a, b):
+            evidence, prov = _evidence(ctx, "staff_count")
+            yield Hit(_params("staff_count", earlier, later), "/record/staff_count",
+                      evidence, prov)
+
+
+@rule("xyear.standard-decrease", "warning", kinds=KINDS,
+      title=("低保或特困供养标准低于上年", "an assistance standard went down"),
+      message=(("{indicator_zh}{year}年度为{value}元，低于{previous_year}年度的"
+                "{previous_value}元"),
+               ("{indicator} is {value} yuan in {year}, below {previous_value} yuan "
+                "in {previous_year}")))
+def standard_decrease(ctx: CheckContext) -> Iterator[Hit]:
+    """低保 and 特困供养 standards are raised or kept, not cut, year on year (《社会救助
+    暂行办法》 Art. 10, 14: standards are adjusted with living costs; 特困 standard tied to the
+    低保 standard). A lower standard than last year's is almost always a typo or the wrong
+    year's figure. Compared only on exact standards read as facts, per measure
+    (per month or per year), and only when every figure of this year is below every figure
+    of last year."""
+    skip = frozenset({"before", "previous_year", "previous_period", "plan", "yoy", "mom"})
+    for earlier, later in adjacent_pairs(ctx):
+        for indicator in STANDARDS:
+            now = _figures(later, indicator, _RATE_MEASURES, skip)
+            then = _figures(earlier, indicator, _RATE_MEASURES, skip)
+            for measure in _RATE_MEASURES:
+                a, b = then.get(measure), now.get(measure)
+                if not a or not b or max(b) >= min(a):
+                    continue
+                text = next((f.text for f in later.facts if f.indicator == indicator), "")
+                yield Hit({"field": "facts", "indicator": indicator, "measure": measure,
+                           "indicator_zh": _STANDARD_ZH[indicator],
+                           "year": _year(later), "previous_year": _year(earlier),
+                           "value": max(b), "previous_value": min(a)},
+                          "/record/activities", text)
 
 
 _STANDARD_ZH = {"dibao_standard_urban": "城市低保标准", "dibao_standard_rural": "农村低保标准",
@@ -422,3 +424,6 @@ _STANDARD_ZH = {"dibao_standard_urban": "城市低保标准", "dibao_standard_ru
 def _places(value: Decimal) -> int:
     exponent = value.as_tuple().exponent
     return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+RULES: tuple[Rule, ...] = (net_assets_carryover, unregistered_change, identity, claimed_delta, staff_swing, standard_decrease)

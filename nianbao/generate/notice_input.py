@@ -143,7 +143,7 @@ def registry() -> Registry:
     """The default rules, plus the notice rules when the default set does not carry them yet."""
     rules = default_registry()
     if not any(rule.id.startswith("notice.") for rule in rules):
-        notice_rules.register(rules)
+        rules.add(*notice_rules.RULES)
     return rules
 
 

@@ -45,7 +45,7 @@ def registry_with_xyear(registry: Registry | None = None) -> Registry:
     """The default rule set, with the cross-year rules added when it lacks them."""
     registry = registry or default_registry()
     if not any(rule.id.startswith("xyear.") for rule in registry):
-        xyear.register(registry)
+        registry.add(*xyear.RULES)
     return registry
 
 

@@ -25,7 +25,7 @@ import pytest
 from nianbao.batch import BatchSummary, Ledger, run_batch
 from nianbao.batch.run import HOOKS_ENV, LOG_ENV, ruleset_version, sentence_around
 from nianbao.batch.state import LEDGER_NAME
-from nianbao.checks import default_registry
+from nianbao.checks import default_registry, rule
 from nianbao.pipeline import check_path, to_json
 from tests.conftest import EXAMPLES, ROOT
 
@@ -203,9 +203,11 @@ def test_the_ruleset_version_changes_with_the_rules() -> None:
     version = ruleset_version(registry)
     assert version == ruleset_version(default_registry())
 
-    @registry.rule("test.extra", "info", title=("t", "t"), message=("m", "m"))
+    @rule("test.extra", "info", title=("t", "t"), message=("m", "m"))
     def extra(ctx: Any) -> Any:
         return []
+
+    registry.add(extra)
 
     assert ruleset_version(registry) != version
 

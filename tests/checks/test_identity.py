@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nianbao.checks.identity import register
+from nianbao.checks.identity import RULES
 from nianbao.checks.registry import CheckContext, Registry
 from nianbao.model import Finding, Provenance, Record
 from nianbao.text.credit_code import check_char
@@ -20,7 +20,7 @@ def run(
     kind: str = "annual_report",
 ) -> list[Finding]:
     registry = Registry()
-    register(registry)
+    registry.add(*RULES)
     record = Record(kind=kind, fields=fields, evidence=evidence or {})
     return registry.run(CheckContext(record))
 
@@ -31,7 +31,7 @@ def code_for(first17: str) -> str:
 
 def test_both_rules_are_registered_with_their_reasons() -> None:
     registry = Registry()
-    register(registry)
+    registry.add(*RULES)
     assert [r.id for r in registry] == ["identity.credit-code", "identity.credit-code-region"]
     assert all(r.doc and r.kinds == ("annual_report",) for r in registry)
     assert registry["identity.credit-code"].severity == "error"

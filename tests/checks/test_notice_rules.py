@@ -32,7 +32,7 @@ RULE_IDS = ("notice.doc-number", "notice.missing-doc-number", "notice.missing-co
 @pytest.fixture(scope="module")
 def rules() -> Registry:
     registry = Registry()
-    notice_rules.register(registry)
+    registry.add(*notice_rules.RULES)
     return registry
 
 

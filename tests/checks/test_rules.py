@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from nianbao.checks import CheckContext, Registry
+from nianbao.checks import CheckContext, Registry, rule
 from nianbao.extract.annual_report import fill_facts
 from nianbao.extract.txt_reader import blocks
 from nianbao.model import Document, Record, Source
@@ -116,9 +116,11 @@ def test_placeholder_does_not_fire_on_blank_form_lines(registry: Registry) -> No
 def test_a_crashing_rule_becomes_a_finding() -> None:
     registry = Registry()
 
-    @registry.rule("test.boom", "error", title=("t", "t"), message=("m", "m"))
+    @rule("test.boom", "error", title=("t", "t"), message=("m", "m"))
     def boom(ctx: CheckContext) -> list[Any]:
         raise RuntimeError("broken")
+
+    registry.add(boom)
 
     (finding,) = registry.run(CheckContext(Record(kind="annual_report")))
     assert finding.rule == "nianbao.rule-crashed" and finding.params["rule"] == "test.boom"

@@ -18,7 +18,7 @@ XYEAR_RULES = ("xyear.net-assets-carryover", "xyear.unregistered-change", "xyear
 @pytest.fixture
 def rules() -> Registry:
     registry = Registry()
-    xyear.register(registry)
+    registry.add(*xyear.RULES)
     return registry
 
 
@@ -54,7 +54,7 @@ def test_no_history_no_findings(rules: Registry) -> None:
 
 def test_every_rule_is_tested() -> None:
     registry = Registry()
-    xyear.register(registry)
+    registry.add(*xyear.RULES)
     assert sorted(r.id for r in registry) == sorted(XYEAR_RULES)
     for rule in registry:
         assert "条例" in rule.doc or "spec" in rule.doc or "《" in rule.doc or "GB" in rule.doc
