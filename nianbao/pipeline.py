@@ -91,9 +91,17 @@ def load_record(path: Path) -> tuple[Record, Source]:
     return record, Source(str(path), sha256_file(path), "json")
 
 
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
 def to_json(value: Any, indent: int | None = 2) -> str:
-    """JSON text of a contract object; Decimal amounts become JSON numbers."""
-    return json.dumps(value, ensure_ascii=False, indent=indent, default=_json_default)
+    """JSON text of a contract object; Decimal amounts become JSON numbers.
+
+    Always valid JSON, safe to print: DEL, the C1 controls, bidi overrides and line separators
+    are written as \\u escapes like the C0 controls (the same strings, but nothing a terminal
+    acts on)."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent, default=_json_default)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def _json_default(value: Any) -> Any:
