@@ -463,6 +463,13 @@ def rules(fmt: str, out: Path | None, lang: str) -> None:
     output.echo(output.wrote(out, lang), err=True)
 
 
+from nianbao.cli import web as _web
+
+cli.add_command(_web.serve)
+cli.add_command(_web.users)
+cli.add_command(_web.status)
+
+
 def _lang_from_argv(argv: list[str]) -> str:
     if "--lang" in argv:
         i = argv.index("--lang")
