@@ -16,13 +16,15 @@ from nianbao.checks import (
     report,
     rollup,
     schema,
+    table,
     text,
     units,
     xyear,
 )
 from nianbao.checks.registry import CheckContext, Hit, Registry, Rule, Settings, rule
 
-RULE_MODULES = (schema, public_copy, identity, report, arith, text, figures, content, units, notice, xyear, rollup)
+RULE_MODULES = (schema, public_copy, identity, report, arith, table, text, figures, content, units,
+                notice, xyear, rollup)
 
 
 def default_registry() -> Registry:
