@@ -143,7 +143,7 @@ def test_filer_prefills_activities_from_a_work_summary(site: Site) -> None:
 
 def _file(store: Store, code: str, name: str, year: int, submitted: str) -> None:
     fields = clean_fields() | {"credit_code": code, "name": name, "report_year": year,
-                               "submitted_on": submitted, "net_assets_end_wan": Decimal("1")}
+                               "submitted_on": submitted, "net_assets_end_wan": Decimal(1)}
     record = Record("annual_report", fields, year=year, org=name)
     store.record_filing(Report(Source(f"{code}-{year}.json", f"{code}{year}".ljust(64, "0"), "json"),
                                record, []))
