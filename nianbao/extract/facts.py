@@ -149,6 +149,7 @@ def qualifier_of(q: Quantity, before: str) -> str | None:
     unless the words say which comparison (同比, 环比)."""
     if q.role in ("before", "after"):
         return q.role
+    before = simplified(before)
     for name, rx in _QUALIFIERS[:2] if q.role == "change" else _QUALIFIERS:
         if rx.search(before):
             return name
