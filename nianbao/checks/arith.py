@@ -196,6 +196,11 @@ def average_product(ctx: CheckContext) -> Iterator[Hit]:
             count, amount = counts[0], amounts[0]
             product = avg.value * count.value
             slack = avg.tolerance * count.value + amount.tolerance
+            households = [q for q in s.quantities if q.end <= avg.start and q.exact
+                          and q.measure == "households" and q.value]
+            if any(abs(avg.value * h.value - amount.value) <= avg.tolerance * h.value
+                   + amount.tolerance for h in households):
+                continue  # per household, not per person: text.unit-mismatch says so
             if abs(product - amount.value) > slack:
                 yield Hit({"average": _num(avg.value), "count": _num(count.value),
                            "unit": UNIT[count.measure], "product": _num(product),

@@ -271,6 +271,9 @@ def _grid_table(blocks: Sequence[Block], start: int,
             continue
         misses = 0
         table.blocks.add(i)
+        if block.kind == "row" and len(cells) < len(columns) and not _continues(blocks, i + 1,
+                                                                                table):
+            cells = cells + [""] * (len(columns) - len(cells))  # trailing empty cells trimmed
         if block.kind == "row" and len(cells) == len(columns):
             table.rows.append(Row(list(cells), i, block.page, len(table.rows) + 1, block.text))
             _positional_fault(table, table.rows[-1])
@@ -289,6 +292,7 @@ def _merge_header_rows(blocks: Sequence[Block], start: int, cells: list[str],
     if j >= len(blocks):
         return cells, roles
     below = _line_cells(blocks[j])
+    below += [""] * (len(cells) - len(below))
     if not below or any(is_number(c) for c in below) or _is_column_numbers(below):
         return cells, roles
     below_roles = [header_role(c) for c in below]
@@ -298,6 +302,18 @@ def _merge_header_rows(blocks: Sequence[Block], start: int, cells: list[str],
     new_roles = _resolve_changes([header_role(b) or header_role(a) for a, b in
                                   zip(cells, below, strict=True)])
     return merged, new_roles
+
+
+def _continues(blocks: Sequence[Block], j: int, table: Table) -> bool:
+    """Whether block j carries on the row before it (a pipe row broken over lines)."""
+    while j < len(blocks) and blocks[j].kind == "page_break":
+        j += 1
+    if j >= len(blocks):
+        return False
+    if _is_lone_pipe(blocks[j]):
+        return True
+    cells = [c for c in _line_cells(blocks[j]) if c]
+    return blocks[j].kind == "row" and bool(cells) and not _starts_label(cells, table)
 
 
 def _starts_label(cells: list[str], table: Table) -> bool:
