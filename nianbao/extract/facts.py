@@ -106,7 +106,7 @@ INDICATORS: tuple[tuple[str, str], ...] = (
     ("dibao_exit", r"(退出|停保|取消).{0,6}低保|低保.{0,6}(退出|停保)"),
     ("de_facto_unsupported_children", r"事实无人抚养"),
     ("orphans", r"孤儿"),
-    ("dibao_edge", r"低保边缘|低边"),
+    ("dibao_edge", r"低保边缘|低边|最低生活保障边缘"),
     ("rigid_expense_hardship", r"刚性支出|支出型"),
     ("low_income_total", r"低收入人口"),
     ("temporary_assistance", r"临时救助"),
@@ -149,6 +149,7 @@ def qualifier_of(q: Quantity, before: str) -> str | None:
     unless the words say which comparison (同比, 环比)."""
     if q.role in ("before", "after"):
         return q.role
+    before = simplified(before)
     for name, rx in _QUALIFIERS[:2] if q.role == "change" else _QUALIFIERS:
         if rx.search(before):
             return name
@@ -179,16 +180,23 @@ def facts_of(sentence_list: list[Sentence]) -> list[Fact]:
         if per_block[s.block] == 1 and _is_heading(s):
             section = indicator_of(s.text)
             last = None
-        carried = last if previous is not None and previous.block == s.block \
+        carried = last if previous is not None and s.block - previous.block in (0, 1) \
             and _CONTINUES.match(s.text) else None
         facts = list(_sentence_facts(s, carried or section))
         out.extend(facts)
-        if facts:
-            last = facts[-1].indicator
+        wholes = [f.indicator for f in facts if f.indicator in _PROGRAMMES]
+        if wholes:
+            last = wholes[-1]  # the total a following 城镇…/其中… row breaks down
         previous = s
     return out
 
 
+_PARTS = {"urban_dibao", "rural_dibao", "tekun_urban", "tekun_rural", "tekun_centralized",
+          "tekun_dispersed"}
+_PROGRAMMES = {name for name, _ in INDICATORS} - _PARTS - {
+    "tekun_standard_urban", "tekun_standard_rural", "dibao_standard_urban", "dibao_standard_rural",
+    "urban_dibao_avg_benefit", "rural_dibao_avg_benefit", "temporary_assistance_reserve",
+    "tekun_centralized_rate", "staff_count"}
 _CONTINUES = re.compile(r"^\s*(?:其中|分别|城镇|城市|农村|全自理|半失能|全失能|集中|分散)")
 _HEADING_MAX = 30
 
