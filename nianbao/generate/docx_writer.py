@@ -2,7 +2,7 @@
 
 A new `DocxTemplate` per document (rendering mutates it), Jinja autoescaping on so that a value
 such as ``<w:t>``, ``&`` or ``{{ x }}`` is printed literally and the file stays valid XML (braces
-are written as character references, see `_literal_braces`), and `StrictUndefined` so that a
+are written as character references, see `literal_braces`), and `StrictUndefined` so that a
 template asking for a value the context lacks fails loudly. The zip
 is rewritten with fixed timestamps: the same record gives the same bytes.
 """
@@ -48,7 +48,7 @@ def write_docx(
 def render_docx(ctx: Mapping[str, Any]) -> bytes:
     """The filled template as DOCX bytes."""
     tpl = DocxTemplate(template_path(TEMPLATE))
-    env = Environment(autoescape=True, undefined=StrictUndefined, finalize=_literal_braces)
+    env = Environment(autoescape=True, undefined=StrictUndefined, finalize=literal_braces)
     try:
         tpl.render(dict(ctx), jinja_env=env, autoescape=True)
     except TemplateError as exc:
@@ -58,7 +58,7 @@ def render_docx(ctx: Mapping[str, Any]) -> bytes:
             f"the annual-report DOCX template failed: {exc} ({around})",
         ) from exc
     props = tpl.docx.core_properties
-    created = _created(str(ctx.get("created") or ""))
+    created = created_datetime(str(ctx.get("created") or ""))
     props.created = created
     props.modified = created
     props.last_printed = created
@@ -67,7 +67,7 @@ def render_docx(ctx: Mapping[str, Any]) -> bytes:
     return normalise_zip(buffer.getvalue())
 
 
-def _literal_braces(value: Any) -> Markup:
+def literal_braces(value: Any) -> Markup:
     """Escape a printed value for XML, braces as character references.
 
     docxtpl turns ``{_{`` ``}_}`` ``{_%`` ``%_}`` into Jinja delimiters after rendering, which
@@ -78,7 +78,8 @@ def _literal_braces(value: Any) -> Markup:
     return Markup(text.replace("{", "&#123;").replace("}", "&#125;"))
 
 
-def _created(iso: str) -> dt.datetime:
+def created_datetime(iso: str) -> dt.datetime:
+    """The document's creation time for its properties, from an ISO date (else a fixed one)."""
     try:
         day = dt.date.fromisoformat(iso)
     except ValueError:

@@ -20,7 +20,7 @@ from jinja2 import Environment, StrictUndefined, TemplateError
 from nianbao.errors import NianbaoError
 from nianbao.generate.atomic import refuse_inputs, write_atomic
 from nianbao.generate.context import context_text
-from nianbao.generate.docx_writer import _created, _literal_braces, normalise_zip
+from nianbao.generate.docx_writer import created_datetime, literal_braces, normalise_zip
 from nianbao.generate.fonts import check_glyphs
 from nianbao.generate.notice_context import build_notice_context
 from nianbao.generate.notice_input import preflight
@@ -34,7 +34,7 @@ TEMPLATE = "notice.docx"
 def render_notice_docx(ctx: Mapping[str, Any]) -> bytes:
     """The filled template as DOCX bytes."""
     tpl = DocxTemplate(template_path(TEMPLATE))
-    env = Environment(autoescape=True, undefined=StrictUndefined, finalize=_literal_braces)
+    env = Environment(autoescape=True, undefined=StrictUndefined, finalize=literal_braces)
     try:
         tpl.render(dict(ctx), jinja_env=env, autoescape=True)
     except TemplateError as exc:
@@ -42,7 +42,7 @@ def render_notice_docx(ctx: Mapping[str, Any]) -> bytes:
         raise NianbaoError(f"通知 DOCX 模板无法填写：{exc}（{around}）",
                            f"the notice DOCX template failed: {exc} ({around})") from exc
     props = tpl.docx.core_properties
-    created = _created(str(ctx.get("created") or ""))
+    created = created_datetime(str(ctx.get("created") or ""))
     props.created = props.modified = props.last_printed = created
     props.title = str(ctx.get("title") or "")
     buffer = io.BytesIO()

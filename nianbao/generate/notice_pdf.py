@@ -27,10 +27,10 @@ from nianbao.generate.notice_context import build_notice_context
 from nianbao.generate.notice_input import preflight
 from nianbao.generate.pdf_writer import (
     LocalFetcher,
-    _environment,
-    _raise_on_font_problems,
-    _templates,
-    _watch_log,
+    environment,
+    raise_on_font_problems,
+    templates_dir,
+    watch_log,
 )
 from nianbao.model import Finding
 from nianbao.resources import template_path
@@ -43,7 +43,7 @@ STYLESHEET = "css/notice.css"
 def _style() -> tuple[FontConfiguration, CSS]:
     """The parsed stylesheet and the font configuration it was parsed with (reused)."""
     fonts = FontConfiguration()
-    root = _templates()
+    root = templates_dir()
     css = CSS(filename=str(root / STYLESHEET), url_fetcher=LocalFetcher(root), font_config=fonts)
     return fonts, css
 
@@ -54,16 +54,16 @@ def families() -> tuple[str, ...]:
 
 
 def render_notice_html(ctx: Mapping[str, Any]) -> str:
-    return _environment().get_template(TEMPLATE).render(**ctx)
+    return environment().get_template(TEMPLATE).render(**ctx)
 
 
 def render_notice_pdf(ctx: Mapping[str, Any], *, warnings: list[str] | None = None) -> bytes:
     """The notice as PDF bytes: render, then write, with WeasyPrint's log watched."""
     fonts, css = _style()
-    root = _templates()
+    root = templates_dir()
     html = HTML(string=render_notice_html(ctx), base_url=str(root),
                 url_fetcher=LocalFetcher(root))
-    with _watch_log() as messages:
+    with watch_log() as messages:
         try:
             document = html.render(font_config=fonts, stylesheets=[css])
             data = document.write_pdf(pdf_identifier=True)
@@ -71,7 +71,7 @@ def render_notice_pdf(ctx: Mapping[str, Any], *, warnings: list[str] | None = No
             raise NianbaoError(f"通知模板引用了不允许读取的资源：{exc}",
                                f"the notice template asked for a resource it may not read: {exc}"
                                ) from exc
-    _raise_on_font_problems(messages)
+    raise_on_font_problems(messages)
     if warnings is not None:
         warnings.extend(messages)
     assert isinstance(data, bytes)

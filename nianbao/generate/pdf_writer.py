@@ -60,14 +60,16 @@ class LocalFetcher(URLFetcher):  # type: ignore[misc]
 
 
 @cache
-def _templates() -> Path:
+def templates_dir() -> Path:
+    """The folder of the HTML templates and their stylesheet."""
     return resource_dir("templates")
 
 
 @cache
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The Jinja environment of the HTML templates (autoescaping, strict undefined)."""
     return Environment(
-        loader=FileSystemLoader(_templates()),
+        loader=FileSystemLoader(templates_dir()),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -76,14 +78,14 @@ def _environment() -> Environment:
 
 
 def _template() -> Template:
-    return _environment().get_template(TEMPLATE)
+    return environment().get_template(TEMPLATE)
 
 
 @cache
-def _style() -> tuple[FontConfiguration, CSS]:
+def stylesheet() -> tuple[FontConfiguration, CSS]:
     """The parsed stylesheet and the font configuration it was parsed with (reused)."""
     fonts = FontConfiguration()
-    root = _templates()
+    root = templates_dir()
     css = CSS(
         filename=str(root / STYLESHEET),
         url_fetcher=LocalFetcher(root),
@@ -116,10 +118,10 @@ def write_pdf(
 
 def render_pdf(ctx: Mapping[str, Any], *, warnings: list[str] | None = None) -> bytes:
     """The filled form as PDF bytes: render, then write, with WeasyPrint's log watched."""
-    fonts, css = _style()
-    root = _templates()
+    fonts, css = stylesheet()
+    root = templates_dir()
     html = HTML(string=render_html(ctx), base_url=str(root), url_fetcher=LocalFetcher(root))
-    with _watch_log() as messages:
+    with watch_log() as messages:
         try:
             document = html.render(font_config=fonts, stylesheets=[css])
             data = document.write_pdf(pdf_identifier=True)  # an md5 of the content
@@ -128,14 +130,15 @@ def render_pdf(ctx: Mapping[str, Any], *, warnings: list[str] | None = None) -> 
                 f"年报模板引用了不允许读取的资源：{exc}",
                 f"the annual-report template asked for a resource it may not read: {exc}",
             ) from exc
-    _raise_on_font_problems(messages)
+    raise_on_font_problems(messages)
     if warnings is not None:
         warnings.extend(messages)
     assert isinstance(data, bytes)
     return data
 
 
-def _raise_on_font_problems(messages: list[str]) -> None:
+def raise_on_font_problems(messages: list[str]) -> None:
+    """Raise if WeasyPrint reported a missing glyph or font among `messages`."""
     notdef = [m for m in messages if ".notdef" in m or "glyph" in m.lower()]
     if notdef:
         chars = [chr(int(code, 16)) for m in notdef for code in _NOTDEF.findall(m)]
@@ -160,7 +163,7 @@ class _Collect(logging.Handler):
 
 
 @contextmanager
-def _watch_log() -> Iterator[list[str]]:
+def watch_log() -> Iterator[list[str]]:
     """Collect WeasyPrint's warnings and errors while the block runs."""
     logger = logging.getLogger("weasyprint")
     handler = _Collect()

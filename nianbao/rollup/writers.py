@@ -41,10 +41,10 @@ from nianbao.generate.docx_writer import normalise_zip
 from nianbao.generate.fonts import check_glyphs, stylesheet_families
 from nianbao.generate.pdf_writer import (
     LocalFetcher,
-    _environment,
-    _raise_on_font_problems,
-    _templates,
-    _watch_log,
+    environment,
+    raise_on_font_problems,
+    templates_dir,
+    watch_log,
 )
 from nianbao.model import Finding
 from nianbao.resources import template_path
@@ -84,7 +84,7 @@ class ChartFetcher(LocalFetcher):
 @cache
 def _style() -> tuple[FontConfiguration, CSS]:
     fonts = FontConfiguration()
-    root = _templates()
+    root = templates_dir()
     css = CSS(filename=str(root / STYLESHEET), url_fetcher=LocalFetcher(root), font_config=fonts)
     return fonts, css
 
@@ -117,11 +117,11 @@ def render_pdf(ctx: Context, charts: Sequence[Chart], *,
     """The page as PDF bytes: render, then write, with WeasyPrint's log watched. A missing
     glyph or an unusable font raises; other warnings go to `warnings` when given."""
     fonts, css = _style()
-    root = _templates()
-    html_text = _environment().get_template(TEMPLATE).render(**ctx)
+    root = templates_dir()
+    html_text = environment().get_template(TEMPLATE).render(**ctx)
     fetcher = ChartFetcher(root, {c.key: c.png for c in charts})
     html = HTML(string=html_text, base_url=str(root), url_fetcher=fetcher)
-    with _watch_log() as messages:
+    with watch_log() as messages:
         try:
             data = html.render(font_config=fonts, stylesheets=[css]).write_pdf(
                 pdf_identifier=True)
@@ -129,7 +129,7 @@ def render_pdf(ctx: Context, charts: Sequence[Chart], *,
             raise NianbaoError(f"汇总模板引用了不允许读取的资源：{exc}",
                                f"the summary template asked for a resource it may not read: "
                                f"{exc}") from exc
-    _raise_on_font_problems(messages)
+    raise_on_font_problems(messages)
     if warnings is not None:
         warnings.extend(messages)
     assert isinstance(data, bytes)
