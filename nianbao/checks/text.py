@@ -9,14 +9,22 @@ from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.model import Provenance
 from nianbao.text.normalize import is_cjk
 
-# Template placeholders: 〔*〕, XX/xx/××, 20XX, X月X日, ___ inside a sentence.
+_UNIT_OR_PLACE = "户人名元万亿号月日年个项次家所条件份批省市县区乡镇村街社组"
+_PLACE = "省市县区乡镇村街社"
+# Template placeholders: 〔*〕, XX/xx/××, 20XX, X月X日, ___ inside a sentence; a figure with
+# masked digits (8472.X万元, 20xx7人, 3xx61人); a lone X before a unit or a place word (X户,
+# 〔2026〕X号, x县民政局); a place name masked by ** or ○○ (湖南省**市, ○○县).
 PLACEHOLDER = re.compile(
     r"[〔\[［【(（]\s*[*＊]\s*[〕\]］】)）]"
+    r"|(?<![A-Za-z0-9.])(?:\d+\.?[Xx]{1,3}\d*|\d+\.?×{2,3}\d*|[Xx×]{1,3}\d+)(?![A-Za-z0-9])"
     r"|(?<![A-Za-z])(?:20|19)[Xx×]{2}(?![A-Za-z])"
     r"|(?<![A-Za-z0-9])(?:XX|xx|××|ＸＸ)(?![A-Za-z0-9])"
     r"|(?<![A-Za-z])[Xx×]\s*月\s*[Xx×]\s*日"
     r"|_{3,}(?=[\u4e00-\u9fff\d])"
+    rf"|(?<![A-Za-z0-9])[Xx×]{{1,3}}(?=[{_UNIT_OR_PLACE}])"
+    rf"|(?<![一二三四五六七八九十\d])[○〇□]{{2,}}(?=[{_PLACE}])"
 )
+_STARS = re.compile(rf"\*{{2,}}(?=[{_PLACE}])")
 MARKUP = re.compile(r"\*\*[^*\n]{1,200}?\*\*|\[bookmark:[^\]]*\]|\{\{[^}]*\}\}|\{%[^%]*%\}")
 _GARBAGE = re.compile(r"^[\s\-—–_=~|·.。,，:：;；*#]+$")
 
@@ -53,9 +61,20 @@ def placeholder(ctx: CheckContext) -> Iterator[Hit]:
     """A document filed with 〔*〕, XX or 20XX left from a template or a redaction states
     nothing about the hidden value; a reviewer must send it back."""
     for pointer, text, prov in texts(ctx):
-        for m in PLACEHOLDER.finditer(text):
+        found = list(PLACEHOLDER.finditer(text)) + _masked_places(text)
+        for m in sorted(found, key=lambda m: m.start()):
             start, end = max(0, m.start() - 12), min(len(text), m.end() + 12)
             yield Hit({"placeholder": m.group(0)}, pointer, text[start:end], prov)
+
+
+def _masked_places(text: str) -> list[re.Match[str]]:
+    """"**" before a place word masks a name (湖南省**市, **镇) unless it opens or closes a
+    Markdown bold pair: it must follow a Han character or digit, or be unpaired on the line."""
+    found = list(_STARS.finditer(text))
+    inside = [m for m in found if m.start() > 0 and (is_cjk(text[m.start() - 1])
+                                                     or text[m.start() - 1].isdigit())]
+    unpaired = (text.count("**") - len(inside)) % 2 == 1
+    return found if unpaired else inside
 
 
 @rule("text.foreign-script", "warning",
@@ -65,11 +84,17 @@ def placeholder(ctx: CheckContext) -> Iterator[Hit]:
 def foreign_script(ctx: CheckContext) -> Iterator[Hit]:
     """Simplified-Chinese filings should not contain lines in traditional characters or
     lines of bare symbols: they are OCR or copy-paste left-overs that the filer did not see
-    and that end up in the published report."""
+    and that end up in the published report. One finding per passage: consecutive lines in
+    traditional script are one copied passage, not one problem per line."""
+    in_passage = False
     for pointer, text, prov in texts(ctx):
         han = [c for c in text if is_cjk(c)]
         odd = sorted({c for c in han if not_gb2312(c)})
-        if len(odd) >= 3 and len(odd) >= 0.1 * len(set(han)):
+        traditional = len(odd) >= 3 and len(odd) >= 0.1 * len(set(han))
+        if in_passage and odd:
+            continue  # the same copied passage goes on
+        in_passage = traditional
+        if traditional:
             yield Hit({"line": text[:60], "characters": "".join(odd),
                        "detail_zh": f"含繁体字（{''.join(odd[:8])}）",
                        "detail_en": f"has traditional characters ({''.join(odd[:8])})"},

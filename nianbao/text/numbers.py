@@ -54,10 +54,13 @@ def parse_int(text: str) -> int | None:
 # --- shared vocabulary ------------------------------------------------------------------------
 
 #: One-to-one character folding, so spans found in the folded text are spans of the original:
-#: full-width digits and signs become ASCII, "○" (a common stand-in for "〇") becomes "〇".
+#: full-width digits and signs become ASCII, "○" (a common stand-in for "〇") becomes "〇", the
+#: division slash "∕" (U+2215) a plain "/", and the traditional forms of the scale and unit
+#: characters (萬 億 戶 餘 約 與) their simplified ones, so 236萬人 reads like 236万人.
 FOLD = str.maketrans(
     {**{chr(0xFF10 + i): str(i) for i in range(10)},
-     "％": "%", "．": ".", "－": "-", "／": "/", "○": "〇", "\u3000": " "}
+     "％": "%", "．": ".", "－": "-", "／": "/", "∕": "/", "○": "〇", "\u3000": " ",
+     "萬": "万", "億": "亿", "戶": "户", "餘": "余", "約": "约", "與": "与"}
 )
 
 CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
