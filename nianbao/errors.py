@@ -70,3 +70,10 @@ class MissingGlyph(NianbaoError):
 
     code = "missing-glyph"
     exit_status = 3
+
+
+class MissingFont(NianbaoError):
+    """None of the fonts a PDF needs is installed: the message names the package to install."""
+
+    code = "missing-font"
+    exit_status = 2

@@ -54,6 +54,8 @@ class Block:
     page: int | None = None
     index: int = 0
     bbox: tuple[float, float, float, float] | None = None
+    # Grid columns each cell spans, when a cell spans several (a merged DOCX header cell).
+    spans: tuple[int, ...] = ()
 
 
 @dataclass
@@ -89,9 +91,16 @@ class Fact:
     qualifier: str | None = None
     approx: bool = False
     page: int | None = None
+    # A table cell's place: its row in the table (the header is row 1) and its column (1-based).
+    row: int | None = None
+    column: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        for key in ("row", "column"):
+            if out[key] is None:
+                del out[key]
+        return out
 
 
 @dataclass
@@ -111,6 +120,9 @@ class Record:
     # The prose cut into sentences with their quantities (nianbao.extract.facts.Sentence),
     # for the arithmetic rules; not part of the output.
     sentences: list[Any] = field(default_factory=list)
+    # The statistics tables read (nianbao.extract.statistics.StatTable), for the table rules;
+    # not part of the output.
+    tables: list[Any] = field(default_factory=list)
 
 
 @dataclass

@@ -11,41 +11,33 @@ from typing import Any
 
 from nianbao.checks import CheckContext, Registry, Settings, default_registry
 from nianbao.errors import UnreadableInput
-from nianbao.extract import annual_report, notice, read, sha256_file, summary
+from nianbao.extract import annual_report, meta, notice, read, sha256_file, summary
 from nianbao.extract.structured import BadValue, load_json
 from nianbao.model import Document, Finding, Record, Report, Source
 
 KINDS = ("annual_report", "work_summary", "statistics_report", "notice")
-_FORM_LABELS = re.compile(r"宗旨和\s*业务范围|开办资金|举办单位|经[费济]来源|网上名称|从业人数")
-_NOTICE = re.compile(r"^.{0,60}(?:关于.{2,60})?通知\s*$", re.MULTILINE)
-_STATISTICS = re.compile(r"本期|上期|同比|环比|本月|累计")
 
 
 def detect_kind(document: Document) -> str:
-    """Which kind of document this is, from its wording."""
-    text = document.text[:6000]
-    if "事业单位法人年度报告书" in text or len(set(_FORM_LABELS.findall(text))) >= 3:
-        return "annual_report"
-    head = "\n".join(b.text for b in document.blocks[:8])
-    if _NOTICE.search(head) or "实施方案" in head:
-        return "notice"
-    rows = [b for b in document.blocks if b.kind == "row"]
-    headers = sum(1 for b in rows if len(set(_STATISTICS.findall(b.text))) >= 2)
-    if len(rows) >= 5 and headers:
-        return "statistics_report"
-    return "work_summary"
+    """Which kind of document this is, from its wording and its tables."""
+    return meta.detect_kind(document)
 
 
 def parse(document: Document, kind: str | None = None) -> Record:
     kind = kind or detect_kind(document)
     if kind == "annual_report":
-        return annual_report.parse(document)
-    if kind == "notice":
+        record = annual_report.parse(document)
+    elif kind == "notice":
         record = notice.parse(document)
         prose = summary.parse(document, kind)  # a notice that sets standards has facts too
         record.sentences, record.facts = prose.sentences, prose.facts
-        return record
-    return summary.parse(document, kind)
+        record.tables = prose.tables
+        record.org = record.org if record.org and meta.valid_org(record.org) else prose.org
+    else:
+        return summary.parse(document, kind)
+    if record.as_of is None:
+        record.as_of = meta.report_as_of(document, kind, record.year)
+    return record
 
 
 def check_document(document: Document, kind: str | None = None,

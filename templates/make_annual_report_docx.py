@@ -40,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from nianbao.generate.context import LABELS
-from nianbao.generate.docx_writer import normalise_zip
+from nianbao.generate.docx_render import normalise_zip
 
 OUT = HERE / "annual_report.docx"
 FIXED_TIME = dt.datetime(2014, 4, 1, tzinfo=dt.UTC)

@@ -42,7 +42,7 @@ from docx.styles.style import ParagraphStyle
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from nianbao.generate.docx_writer import normalise_zip
+from nianbao.generate.docx_render import normalise_zip
 
 OUT = HERE / "notice.docx"
 FIXED_TIME = dt.datetime(2012, 7, 1, tzinfo=dt.UTC)  # GB/T 9704-2012 in force

@@ -6,10 +6,25 @@ registered by importing a module.
 
 from __future__ import annotations
 
-from nianbao.checks import arith, figures, identity, notice, report, rollup, schema, text, xyear
+from nianbao.checks import (
+    arith,
+    content,
+    figures,
+    identity,
+    notice,
+    public_copy,
+    report,
+    rollup,
+    schema,
+    table,
+    text,
+    units,
+    xyear,
+)
 from nianbao.checks.registry import CheckContext, Hit, Registry, Rule, Settings, rule
 
-RULE_MODULES = (schema, identity, report, arith, text, figures, notice, xyear, rollup)
+RULE_MODULES = (schema, public_copy, identity, report, arith, table, text, figures, content, units,
+                notice, xyear, rollup)
 
 
 def default_registry() -> Registry:

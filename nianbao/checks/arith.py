@@ -196,6 +196,11 @@ def average_product(ctx: CheckContext) -> Iterator[Hit]:
             count, amount = counts[0], amounts[0]
             product = avg.value * count.value
             slack = avg.tolerance * count.value + amount.tolerance
+            households = [q for q in s.quantities if q.end <= avg.start and q.exact
+                          and q.measure == "households" and q.value]
+            if any(abs(avg.value * h.value - amount.value) <= avg.tolerance * h.value
+                   + amount.tolerance for h in households):
+                continue  # per household, not per person: text.unit-mismatch says so
             if abs(product - amount.value) > slack:
                 yield Hit({"average": _num(avg.value), "count": _num(count.value),
                            "unit": UNIT[count.measure], "product": _num(product),
@@ -218,7 +223,6 @@ def cumulative_below_period(ctx: CheckContext) -> Iterator[Hit]:
                 if c.measure == t.measure and c.exact and t.exact and upper(t) < lower(c):
                     yield Hit({"cumulative": t.text, "current": c.text}, "/facts",
                               s.text[min(c.start, t.start):max(c.end, t.end)], s.prov)
-    yield from _table_cumulative(ctx.record.facts)
 
 
 @rule("policy.tekun-standard-ratio", "warning",
@@ -247,22 +251,6 @@ def tekun_standard_ratio(ctx: CheckContext) -> Iterator[Hit]:
 
 
 _COUNT_MEASURES = ("households", "persons", "person_times", "amount_yuan")
-
-
-def _table_cumulative(facts: list[Fact]) -> Iterator[Hit]:
-    """Table rows: the 累计 column against the 本月/本期 column of the same row."""
-    rows: dict[str, dict[str, Fact]] = {}
-    for f in facts:
-        if "\t" in f.text and f.qualifier in ("current", "cumulative"):
-            rows.setdefault(f.text.split("\t")[0], {})[f.qualifier] = f
-    for label, row in rows.items():
-        current, total = row.get("current"), row.get("cumulative")
-        for measure in _COUNT_MEASURES:
-            c = getattr(current, measure, None) if current else None
-            t = getattr(total, measure, None) if total else None
-            if c is not None and t is not None and t < c:
-                yield Hit({"cumulative": f"{label} {t}", "current": f"{label} {c}"}, "/facts",
-                          f"{label}", None)
 
 
 def _matches_any(parts: list[Quantity], totals: list[Quantity]) -> bool:

@@ -24,6 +24,7 @@ PLACEHOLDER = re.compile(
     rf"|(?<![A-Za-z0-9])[Xx×]{{1,3}}(?=[{_UNIT_OR_PLACE}])"
     rf"|(?<![一二三四五六七八九十\d])[○〇□]{{2,}}(?=[{_PLACE}])"
 )
+_NAME_AFTER = re.compile(r"[\u4e00-\u9fff]{2}")
 _STARS = re.compile(rf"\*{{2,}}(?=[{_PLACE}])")
 MARKUP = re.compile(r"\*\*[^*\n]{1,200}?\*\*|\[bookmark:[^\]]*\]|\{\{[^}]*\}\}|\{%[^%]*%\}")
 _GARBAGE = re.compile(r"^[\s\-—–_=~|·.。,，:：;；*#]+$")
@@ -60,9 +61,15 @@ def not_gb2312(char: str) -> bool:
 def placeholder(ctx: CheckContext) -> Iterator[Hit]:
     """A document filed with 〔*〕, XX or 20XX left from a template or a redaction states
     nothing about the hidden value; a reviewer must send it back."""
+    said: set[str] = set()
     for pointer, text, prov in texts(ctx):
         found = list(PLACEHOLDER.finditer(text)) + _masked_places(text)
         for m in sorted(found, key=lambda m: m.start()):
+            name = text[m.start():m.end() + 3]
+            if _NAME_AFTER.match(text, m.end()):
+                if name in said:
+                    continue  # the same masked name again (〔*〕开发区 … 〔*〕开发区)
+                said.add(name)
             start, end = max(0, m.start() - 12), min(len(text), m.end() + 12)
             yield Hit({"placeholder": m.group(0)}, pointer, text[start:end], prov)
 

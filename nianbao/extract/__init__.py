@@ -13,7 +13,7 @@ from pathlib import Path
 from nianbao.errors import UnreadableInput
 from nianbao.model import Document, Source
 
-FORMATS = {".txt": "txt", ".text": "txt", ".docx": "docx", ".pdf": "pdf"}
+FORMATS = {".txt": "txt", ".text": "txt", ".docx": "docx", ".pdf": "pdf", ".xlsx": "xlsx"}
 
 
 def sha256_file(path: Path) -> str:
@@ -25,14 +25,14 @@ def sha256_file(path: Path) -> str:
 
 
 def read(path: str | Path) -> Document:
-    """Read a .txt, .docx or .pdf file into a Document; raise UnreadableInput on bad input."""
+    """Read a .txt, .docx, .pdf or .xlsx file into a Document; raise UnreadableInput on bad input."""
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise UnreadableInput(
-            f"不支持的文件类型 {path.suffix or '（无扩展名）'}：{path}（支持 .txt .docx .pdf）",
+            f"不支持的文件类型 {path.suffix or '（无扩展名）'}：{path}（支持 .txt .docx .pdf .xlsx）",
             f"unsupported file type {path.suffix or '(no extension)'}: {path} "
-            "(supported: .txt .docx .pdf)",
+            "(supported: .txt .docx .pdf .xlsx)",
         )
     if not path.exists():
         raise UnreadableInput(f"文件不存在：{path}", f"file not found: {path}")
@@ -63,6 +63,10 @@ def _reader(fmt: str) -> Reader:
         from nianbao.extract import docx_reader
 
         return docx_reader.read
+    if fmt == "xlsx":
+        from nianbao.extract import xlsx_reader
+
+        return xlsx_reader.read
     from nianbao.extract import pdf_reader
 
     return pdf_reader.read

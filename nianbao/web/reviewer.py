@@ -127,6 +127,13 @@ def locate(view: FilingView, finding: Finding) -> Located:
         bbox = prov.bbox or _bbox(block)
         return Located(prov.block, prov.page or block.get("page"), bbox,
                        span[0] if span else None, span[1] if span else None)
+    if finding.pointer.startswith("/source/blocks/"):
+        index = _int(finding.pointer.rsplit("/", 1)[-1])
+        if index is not None and index in blocks:
+            block = blocks[index]
+            span = _find(str(block.get("text", "")), finding.evidence)
+            return Located(index, block.get("page"), _bbox(block),
+                           span[0] if span else None, span[1] if span else None)
     needles = [finding.evidence]
     field = finding.pointer.rsplit("/", 1)[-1] if finding.pointer else ""
     value = view.filing.record.fields.get(field)
