@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from nianbao.checks import (
     arith,
+    carryover,
     content,
     figures,
     identity,
     notice,
+    programmes,
     public_copy,
     report,
     rollup,
@@ -24,7 +26,7 @@ from nianbao.checks import (
 from nianbao.checks.registry import CheckContext, Hit, Registry, Rule, Settings, rule
 
 RULE_MODULES = (schema, public_copy, identity, report, arith, table, text, figures, content, units,
-                notice, xyear, rollup)
+                programmes, carryover, notice, xyear, rollup)
 
 
 def default_registry() -> Registry:

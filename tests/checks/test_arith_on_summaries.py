@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from nianbao.pipeline import check_path
-
 from tests.conftest import ROOT, SEED_000, SEED_004
 
 SUMMARIES = ROOT / "examples" / "work_summary"
