@@ -23,7 +23,15 @@ from nianbao.checks import (
     units,
     xyear,
 )
-from nianbao.checks.registry import CheckContext, Hit, Registry, Rule, Settings, rule
+from nianbao.checks.registry import (
+    CheckContext,
+    Hit,
+    Registry,
+    Rule,
+    Settings,
+    rule,
+    ruleset_version,
+)
 
 RULE_MODULES = (schema, public_copy, identity, report, arith, table, text, figures, content, units,
                 programmes, carryover, notice, xyear, rollup)
@@ -36,4 +44,5 @@ def default_registry() -> Registry:
     return registry
 
 
-__all__ = ["CheckContext", "Hit", "Registry", "Rule", "Settings", "default_registry", "rule"]
+__all__ = ["CheckContext", "Hit", "Registry", "Rule", "Settings", "default_registry", "rule",
+           "ruleset_version"]

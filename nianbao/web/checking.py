@@ -204,12 +204,16 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
     """Check `record` with its history and store it with its source, in one transaction."""
     from sqlalchemy.exc import IntegrityError, OperationalError
 
-    from nianbao.checks import CheckContext, Settings
+    from nianbao.checks import CheckContext, Settings, default_registry, ruleset_version
     from nianbao.store.accounts import Scope as AccountScope
     from nianbao.store.accounts import audit
-    from nianbao.store.cli_support import registry_with_xyear, ruleset_version, store_notes
     from nianbao.store.db import StoreError
-    from nianbao.store.filings import code_if_valid_looking, institution_key, plain
+    from nianbao.store.filings import (
+        code_if_valid_looking,
+        institution_key,
+        plain,
+        recording_notes,
+    )
     from nianbao.store.schema import utcnow
     from nianbao.store.web_schema import filing_files
 
@@ -223,7 +227,7 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
         return refusal(403, "not-yours",
                        f"该文件属于单位 {key}，不在本账户的范围内，未保存",
                        f"this document belongs to {key}, outside this account's scope; not stored")
-    registry = registry_with_xyear()
+    registry = default_registry()
     version = ruleset_version(registry)
     store = _open_store(store_url)
     for attempt in range(5):
@@ -260,7 +264,7 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
                       None, {"year": record.year, "source": filename[:300], "status": ref.status,
                              "errors": len(errors),
                              "errors_confirmed": bool(errors and confirm_errors)})
-            report.findings.extend(store_notes(ref))
+            report.findings.extend(recording_notes(ref))
             return CheckResult(report=report, filing_id=ref.id,
                                extra={"record": plain(record.fields)})
         except (IntegrityError, OperationalError, StoreError):
