@@ -8,19 +8,25 @@ from __future__ import annotations
 
 from nianbao.checks import (
     arith,
+    carryover,
+    content,
     figures,
     identity,
     notice,
+    programmes,
+    public_copy,
     report,
     rollup,
     schema,
     table,
     text,
+    units,
     xyear,
 )
 from nianbao.checks.registry import CheckContext, Hit, Registry, Rule, Settings, rule
 
-RULE_MODULES = (schema, identity, report, arith, table, text, figures, notice, xyear, rollup)
+RULE_MODULES = (schema, public_copy, identity, report, arith, table, text, figures, content, units,
+                programmes, carryover, notice, xyear, rollup)
 
 
 def default_registry() -> Registry:

@@ -196,6 +196,11 @@ def average_product(ctx: CheckContext) -> Iterator[Hit]:
             count, amount = counts[0], amounts[0]
             product = avg.value * count.value
             slack = avg.tolerance * count.value + amount.tolerance
+            households = [q for q in s.quantities if q.end <= avg.start and q.exact
+                          and q.measure == "households" and q.value]
+            if any(abs(avg.value * h.value - amount.value) <= avg.tolerance * h.value
+                   + amount.tolerance for h in households):
+                continue  # per household, not per person: text.unit-mismatch says so
             if abs(product - amount.value) > slack:
                 yield Hit({"average": _num(avg.value), "count": _num(count.value),
                            "unit": UNIT[count.measure], "product": _num(product),
@@ -339,14 +344,40 @@ def _shares(words: str, stem: str) -> bool:
     return any(stem[i:i + 2] in words for i in range(len(stem) - 1))
 
 
-def _change_hits(s: Sentence) -> Iterator[Hit]:
+_RESPECTIVELY = re.compile(r"分别(?:提高|提升|增长|增加|上涨|上调|下降|降低|减少)?了?\s*$")
+_LIST_GAP = re.compile(r"\s*[、，,和及与]\s*")
+
+
+def _change_pairs(s: Sentence) -> Iterator[tuple[Quantity, Quantity, Quantity]]:
+    """(before, after, stated change %): the pair just before a change, or — after 分别 — the
+    k-th pair of the sentence with the k-th percentage of the list ("分别提高5.6%、5.2%")."""
     befores = [q for q in s.quantities if q.role == "before"]
+    listed: set[int] = set()
     for change in (q for q in s.quantities if q.role == "change" and q.measure == "percent"):
+        if id(change) in listed:
+            continue
         after = [q for q in s.quantities if q.role == "after" and q.end <= change.start]
         before = [q for q in befores if q.end <= change.start]
-        if not after or not before or after[-1].measure != before[-1].measure or not before[-1].value:
+        if _RESPECTIVELY.search(s.text, max(0, change.start - 8), change.start):
+            rates = [change]
+            for q in s.quantities:
+                if q.start > rates[-1].end and q.measure == "percent" \
+                        and _LIST_GAP.fullmatch(s.text, rates[-1].end, q.start):
+                    rates.append(q)
+            listed.update(id(q) for q in rates)
+            if len(rates) == len(before) == len(after):
+                yield from zip(before, after, rates, strict=True)
             continue
-        old, new = before[-1].value, after[-1].value
+        if after and before:
+            yield before[-1], after[-1], change
+
+
+def _change_hits(s: Sentence) -> Iterator[Hit]:
+    for old_q, new_q, change in _change_pairs(s):
+        if new_q.measure != old_q.measure or not old_q.value:
+            continue
+        old, new = old_q.value, new_q.value
+        before = [old_q]
         value = (new - old) / old * 100
         if abs(abs(value) - abs(change.value)) > max(change.tolerance, Decimal("0.005")):
             yield Hit({"rate_name": "增幅", "stated": _num(abs(change.value)),

@@ -24,6 +24,7 @@ PLACEHOLDER = re.compile(
     rf"|(?<![A-Za-z0-9])[Xx×]{{1,3}}(?=[{_UNIT_OR_PLACE}])"
     rf"|(?<![一二三四五六七八九十\d])[○〇□]{{2,}}(?=[{_PLACE}])"
 )
+_NAME_AFTER = re.compile(r"[\u4e00-\u9fff]{2}")
 _STARS = re.compile(rf"\*{{2,}}(?=[{_PLACE}])")
 MARKUP = re.compile(r"\*\*[^*\n]{1,200}?\*\*|\[bookmark:[^\]]*\]|\{\{[^}]*\}\}|\{%[^%]*%\}")
 _GARBAGE = re.compile(r"^[\s\-—–_=~|·.。,，:：;；*#]+$")
@@ -44,6 +45,21 @@ def texts(ctx: CheckContext) -> Iterator[tuple[str, str, Provenance | None]]:
                 yield f"/record/{name}", line, None
 
 
+def window(text: str, start: int, end: int, before: int = 12, after: int = 12) -> str:
+    """`text[start:end]` with up to `before`/`after` characters around it, widened so that no
+    figure is cut (支出合计3,418.27万元 stays whole)."""
+    lo, hi = max(0, start - before), min(len(text), end + after)
+    while 0 < lo < len(text) and _in_figure(text[lo - 1]) and _in_figure(text[lo]):
+        lo -= 1
+    while 0 < hi < len(text) and _in_figure(text[hi - 1]) and _in_figure(text[hi]):
+        hi += 1
+    return text[lo:hi]
+
+
+def _in_figure(char: str) -> bool:
+    return char.isdigit() or char in ",，."
+
+
 def not_gb2312(char: str) -> bool:
     """A Han character outside GB 2312: in a simplified document, usually a traditional form."""
     try:
@@ -60,11 +76,16 @@ def not_gb2312(char: str) -> bool:
 def placeholder(ctx: CheckContext) -> Iterator[Hit]:
     """A document filed with 〔*〕, XX or 20XX left from a template or a redaction states
     nothing about the hidden value; a reviewer must send it back."""
+    said: set[str] = set()
     for pointer, text, prov in texts(ctx):
         found = list(PLACEHOLDER.finditer(text)) + _masked_places(text)
         for m in sorted(found, key=lambda m: m.start()):
-            start, end = max(0, m.start() - 12), min(len(text), m.end() + 12)
-            yield Hit({"placeholder": m.group(0)}, pointer, text[start:end], prov)
+            name = text[m.start():m.end() + 3]
+            if _NAME_AFTER.match(text, m.end()):
+                if name in said:
+                    continue  # the same masked name again (〔*〕开发区 … 〔*〕开发区)
+                said.add(name)
+            yield Hit({"placeholder": m.group(0)}, pointer, window(text, m.start(), m.end()), prov)
 
 
 def _masked_places(text: str) -> list[re.Match[str]]:
@@ -111,7 +132,10 @@ def markup_artefact(ctx: CheckContext) -> Iterator[Hit]:
     """Markdown bold markers, Word bookmarks and template tags copied into a filing print as
     literal symbols on the published report."""
     for pointer, text, prov in texts(ctx):
+        masks = {m.start() for m in _masked_places(text)}
         for m in MARKUP.finditer(text):
+            if m.start() in masks or m.end() - 2 in masks:
+                continue  # a masked place name (**镇 … 湖南省**市): text.placeholder says so
             yield Hit({"markup": m.group(0)[:30]}, pointer, m.group(0)[:80], prov)
 
 

@@ -139,7 +139,7 @@ def history(key: str, store: str | None, fmt: str, lang: str) -> None:
     from nianbao.store.db import resolve_store
     from nianbao.store.filings import Store
 
-    with Store.open(resolve_store(store or None)) as opened:
+    with Store.open(resolve_store(store or None), read_only=True) as opened:
         text = history_json(opened, key) if fmt == "json" else history_table(opened, key, lang)
     output.echo(text.rstrip("\n"))
 
@@ -206,7 +206,7 @@ def _previous_record(previous: Path | None, store: str | None, institution: str 
     from nianbao.store.db import resolve_store
     from nianbao.store.filings import Store
 
-    with Store.open(resolve_store(store or None)) as opened:
+    with Store.open(resolve_store(store or None), read_only=True) as opened:
         return previous_record(opened, institution, year)
 
 
@@ -340,7 +340,7 @@ def _previous_rows(reports: list[Report], region: str, year: int,
     from nianbao.store.filings import Store, institution_key
 
     previous: dict[str, Any] = {}
-    with Store.open(resolve_store(store or None)) as opened:
+    with Store.open(resolve_store(store or None), read_only=True) as opened:
         for report in reports:
             name = county_row(report, region).name
             key = institution_key(report.record)

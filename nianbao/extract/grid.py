@@ -75,7 +75,8 @@ class Table:
     page: int | None = None
     blocks: set[int] = field(default_factory=set)  # every block the table consumed
     money_unit: str | None = None  # 单位：万元 above the table
-    caption: str = ""  # the paragraph before the table (a county's name in a stacked report)
+    caption: str = ""  # the paragraph before the table
+    page_head: str = ""  # the first paragraph of the table's page (a sheet's name in a workbook)
 
     def role_index(self, role: str) -> int | None:
         for c in self.columns:
@@ -199,6 +200,11 @@ def _row_values(table: Table, row: Row) -> bool:
 
 def _add_context(table: Table, blocks: Sequence[Block]) -> None:
     first = min(table.blocks) if table.blocks else 0
+    j = first - 1
+    while j >= 0 and blocks[j].page == table.page and blocks[j].kind != "page_break":
+        if blocks[j].kind == "paragraph" and blocks[j].text.strip():
+            table.page_head = blocks[j].text.strip()
+        j -= 1
     for j in range(first - 1, max(-1, first - 12), -1):
         text = blocks[j].text
         m = _MONEY_UNIT.search(text)
@@ -230,6 +236,11 @@ def _grid_table(blocks: Sequence[Block], start: int,
     while i < len(blocks):
         block = blocks[i]
         if block.kind == "page_break":
+            # A grid goes on over a page break only when the next page starts with its rows
+            # (a workbook's next sheet starts afresh with its name or title).
+            if blocks[start].kind == "row" and i + 1 < len(blocks) and \
+                    blocks[i + 1].kind == "paragraph":
+                break
             i += 1
             continue
         cells = _line_cells(block)
@@ -271,6 +282,9 @@ def _grid_table(blocks: Sequence[Block], start: int,
             continue
         misses = 0
         table.blocks.add(i)
+        if block.kind == "row" and len(cells) < len(columns) and not _continues(blocks, i + 1,
+                                                                                table):
+            cells = cells + [""] * (len(columns) - len(cells))  # trailing empty cells trimmed
         if block.kind == "row" and len(cells) == len(columns):
             table.rows.append(Row(list(cells), i, block.page, len(table.rows) + 1, block.text))
             _positional_fault(table, table.rows[-1])
@@ -289,6 +303,7 @@ def _merge_header_rows(blocks: Sequence[Block], start: int, cells: list[str],
     if j >= len(blocks):
         return cells, roles
     below = _line_cells(blocks[j])
+    below += [""] * (len(cells) - len(below))
     if not below or any(is_number(c) for c in below) or _is_column_numbers(below):
         return cells, roles
     below_roles = [header_role(c) for c in below]
@@ -298,6 +313,18 @@ def _merge_header_rows(blocks: Sequence[Block], start: int, cells: list[str],
     new_roles = _resolve_changes([header_role(b) or header_role(a) for a, b in
                                   zip(cells, below, strict=True)])
     return merged, new_roles
+
+
+def _continues(blocks: Sequence[Block], j: int, table: Table) -> bool:
+    """Whether block j carries on the row before it (a pipe row broken over lines)."""
+    while j < len(blocks) and blocks[j].kind == "page_break":
+        j += 1
+    if j >= len(blocks):
+        return False
+    if _is_lone_pipe(blocks[j]):
+        return True
+    cells = [c for c in _line_cells(blocks[j]) if c]
+    return blocks[j].kind == "row" and bool(cells) and not _starts_label(cells, table)
 
 
 def _starts_label(cells: list[str], table: Table) -> bool:

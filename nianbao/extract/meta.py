@@ -140,12 +140,13 @@ def _head_lines(blocks: list[Block]) -> list[str]:
 
 # --------------------------------------------------------------------------- org
 
-_ORG_LABEL = re.compile(r"(?:编制单位|填报单位|填报机关|报送单位|制表单位|统计单位|报告单位)\s*[：:]\s*"
+_ORG_LABEL = re.compile(r"(?:编制单位|填报单位|填报机关|报送单位|制表单位|统计单位|报告单位|发布单位|发布机关)\s*[：:]\s*"
                         r"([^\s：:，,。;；|]{2,40}?)(?=\s|$|[，,。;；|]|地区|单位负责人|统计负责人|填表人|报出日期)")
 _ORG_END = r"(?:民政局|民政厅|民政部|人民政府|办公室|办事处|社会救助服务中心|救助中心|服务中心|管理中心|委员会|局|厅|中心|办)"
 _NEWS_SOURCE = re.compile(rf"(?:记者|笔者)?从\s*([^\s，,。]{{2,30}}?{_ORG_END})(?:获悉|了解到|得知)")
 _TITLE_ORG = re.compile(rf"^([^\s，,。0-9]{{2,30}}?{_ORG_END})(?=关于|(?:19|20)\d{{2}}|\s|$|[（(])")
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*[、.．]|^[（(]")
+_MARKER_PREFIX = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*[、.．]\s*")
 _LEAD_IN = re.compile(r"本报讯|记者|通讯员|获悉|据了解|近日")
 _SIGNATURE = re.compile(rf"^([^\s，,。0-9：:]{{2,30}}{_ORG_END})$")
 
@@ -153,12 +154,14 @@ _SIGNATURE = re.compile(rf"^([^\s，,。0-9：:]{{2,30}}{_ORG_END})$")
 def report_org(document: Document, title: str, current: str | None = None) -> str | None:
     """The issuing or reporting body: 编制单位/填报单位, the title's org, the signing body at
     the end, the body a news item names (记者从…获悉); never a list marker or a news lead-in."""
-    if current and valid_org(current):
-        return current
+    title = _MARKER_PREFIX.sub("", title)
+    current = _MARKER_PREFIX.sub("", current) if current else current
     text = document.text
     m = _ORG_LABEL.search(text[:20000])
     if m and valid_org(m.group(1)):
         return m.group(1)
+    if current and valid_org(current):
+        return current
     m = _TITLE_ORG.match(title.strip())
     if m and valid_org(m.group(1)):
         return m.group(1)

@@ -30,7 +30,8 @@ def parse(document: Document, kind: str) -> Record:
     record.year = meta.report_year(title, document.text)
     record.as_of = meta.report_as_of(document, kind, record.year)
     org = _TITLE_ORG.match(title)
-    record.org = meta.report_org(document, title, org.group(1).strip() if org else None)
+    prefix = re.sub(r"关于$", "", org.group(1).strip()) if org else None
+    record.org = meta.report_org(document, title, prefix)
     record.fields = {"title": title, "outline": [t for t, _ in texts if _HEADING.match(t)][:200]}
     return record
 

@@ -1,9 +1,9 @@
 """Read an Excel workbook (.xlsx) into a Document: one table row block per non-empty row.
 
 Statistics reports (民政统计月报/季报) often come as workbooks: one sheet per month or per county,
-merged header cells, numbers stored as numbers or as text with thousands commas. Each sheet
-becomes a paragraph with the sheet's name (unless it is a default name such as Sheet1) followed
-by its rows; `page` is the sheet's number (1-based), so a fact's provenance names its sheet.
+merged header cells, numbers stored as numbers or as text with thousands commas. In a workbook
+of several sheets each sheet starts with a paragraph holding its name (unless it is a default
+name such as Sheet1: one sheet per month or per county names them); `page` is the sheet's number (1-based), so a fact's provenance names its sheet.
 A merged range gives its text to every cell it covers (a header 本期 merged over 数量 | 增减%
 heads both columns). Formulas are read as their cached values; a formula without one is empty.
 
@@ -54,17 +54,17 @@ def read(path: Path, source: Source, limits: Limits = DEFAULT_LIMITS) -> Documen
     for number, sheet in enumerate(workbook.worksheets, start=1):
         if number > 1:
             blocks.append(Block("page_break", "", page=number, index=len(blocks)))
-        _read_sheet(sheet, number, blocks, path.name)
+        _read_sheet(sheet, number, blocks, path.name, len(workbook.worksheets) > 1)
     return Document(source=source, blocks=blocks, pages=len(workbook.worksheets))
 
 
-def _read_sheet(sheet: Any, number: int, blocks: list[Block], name: str) -> None:
+def _read_sheet(sheet: Any, number: int, blocks: list[Block], name: str, several: bool) -> None:
     rows, cols = sheet.max_row or 0, sheet.max_column or 0
     if rows * cols > MAX_CELLS:
         raise UnreadableInput(
             f"工作表“{sheet.title}”过大（{rows:,} 行 × {cols:,} 列）：{name}",
             f"sheet {sheet.title!r} is too large ({rows:,} rows × {cols:,} columns): {name}")
-    if not _DEFAULT_SHEET.match(str(sheet.title)):
+    if several and not _DEFAULT_SHEET.match(str(sheet.title)):
         blocks.append(Block("paragraph", normalize(str(sheet.title)).strip(), page=number,
                             index=len(blocks)))
     merged: dict[tuple[int, int], tuple[int, int]] = {}

@@ -334,6 +334,14 @@ def get_draft(store: Store, org: str, year: int) -> Draft | None:
                  r.filing_id)
 
 
+def latest_draft_year(store: Store, org: str) -> int | None:
+    """The newest year the institution has a draft for that is not yet submitted."""
+    with store.transaction(read_only=True) as tx:
+        found = tx.conn.execute(select(func.max(drafts.c.year)).where(
+            drafts.c.org == org, drafts.c.filing_id.is_(None))).scalar()
+    return int(found) if found is not None else None
+
+
 def save_draft(store: Store, user: User, org: str, year: int, fields: dict[str, Any], *,
                filing_id: int | None = None, action: str = "") -> Draft:
     """Create or update the institution's draft for `year`; an `action` also writes an audit

@@ -62,6 +62,15 @@ class DraftTask:
     confirm_errors: bool
 
 
+@dataclass(frozen=True)
+class TextTask:
+    """Read an uploaded document and hand back its text (the work summary a draft is filled
+    from); nothing is stored."""
+
+    suffix: str
+    content: bytes
+
+
 @dataclass
 class CheckResult:
     """What the worker hands back: the report and the stored filing's id, or a refusal."""
@@ -73,6 +82,7 @@ class CheckResult:
     message_zh: str = ""
     message_en: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    text: str = ""
 
 
 def refusal(status: int, code: str, zh: str, en: str) -> CheckResult:
@@ -92,11 +102,16 @@ def sniff(suffix: str, content: bytes) -> bool:
 # --------------------------------------------------------------------------- in the worker
 
 
-def run_task(task: UploadTask | DraftTask, workdir: Path) -> CheckResult:
+Task = UploadTask | DraftTask | TextTask
+
+
+def run_task(task: Task, workdir: Path) -> CheckResult:
     """Do one task (in the worker); every failure becomes a CheckResult, never an exception."""
     try:
         if isinstance(task, UploadTask):
             return _upload(task, workdir)
+        if isinstance(task, TextTask):
+            return _text(task, workdir)
         return _draft(task)
     except UnreadableInput as exc:
         return refusal(422, exc.code, exc.message_zh, exc.message_en)
@@ -123,6 +138,17 @@ def _upload(task: UploadTask, workdir: Path) -> CheckResult:
     return store_checked(task.store, task.scope, record, source, document,
                          filename=task.filename, media_type=SUFFIXES[task.suffix],
                          content=task.content, origin="upload", confirm_errors=True)
+
+
+def _text(task: TextTask, workdir: Path) -> CheckResult:
+    from nianbao.extract import read
+
+    path = workdir / f"upload{task.suffix}"
+    path.write_bytes(task.content)
+    try:
+        return CheckResult(text=read(path).text)
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def _draft(task: DraftTask) -> CheckResult:
@@ -374,7 +400,7 @@ class CheckPool:
                 self._idle.append(worker)
             self._cond.notify()
 
-    def run(self, task: UploadTask | DraftTask) -> CheckResult:
+    def run(self, task: Task) -> CheckResult:
         worker = self._take()
         try:
             worker.conn.send(task)

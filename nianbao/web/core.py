@@ -17,6 +17,7 @@ Safe by default:
 from __future__ import annotations
 
 import hmac
+import json
 import os
 import secrets
 from collections.abc import Awaitable, Callable
@@ -73,6 +74,7 @@ class Ctx:
             salt="nianbao-web")
         self.env = Environment(loader=PackageLoader("nianbao.web", "templates"),
                                autoescape=select_autoescape(default=True, default_for_string=True))
+        self.env.filters["json_text"] = json_text
         self.env.globals["SEVERITY_ZH"] = {"error": "错误", "warning": "警告", "info": "提示"}
         self.pool = CheckPool(config.workers, config.timeout)
         self.static = {name: (resources.files("nianbao.web").joinpath("static", name)
@@ -86,6 +88,11 @@ class Ctx:
             user=auth.user if auth else None, csrf=auth.csrf if auth else "", request_path=
             request.url.path, **values)
         return HTMLResponse(html, status_code=status)
+
+
+def json_text(value: Any) -> str:
+    """JSON as readable text (Chinese kept); escaped by the template like any other text."""
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 @dataclass(frozen=True)
