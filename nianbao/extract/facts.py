@@ -98,8 +98,8 @@ INDICATORS: tuple[tuple[str, str], ...] = (
     ("tekun_centralized_rate", r"集中供养率"),
     ("tekun_standard_urban", r"(城市|城镇)特困.{0,6}标准|特困.{0,6}(城市|城镇).{0,4}标准"),
     ("tekun_standard_rural", r"农村特困.{0,6}标准|特困.{0,6}农村.{0,4}标准"),
-    ("dibao_standard_urban", r"(城市|城镇)低保.{0,4}标准|城市最低生活保障标准"),
-    ("dibao_standard_rural", r"农村低保.{0,4}标准|农村最低生活保障标准"),
+    ("dibao_standard_urban", r"(城市|城镇)(居民)?(低保|最低生活保障).{0,4}标准"),
+    ("dibao_standard_rural", r"农村(居民)?(低保|最低生活保障).{0,4}标准"),
     ("urban_dibao_avg_benefit", r"(城市|城镇).{0,8}(补差|补助水平)"),
     ("rural_dibao_avg_benefit", r"农村.{0,8}(补差|补助水平)"),
     ("dibao_new", r"新增.{0,6}低保|新纳入.{0,4}低保|低保.{0,4}新增"),
@@ -110,13 +110,16 @@ INDICATORS: tuple[tuple[str, str], ...] = (
     ("rigid_expense_hardship", r"刚性支出|支出型"),
     ("low_income_total", r"低收入人口"),
     ("temporary_assistance", r"临时救助"),
+    ("tekun_self_care", r"全自理|生活自理"),
+    ("tekun_semi_disabled", r"半失能|部分失能"),
+    ("tekun_disabled", r"全失能|完全失能"),
     ("tekun_centralized", r"集中供养"),
     ("tekun_dispersed", r"分散供养"),
     ("tekun_urban", r"(城市|城镇)特困"),
     ("tekun_rural", r"农村特困|农村五保"),
     ("tekun_total", r"特困|五保"),
-    ("urban_dibao", r"(城市|城镇)低保|城市居民最低生活保障"),
-    ("rural_dibao", r"农村低保|农村居民最低生活保障"),
+    ("urban_dibao", r"(城市|城镇)低保|(城市|城镇)(居民)?最低生活保障"),
+    ("rural_dibao", r"农村低保|农村(居民)?最低生活保障"),
     ("dibao_total", r"低保|最低生活保障"),
     ("staff_count", r"从业人[数员]"),
 )
@@ -192,7 +195,7 @@ def facts_of(sentence_list: list[Sentence]) -> list[Fact]:
 
 
 _PARTS = {"urban_dibao", "rural_dibao", "tekun_urban", "tekun_rural", "tekun_centralized",
-          "tekun_dispersed"}
+          "tekun_dispersed", "tekun_self_care", "tekun_semi_disabled", "tekun_disabled"}
 _PROGRAMMES = {name for name, _ in INDICATORS} - _PARTS - {
     "tekun_standard_urban", "tekun_standard_rural", "dibao_standard_urban", "dibao_standard_rural",
     "urban_dibao_avg_benefit", "rural_dibao_avg_benefit", "temporary_assistance_reserve",
