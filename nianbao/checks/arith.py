@@ -271,15 +271,28 @@ def _exceeding(ctx: CheckContext) -> Iterator[tuple[Breakdown, str, list[Quantit
     for b in breakdowns(_sentences(ctx)):
         if complementary(b.parts) is not None:
             continue  # a complete breakdown: arith.part-sum judges it
+        overlapping = sum(bool(_ATTRIBUTE.search(p.label)) for p in b.parts) >= 2
         for measure in SUMMABLE:
             totals = b.totals(measure)
             parts = [p.only(measure) for p in b.parts if p.first(measure) is not None]
-            if not totals or len(parts) < 2 or None in parts:
+            if not totals or not parts or None in parts:
                 continue
             found = [p for p in parts if p is not None]
+            if len(found) < 2 or overlapping:
+                # one person can be old and disabled: only a single part can overflow the whole
+                found = [p for p in found if p.exact and p.value > upper(totals[-1])][:1]
+                if found and not _matches_any(found, totals):
+                    yield b, measure, found, totals[-1]
+                continue
             got = sum((p.value for p in found), Decimal(0))
             if got > upper(totals[-1]) + total_tolerance(found) and not _matches_any(found, totals):
                 yield b, measure, found, totals[-1]
+
+
+#: Attributes of people, not programmes: one person can be in several of these groups, so a
+#: "其中" list of them need not add up to at most the whole.
+_ATTRIBUTE = re.compile(r"老年|老人|岁以上|残疾|重残|重病|大病|慢性病|儿童|未成年|学生|妇女|女性|失能|"
+                        r"单亲|留守|困境|孤寡|独居|空巢|脱贫|监测|易返贫|易致贫|退役|军人|党员|劳动力")
 
 
 def _subject(b: Breakdown) -> str:

@@ -21,7 +21,7 @@ def parse(document: Document, kind: str) -> Record:
     texts = [(b.text, Provenance(b.page, b.index)) for b in document.blocks
              if b.text.strip() and b.index not in used]
     if document.source.format == "pdf":
-        texts = _join_wrapped(texts)
+        texts = join_wrapped(texts)
     record = Record(kind=kind)
     record.sentences = sentences(texts)
     record.facts = facts_of(record.sentences) + statistics.facts(tables)
@@ -36,7 +36,7 @@ def parse(document: Document, kind: str) -> Record:
     return record
 
 
-def _join_wrapped(texts: list[tuple[str, Provenance]]) -> list[tuple[str, Provenance]]:
+def join_wrapped(texts: list[tuple[str, Provenance]]) -> list[tuple[str, Provenance]]:
     """A PDF gives one block per printed line: join the lines of a paragraph again (the line
     before was long and stopped mid-sentence), so a sentence and its figures stay together."""
     out: list[tuple[str, Provenance]] = []

@@ -192,3 +192,11 @@ def tidy(value: Decimal) -> Decimal:
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))
     return value.normalize()
+
+
+def cn_int(text: str) -> int | None:
+    """一 → 1, 十二 → 12, 6 → 6; None when `text` is not a small whole number."""
+    if text.isdigit():
+        return int(text)
+    value = parse_chinese(text)
+    return int(value) if value is not None and value == value.to_integral_value() else None

@@ -207,7 +207,7 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
     from nianbao.checks import CheckContext, Settings
     from nianbao.store.accounts import Scope as AccountScope
     from nianbao.store.accounts import audit
-    from nianbao.store.cli_support import _store_notes, registry_with_xyear, ruleset_version
+    from nianbao.store.cli_support import registry_with_xyear, ruleset_version, store_notes
     from nianbao.store.db import StoreError
     from nianbao.store.filings import code_if_valid_looking, institution_key, plain
     from nianbao.store.schema import utcnow
@@ -260,7 +260,7 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
                       None, {"year": record.year, "source": filename[:300], "status": ref.status,
                              "errors": len(errors),
                              "errors_confirmed": bool(errors and confirm_errors)})
-            report.findings.extend(_store_notes(ref))
+            report.findings.extend(store_notes(ref))
             return CheckResult(report=report, filing_id=ref.id,
                                extra={"record": plain(record.fields)})
         except (IntegrityError, OperationalError, StoreError):
