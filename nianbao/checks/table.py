@@ -65,10 +65,16 @@ def _where(row: StatRow, index: int | None = None) -> Provenance:
 
 
 def _pointer(ctx: CheckContext, row: StatRow) -> str:
-    for i, fact in enumerate(ctx.record.facts):
-        if fact.text == row.row.text and fact.row == row.row.number:
-            return f"/facts/{i}"
-    return "/facts"
+    """The first fact read from the row."""
+    index = ctx.cache.get("table.fact-index")
+    if index is None:
+        index = {}
+        for i, fact in enumerate(ctx.record.facts):
+            if fact.row is not None:
+                index.setdefault((fact.text, fact.row), i)
+        ctx.cache["table.fact-index"] = index
+    found = index.get((row.row.text, row.row.number))
+    return "/facts" if found is None else f"/facts/{found}"
 
 
 def _value_columns(table: StatTable) -> list[int]:

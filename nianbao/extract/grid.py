@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from nianbao.extract.vocabulary import unit_of
 from nianbao.model import Block
@@ -89,6 +90,7 @@ class Table:
         return [c for c in self.columns if c.role in VALUE_ROLES or c.role in CHANGE_ROLES]
 
 
+@lru_cache(maxsize=4096)
 def header_role(cell: str) -> str | None:
     text = re.sub(r"\s+", "", cell)
     if not text or len(text) > 16:
@@ -99,6 +101,7 @@ def header_role(cell: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def is_number(cell: str) -> bool:
     return bool(NUMBER.match(cell.strip()))
 
@@ -134,6 +137,8 @@ def _resolve_changes(roles: list[str | None]) -> list[str | None]:
 
 
 def _is_column_numbers(cells: Sequence[str]) -> bool:
+    if any(len(c) > 4 for c in cells):
+        return False
     filled = [re.sub(r"\s+", "", c) for c in cells if c.strip()]
     return len(filled) >= 2 and all(_COLUMN_NUMBER.match(c) for c in filled) and \
         any(not c.isdigit() for c in filled) or (len(filled) >= 3 and filled == [
@@ -159,8 +164,20 @@ def _is_lone_pipe(block: Block) -> bool:
         or block.text.strip() == "|"
 
 
+_LAST: list[tuple[Sequence[Block], int, list[Table]]] = []  # the last call's answer
+
+
 def find_tables(blocks: Sequence[Block]) -> list[Table]:
-    """Every statistics table among the blocks, in reading order."""
+    """Every statistics table among the blocks, in reading order. The answer for the same
+    blocks (kind detection, then parsing) is computed once."""
+    if _LAST and _LAST[0][0] is blocks and _LAST[0][1] == len(blocks):
+        return _LAST[0][2]
+    tables = _find_tables(blocks)
+    _LAST[:] = [(blocks, len(blocks), tables)]
+    return tables
+
+
+def _find_tables(blocks: Sequence[Block]) -> list[Table]:
     tables: list[Table] = []
     i = 0
     n = len(blocks)
@@ -254,7 +271,7 @@ def _grid_table(blocks: Sequence[Block], start: int,
             table.blocks.add(i)
             i += 1
             continue
-        if _FURNITURE.match(text) or _header_roles(cells) is not None and table.rows[1:]:
+        if _FURNITURE.match(text) or len(table.rows) > 1 and _header_roles(cells) is not None:
             break
         if block.kind == "paragraph" and (len(text) > 60 or "。" in text):
             break
@@ -286,7 +303,8 @@ def _grid_table(blocks: Sequence[Block], start: int,
                                                                                 table):
             cells = cells + [""] * (len(columns) - len(cells))  # trailing empty cells trimmed
         if block.kind == "row" and len(cells) == len(columns):
-            table.rows.append(Row(list(cells), i, block.page, len(table.rows) + 1, block.text))
+            table.rows.append(Row(list(cells), i, block.page, len(table.rows) + 1,
+                                  block.text.strip()))
             _positional_fault(table, table.rows[-1])
         else:
             pending, pending_block, pending_whole = list(cells), i, block.kind == "paragraph"
@@ -346,7 +364,7 @@ def _add_row(table: Table, tokens: list[str], block: int, blocks: Sequence[Block
     cells, fault = align(tokens, table.columns)
     # A row read from one line keeps the line as written (spaces and all); a row assembled
     # from several lines joins its cells with tabs.
-    text = blocks[block].text if whole else "\t".join(t for t in tokens if t)
+    text = blocks[block].text.strip() if whole else "\t".join(t for t in tokens if t)
     table.rows.append(Row(cells, block, blocks[block].page if block >= 0 else None,
                           len(table.rows) + 1, text, fault))
 

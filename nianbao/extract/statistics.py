@@ -83,6 +83,11 @@ class StatRow:
 class StatTable:
     table: Table
     rows: list[StatRow]
+    kids: dict[int | None, list[int]] = field(default_factory=dict)  # parent → its rows
+
+    def __post_init__(self) -> None:
+        for i, row in enumerate(self.rows):
+            self.kids.setdefault(row.parent, []).append(i)
 
     def column_role(self, index: int) -> str | None:
         return self.table.columns[index].role if index < len(self.table.columns) else None
@@ -239,7 +244,7 @@ def _part_entry(stat: StatRow, parent: StatRow, entry: Entry) -> Entry:
 
 
 def children(table: StatTable, index: int) -> list[int]:
-    return [i for i, r in enumerate(table.rows) if r.parent == index]
+    return table.kids.get(index, [])
 
 
 def complete_parts(table: StatTable, parent: int, parts: list[int]) -> bool:
