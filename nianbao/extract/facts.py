@@ -120,7 +120,7 @@ INDICATORS: tuple[tuple[str, str], ...] = (
     ("tekun_total", r"特困|五保"),
     ("urban_dibao", r"(城市|城镇)低保|(城市|城镇)(居民)?最低生活保障"),
     ("rural_dibao", r"农村低保|农村(居民)?最低生活保障"),
-    ("dibao_total", r"低保|最低生活保障"),
+    ("dibao_total", r"低保|最低生活保障|在保家庭|在保对象"),
     ("staff_count", r"从业人[数员]"),
 )
 _INDICATOR_RES = tuple((name, re.compile(rx)) for name, rx in INDICATORS)
@@ -215,10 +215,15 @@ def _sentence_facts(s: Sentence, inherited: str | None = None) -> Iterator[Fact]
     subject: str | None = None
     current: Fact | None = None
     current_clause: tuple[int, int] | None = None
+    current_own: str | None = None
+    previous_end = 0
     for q in _expanded(s.quantities):
         clause = s.clause_of(q.start)
         words = s.text[clause[0]:q.start]
-        own = indicator_of(words) or indicator_of(s.text[clause[0]:clause[1]])
+        near = s.text[max(clause[0], previous_end):q.start]
+        previous_end = max(previous_end, q.end)
+        own = indicator_of(_noun_after(s, q, clause[1])) or indicator_of(near) \
+            or indicator_of(words) or indicator_of(s.text[clause[0]:clause[1]])
         if own is None and _BENEFIT.search(words):
             own = _avg_benefit(subject)
         q = _as_rate(q, own or subject)
@@ -230,13 +235,14 @@ def _sentence_facts(s: Sentence, inherited: str | None = None) -> Iterator[Fact]
         if own:
             subject = own
         same_clause = current is not None and clause == current_clause
-        if same_clause and current is not None and _free(current, q):
+        if same_clause and current is not None and _free(current, q) \
+                and (own is None or current_own in (None, own)):
             _add(current, q)
             continue
         if current is not None:
             yield current
         current = _fact(q, indicator, s, clause)
-        current_clause = clause
+        current_clause, current_own = clause, own
     if current is not None:
         yield current
 
@@ -256,6 +262,13 @@ def _as_rate(q: Quantity, indicator: str | None) -> Quantity:
     if indicator in _STANDARDS and abs(q.value) >= _YEARLY_FROM:
         return replace(q, measure="rate_yuan_per_year", unit="元/人·年")
     return replace(q, measure="rate_yuan_per_month", unit="元/人·月")
+
+
+def _noun_after(s: Sentence, q: Quantity, clause_end: int) -> str:
+    """The words a figure counts when it stands before its noun ("196户在保家庭及118户特困供养
+    人员"): up to the next figure, at most a dozen characters."""
+    later = [p.start for p in s.quantities if p.start >= q.end]
+    return s.text[q.end:min([clause_end, q.end + 12, *later])]
 
 
 def _earlier_subject(s: Sentence, before: int) -> str | None:
