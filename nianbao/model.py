@@ -7,6 +7,7 @@ the output contract of docs/contract.md.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -184,3 +185,15 @@ class Report:
             "facts": [f.to_json() for f in rec.facts],
             "findings": [f.to_json() for f in self.findings],
         }
+
+
+def walk_strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
+    """(JSON Pointer, text) of every string in a record's fields, depth first."""
+    if isinstance(value, str):
+        yield pointer, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from walk_strings(v, f"{pointer}/{k}")
+    elif isinstance(value, list):
+        for n, v in enumerate(value):
+            yield from walk_strings(v, f"{pointer}/{n}")

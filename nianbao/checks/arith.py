@@ -271,15 +271,28 @@ def _exceeding(ctx: CheckContext) -> Iterator[tuple[Breakdown, str, list[Quantit
     for b in breakdowns(_sentences(ctx)):
         if complementary(b.parts) is not None:
             continue  # a complete breakdown: arith.part-sum judges it
+        overlapping = sum(bool(_ATTRIBUTE.search(p.label)) for p in b.parts) >= 2
         for measure in SUMMABLE:
             totals = b.totals(measure)
             parts = [p.only(measure) for p in b.parts if p.first(measure) is not None]
-            if not totals or len(parts) < 2 or None in parts:
+            if not totals or not parts or None in parts:
                 continue
             found = [p for p in parts if p is not None]
+            if len(found) < 2 or overlapping:
+                # one person can be old and disabled: only a single part can overflow the whole
+                found = [p for p in found if p.exact and p.value > upper(totals[-1])][:1]
+                if found and not _matches_any(found, totals):
+                    yield b, measure, found, totals[-1]
+                continue
             got = sum((p.value for p in found), Decimal(0))
             if got > upper(totals[-1]) + total_tolerance(found) and not _matches_any(found, totals):
                 yield b, measure, found, totals[-1]
+
+
+#: Attributes of people, not programmes: one person can be in several of these groups, so a
+#: "其中" list of them need not add up to at most the whole.
+_ATTRIBUTE = re.compile(r"老年|老人|岁以上|残疾|重残|重病|大病|慢性病|儿童|未成年|学生|妇女|女性|失能|"
+                        r"单亲|留守|困境|孤寡|独居|空巢|脱贫|监测|易返贫|易致贫|退役|军人|党员|劳动力")
 
 
 def _subject(b: Breakdown) -> str:
@@ -344,14 +357,40 @@ def _shares(words: str, stem: str) -> bool:
     return any(stem[i:i + 2] in words for i in range(len(stem) - 1))
 
 
-def _change_hits(s: Sentence) -> Iterator[Hit]:
+_RESPECTIVELY = re.compile(r"分别(?:提高|提升|增长|增加|上涨|上调|下降|降低|减少)?了?\s*$")
+_LIST_GAP = re.compile(r"\s*[、，,和及与]\s*")
+
+
+def _change_pairs(s: Sentence) -> Iterator[tuple[Quantity, Quantity, Quantity]]:
+    """(before, after, stated change %): the pair just before a change, or — after 分别 — the
+    k-th pair of the sentence with the k-th percentage of the list ("分别提高5.6%、5.2%")."""
     befores = [q for q in s.quantities if q.role == "before"]
+    listed: set[int] = set()
     for change in (q for q in s.quantities if q.role == "change" and q.measure == "percent"):
+        if id(change) in listed:
+            continue
         after = [q for q in s.quantities if q.role == "after" and q.end <= change.start]
         before = [q for q in befores if q.end <= change.start]
-        if not after or not before or after[-1].measure != before[-1].measure or not before[-1].value:
+        if _RESPECTIVELY.search(s.text, max(0, change.start - 8), change.start):
+            rates = [change]
+            for q in s.quantities:
+                if q.start > rates[-1].end and q.measure == "percent" \
+                        and _LIST_GAP.fullmatch(s.text, rates[-1].end, q.start):
+                    rates.append(q)
+            listed.update(id(q) for q in rates)
+            if len(rates) == len(before) == len(after):
+                yield from zip(before, after, rates, strict=True)
             continue
-        old, new = before[-1].value, after[-1].value
+        if after and before:
+            yield before[-1], after[-1], change
+
+
+def _change_hits(s: Sentence) -> Iterator[Hit]:
+    for old_q, new_q, change in _change_pairs(s):
+        if new_q.measure != old_q.measure or not old_q.value:
+            continue
+        old, new = old_q.value, new_q.value
+        before = [old_q]
         value = (new - old) / old * 100
         if abs(abs(value) - abs(change.value)) > max(change.tolerance, Decimal("0.005")):
             yield Hit({"rate_name": "增幅", "stated": _num(abs(change.value)),

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
-from nianbao.checks.text import texts
+from nianbao.checks.text import texts, window
 from nianbao.text.script import simplified
 
 # Words that only spam uses: online casinos, lottery-betting sites, adult sites and their
@@ -48,9 +48,9 @@ def injected_content(ctx: CheckContext) -> Iterator[Hit]:
             continue
         words = [m.group(0) for m in found] + [m.group(0) for m in _URL.finditer(line)]
         seen.add(pointer)
-        start = max(0, found[0].start() - 15)
-        end = min(len(line), found[-1].end() + 10, start + 90)
-        yield Hit({"words": "、".join(dict.fromkeys(words))[:60]}, pointer, line[start:end], prov)
+        end = min(found[-1].end(), found[0].start() + 75)
+        yield Hit({"words": "、".join(dict.fromkeys(words))[:60]}, pointer,
+                  window(line, found[0].start(), end, 15, 10), prov)
 
 
 RULES: tuple[Rule, ...] = (injected_content,)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
-from nianbao.checks.text import texts
+from nianbao.checks.text import texts, window
 from nianbao.extract.facts import Sentence
 from nianbao.text.dates import glued_dates, zh_date
 from nianbao.text.quantities import Quantity
@@ -66,7 +66,7 @@ def corrupted_number(ctx: CheckContext) -> Iterator[Hit]:
                 why = ("年份与数字粘连", "a year merged into the figure") if merged_year else \
                     ("与文中其他数字相比大得不合理", "implausibly large next to the other figures")
                 yield Hit({"figure": q.text, "why_zh": why[0], "why_en": why[1]}, "/facts",
-                          s.text[max(0, q.start - 8):q.end], s.prov)
+                          window(s.text, q.start, q.end, 8, 0), s.prov)
 
 
 @rule("text.split-number", "warning",
@@ -107,7 +107,7 @@ def date_format(ctx: CheckContext) -> Iterator[Hit]:
             zh = "或".join(zh_date(d) if "日" in line[start:end] or len(line[start:end]) == 8
                           else f"{d.year}年{d.month}月" for d in readings)
             en = " or ".join(d.isoformat() for d in readings)
-            evidence = line[max(0, start - 4):min(len(line), end + 4)]
+            evidence = window(line, start, end, 4, 4)
             yield Hit({"date": line[start:end], "reading": zh,
                        "problem_zh": f"缺少年月日分隔，可能是{zh}",
                        "problem_en": f"has lost its separators; probably {en}"},

@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.model import Provenance
 from nianbao.text.normalize import is_cjk
+from nianbao.text.script import TABLE
+
+SIMPLIFIED_ONLY = frozenset(TABLE.values())
 
 _UNIT_OR_PLACE = "户人名元万亿号月日年个项次家所条件份批省市县区乡镇村街社组"
 _PLACE = "省市县区乡镇村街社"
@@ -16,12 +19,12 @@ _PLACE = "省市县区乡镇村街社"
 # 〔2026〕X号, x县民政局); a place name masked by ** or ○○ (湖南省**市, ○○县).
 PLACEHOLDER = re.compile(
     r"[〔\[［【(（]\s*[*＊]\s*[〕\]］】)）]"
-    r"|(?<![A-Za-z0-9.])(?:\d+\.?[Xx]{1,3}\d*|\d+\.?×{2,3}\d*|[Xx×]{1,3}\d+)(?![A-Za-z0-9])"
+    r"|(?<![A-Za-z0-9.])(?:\d+\.?[Xx]{1,3}\d*|\d+\.?×{2,3}\d*|[Xx]{1,3}\d+)(?![A-Za-z0-9])"
     r"|(?<![A-Za-z])(?:20|19)[Xx×]{2}(?![A-Za-z])"
     r"|(?<![A-Za-z0-9])(?:XX|xx|××|ＸＸ)(?![A-Za-z0-9])"
     r"|(?<![A-Za-z])[Xx×]\s*月\s*[Xx×]\s*日"
     r"|_{3,}(?=[\u4e00-\u9fff\d])"
-    rf"|(?<![A-Za-z0-9])[Xx×]{{1,3}}(?=[{_UNIT_OR_PLACE}])"
+    rf"|(?<![A-Za-z0-9])(?:[Xx]{{1,3}}|×{{2,3}})(?=[{_UNIT_OR_PLACE}])"
     rf"|(?<![一二三四五六七八九十\d])[○〇□]{{2,}}(?=[{_PLACE}])"
 )
 _NAME_AFTER = re.compile(r"[\u4e00-\u9fff]{2}")
@@ -43,6 +46,21 @@ def texts(ctx: CheckContext) -> Iterator[tuple[str, str, Provenance | None]]:
         if isinstance(value, str):
             for line in value.split("\n"):
                 yield f"/record/{name}", line, None
+
+
+def window(text: str, start: int, end: int, before: int = 12, after: int = 12) -> str:
+    """`text[start:end]` with up to `before`/`after` characters around it, widened so that no
+    figure is cut (支出合计3,418.27万元 stays whole)."""
+    lo, hi = max(0, start - before), min(len(text), end + after)
+    while 0 < lo < len(text) and _in_figure(text[lo - 1]) and _in_figure(text[lo]):
+        lo -= 1
+    while 0 < hi < len(text) and _in_figure(text[hi - 1]) and _in_figure(text[hi]):
+        hi += 1
+    return text[lo:hi]
+
+
+def _in_figure(char: str) -> bool:
+    return char.isdigit() or char in ",，."
 
 
 def not_gb2312(char: str) -> bool:
@@ -70,8 +88,7 @@ def placeholder(ctx: CheckContext) -> Iterator[Hit]:
                 if name in said:
                     continue  # the same masked name again (〔*〕开发区 … 〔*〕开发区)
                 said.add(name)
-            start, end = max(0, m.start() - 12), min(len(text), m.end() + 12)
-            yield Hit({"placeholder": m.group(0)}, pointer, text[start:end], prov)
+            yield Hit({"placeholder": m.group(0)}, pointer, window(text, m.start(), m.end()), prov)
 
 
 def _masked_places(text: str) -> list[re.Match[str]]:
@@ -98,8 +115,8 @@ def foreign_script(ctx: CheckContext) -> Iterator[Hit]:
         han = [c for c in text if is_cjk(c)]
         odd = sorted({c for c in han if not_gb2312(c)})
         traditional = len(odd) >= 3 and len(odd) >= 0.1 * len(set(han))
-        if in_passage and odd:
-            continue  # the same copied passage goes on
+        if in_passage and (odd or not any(c in SIMPLIFIED_ONLY for c in han)):
+            continue  # the passage goes on until a line written in simplified characters
         in_passage = traditional
         if traditional:
             yield Hit({"line": text[:60], "characters": "".join(odd),
@@ -118,7 +135,10 @@ def markup_artefact(ctx: CheckContext) -> Iterator[Hit]:
     """Markdown bold markers, Word bookmarks and template tags copied into a filing print as
     literal symbols on the published report."""
     for pointer, text, prov in texts(ctx):
+        masks = {m.start() for m in _masked_places(text)}
         for m in MARKUP.finditer(text):
+            if m.start() in masks or m.end() - 2 in masks:
+                continue  # a masked place name (**镇 … 湖南省**市): text.placeholder says so
             yield Hit({"markup": m.group(0)[:30]}, pointer, m.group(0)[:80], prov)
 
 

@@ -10,7 +10,7 @@ the sentence before it when the clause names no subject ("城市低保：保障8
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -34,6 +34,8 @@ class Sentence:
     block: int = -1  # index of the source text it came from; sentences of one block share it
     clauses: list[tuple[int, int]] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
+    _figure_starts: list[int] = field(default_factory=list, init=False, repr=False,
+                                      compare=False)
 
     def clause_of(self, pos: int) -> tuple[int, int]:
         """The clause span holding `pos` (the whole sentence when none does); a binary search,
@@ -46,6 +48,13 @@ class Sentence:
             if start <= pos < end:
                 return start, end
         return 0, len(self.text)
+
+    def next_figure_start(self, pos: int) -> int | None:
+        """Where the first figure at or after `pos` starts (binary search, like clause_of)."""
+        if len(self._figure_starts) != len(self.quantities):
+            self._figure_starts = sorted(q.start for q in self.quantities)
+        i = bisect_left(self._figure_starts, pos)
+        return self._figure_starts[i] if i < len(self._figure_starts) else None
 
 
 _HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
@@ -116,8 +125,8 @@ INDICATORS: tuple[tuple[str, str], ...] = (
     ("tekun_centralized_rate", r"集中供养率"),
     ("tekun_standard_urban", r"(城市|城镇)特困.{0,6}标准|特困.{0,6}(城市|城镇).{0,4}标准"),
     ("tekun_standard_rural", r"农村特困.{0,6}标准|特困.{0,6}农村.{0,4}标准"),
-    ("dibao_standard_urban", r"(城市|城镇)低保.{0,4}标准|城市最低生活保障标准"),
-    ("dibao_standard_rural", r"农村低保.{0,4}标准|农村最低生活保障标准"),
+    ("dibao_standard_urban", r"(城市|城镇)(居民)?(低保|最低生活保障).{0,4}标准"),
+    ("dibao_standard_rural", r"农村(居民)?(低保|最低生活保障).{0,4}标准"),
     ("urban_dibao_avg_benefit", r"(城市|城镇).{0,8}(补差|补助水平)"),
     ("rural_dibao_avg_benefit", r"农村.{0,8}(补差|补助水平)"),
     ("dibao_new", r"新增.{0,6}低保|新纳入.{0,4}低保|低保.{0,4}新增"),
@@ -128,14 +137,17 @@ INDICATORS: tuple[tuple[str, str], ...] = (
     ("rigid_expense_hardship", r"刚性支出|支出型"),
     ("low_income_total", r"低收入人口"),
     ("temporary_assistance", r"临时救助"),
+    ("tekun_self_care", r"全自理|生活自理"),
+    ("tekun_semi_disabled", r"半失能|部分失能"),
+    ("tekun_disabled", r"全失能|完全失能"),
     ("tekun_centralized", r"集中供养"),
     ("tekun_dispersed", r"分散供养"),
     ("tekun_urban", r"(城市|城镇)特困"),
     ("tekun_rural", r"农村特困|农村五保"),
     ("tekun_total", r"特困|五保"),
-    ("urban_dibao", r"(城市|城镇)低保|城市居民最低生活保障"),
-    ("rural_dibao", r"农村低保|农村居民最低生活保障"),
-    ("dibao_total", r"低保|最低生活保障"),
+    ("urban_dibao", r"(城市|城镇)低保|(城市|城镇)(居民)?最低生活保障"),
+    ("rural_dibao", r"农村低保|农村(居民)?最低生活保障"),
+    ("dibao_total", r"低保|最低生活保障|在保家庭|在保对象"),
     ("staff_count", r"从业人[数员]"),
 )
 _INDICATOR_RES = tuple((name, re.compile(rx)) for name, rx in INDICATORS)
@@ -167,6 +179,7 @@ def qualifier_of(q: Quantity, before: str) -> str | None:
     unless the words say which comparison (同比, 环比)."""
     if q.role in ("before", "after"):
         return q.role
+    before = simplified(before)
     for name, rx in _QUALIFIERS[:2] if q.role == "change" else _QUALIFIERS:
         if rx.search(before):
             return name
@@ -209,7 +222,7 @@ def facts_of(sentence_list: list[Sentence]) -> list[Fact]:
 
 
 _PARTS = {"urban_dibao", "rural_dibao", "tekun_urban", "tekun_rural", "tekun_centralized",
-          "tekun_dispersed"}
+          "tekun_dispersed", "tekun_self_care", "tekun_semi_disabled", "tekun_disabled"}
 _PROGRAMMES = {name for name, _ in INDICATORS} - _PARTS - {
     "tekun_standard_urban", "tekun_standard_rural", "dibao_standard_urban", "dibao_standard_rural",
     "urban_dibao_avg_benefit", "rural_dibao_avg_benefit", "temporary_assistance_reserve",
@@ -234,12 +247,18 @@ def _sentence_facts(s: Sentence, inherited: str | None = None) -> Iterator[Fact]
     subject: str | None = None
     current: Fact | None = None
     current_clause: tuple[int, int] | None = None
+    current_own: str | None = None
+    previous_end = 0
     earlier = _EarlierSubjects(s)
     for q in _expanded(s.quantities):
         clause = s.clause_of(q.start)
-        words = s.text[max(clause[0], q.start - WORDS_WINDOW):q.start]
-        around = s.text[max(clause[0], q.start - WORDS_WINDOW):min(clause[1], q.end + WORDS_WINDOW)]
-        own = indicator_of(words) or indicator_of(around)
+        low = max(clause[0], q.start - WORDS_WINDOW)
+        words = s.text[low:q.start]
+        around = s.text[low:min(clause[1], q.end + WORDS_WINDOW)]
+        near = s.text[max(low, previous_end):q.start]
+        previous_end = max(previous_end, q.end)
+        own = indicator_of(_noun_after(s, q, clause[1])) or indicator_of(near) \
+            or indicator_of(words) or indicator_of(around)
         if own is None and _BENEFIT.search(words):
             own = _avg_benefit(subject)
         q = _as_rate(q, own or subject)
@@ -251,13 +270,14 @@ def _sentence_facts(s: Sentence, inherited: str | None = None) -> Iterator[Fact]
         if own:
             subject = own
         same_clause = current is not None and clause == current_clause
-        if same_clause and current is not None and _free(current, q):
+        if same_clause and current is not None and _free(current, q) \
+                and (own is None or current_own in (None, own)):
             _add(current, q)
             continue
         if current is not None:
             yield current
         current = _fact(q, indicator, s, clause)
-        current_clause = clause
+        current_clause, current_own = clause, own
     if current is not None:
         yield current
 
@@ -277,6 +297,13 @@ def _as_rate(q: Quantity, indicator: str | None) -> Quantity:
     if indicator in _STANDARDS and abs(q.value) >= _YEARLY_FROM:
         return replace(q, measure="rate_yuan_per_year", unit="元/人·年")
     return replace(q, measure="rate_yuan_per_month", unit="元/人·月")
+
+
+def _noun_after(s: Sentence, q: Quantity, clause_end: int) -> str:
+    """The words a figure counts when it stands before its noun ("196户在保家庭及118户特困供养
+    人员"): up to the next figure, at most a dozen characters."""
+    later = s.next_figure_start(q.end)
+    return s.text[q.end:min(clause_end, q.end + 12, clause_end if later is None else later)]
 
 
 def _earlier_subject(s: Sentence, before: int) -> str | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from nianbao.extract.vocabulary import unit_of
 from nianbao.model import Block
@@ -42,7 +43,7 @@ _ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((r, re.compile(p)) 
                 r"|^(?:19|20)\d{2}年\d{1,2}月$|^(?:19|20)\d{2}\.\d{1,2}$|^合计$|^总计$|^人数$")),
 ))
 _COLUMN_NUMBER = re.compile(r"^(?:[甲乙丙丁戊己]|\d{1,2}|[A-Z])$")
-NUMBER = re.compile(r"^[-−+]?\d[\d,，]*(?:\.\d+)?%?$|^[-−+]?\.\d+%?$")
+NUMBER = re.compile(r"^[-−+]?(?:\d[\d,，]*(?:\.\d+)?|\.\d+)(%|(?:万|亿)?(?:户次|人次|户|人|元|个|家|张))?$")
 NOT_APPLICABLE = frozenset({"—", "-", "–", "——", "…", "……", "/", "－", "x", "X", "×", "--"})
 _CODE = re.compile(r"^[A-Z]{0,4}\d{3,12}$")
 _FURNITURE = re.compile(r"^(?:来源|时间|发布时间|阅读|浏览|附件下载|附件|扫一扫|分享|打印|关闭|【|上一篇|下一篇)")
@@ -66,6 +67,8 @@ class Row:
     number: int  # 1-based position in the table (the header is row 1)
     text: str  # the row as written: cells joined by tabs
     fault: str | None = None  # a layout fault found while aligning
+    sources: tuple[int, ...] = ()  # a regrouped row: the source column of each cell
+    kind: str = ""  # "place" for a county's heading made from a regrouped row
 
 
 @dataclass
@@ -75,7 +78,8 @@ class Table:
     page: int | None = None
     blocks: set[int] = field(default_factory=set)  # every block the table consumed
     money_unit: str | None = None  # 单位：万元 above the table
-    caption: str = ""  # the paragraph before the table (a county's name in a stacked report)
+    caption: str = ""  # the paragraph before the table
+    page_head: str = ""  # the first paragraph of the table's page (a sheet's name in a workbook)
 
     def role_index(self, role: str) -> int | None:
         for c in self.columns:
@@ -88,6 +92,7 @@ class Table:
         return [c for c in self.columns if c.role in VALUE_ROLES or c.role in CHANGE_ROLES]
 
 
+@lru_cache(maxsize=4096)
 def header_role(cell: str) -> str | None:
     text = re.sub(r"\s+", "", cell)
     if not text or len(text) > 16:
@@ -98,6 +103,7 @@ def header_role(cell: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def is_number(cell: str) -> bool:
     return bool(NUMBER.match(cell.strip()))
 
@@ -114,8 +120,31 @@ def _header_roles(cells: Sequence[str]) -> list[str | None] | None:
     values = sum(1 for r in roles if r in VALUE_ROLES or r in CHANGE_ROLES or r == "change")
     anchors = sum(1 for r in roles if r in ("label", "unit", "code"))
     if values >= 1 and (anchors >= 1 or values >= 2) and sum(r is not None for r in roles) >= 2:
-        return _resolve_changes(roles)
+        return _resolve_changes(_resolve_dates(cells, roles))
     return None
+
+
+_DATE_HEADER = re.compile(r"^(?:((?:19|20)\d{2})\s*[年.．]\s*)?(\d{1,2})\s*月份?(?:末|底)?$")
+
+
+def _resolve_dates(cells: Sequence[str], roles: list[str | None]) -> list[str | None]:
+    """Columns headed by periods (2025年9月 | 2025年8月 | 2024年9月): the latest is the current
+    period, the same month a year before is previous_year, any other previous_period."""
+    dates: dict[int, tuple[int, int]] = {}
+    for i, cell in enumerate(cells):
+        m = _DATE_HEADER.match(re.sub(r"\s+", "", cell))
+        if m and roles[i] == "current":
+            dates[i] = (int(m.group(1) or 0), int(m.group(2)))
+    if len(dates) < 2:
+        return roles
+    latest = max(dates.values())
+    out = list(roles)
+    for i, (year, month) in dates.items():
+        if (year, month) == latest:
+            continue
+        out[i] = "previous_year" if month == latest[1] and year == latest[0] - 1 \
+            else "previous_period"
+    return out
 
 
 def _resolve_changes(roles: list[str | None]) -> list[str | None]:
@@ -133,6 +162,8 @@ def _resolve_changes(roles: list[str | None]) -> list[str | None]:
 
 
 def _is_column_numbers(cells: Sequence[str]) -> bool:
+    if any(len(c) > 4 for c in cells):
+        return False
     filled = [re.sub(r"\s+", "", c) for c in cells if c.strip()]
     return len(filled) >= 2 and all(_COLUMN_NUMBER.match(c) for c in filled) and \
         any(not c.isdigit() for c in filled) or (len(filled) >= 3 and filled == [
@@ -158,8 +189,20 @@ def _is_lone_pipe(block: Block) -> bool:
         or block.text.strip() == "|"
 
 
+_LAST: list[tuple[Sequence[Block], int, list[Table]]] = []  # the last call's answer
+
+
 def find_tables(blocks: Sequence[Block]) -> list[Table]:
-    """Every statistics table among the blocks, in reading order."""
+    """Every statistics table among the blocks, in reading order. The answer for the same
+    blocks (kind detection, then parsing) is computed once."""
+    if _LAST and _LAST[0][0] is blocks and _LAST[0][1] == len(blocks):
+        return _LAST[0][2]
+    tables = _find_tables(blocks)
+    _LAST[:] = [(blocks, len(blocks), tables)]
+    return tables
+
+
+def _find_tables(blocks: Sequence[Block]) -> list[Table]:
     tables: list[Table] = []
     i = 0
     n = len(blocks)
@@ -177,6 +220,12 @@ def find_tables(blocks: Sequence[Block]) -> list[Table]:
                 continue
         header = _header_at(blocks, i)
         if header is None:
+            if _indicator_header(_line_cells(block)):
+                roles: list[str | None] = ["label"]
+                roles += ["current"] * (len(_line_cells(block)) - 1)
+                table, i = _grid_table(blocks, i, roles)
+                tables.append(_regroup(table))
+                continue
             i += 1
             continue
         table, i = _grid_table(blocks, i, header)
@@ -184,6 +233,39 @@ def find_tables(blocks: Sequence[Block]) -> list[Table]:
     for table in tables:
         _add_context(table, blocks)
     return [t for t in tables if any(_row_values(t, r) for r in t.rows)]
+
+
+_REGION_HEADER = re.compile(r"^(?:地区|单位|区划|行政区划|县[（(]?市、?区[)）]?|县市区|乡镇[（(]?街道[)）]?|"
+                            r"地区名称|单位名称|区县|县区|名称)$")
+
+
+def _indicator_header(cells: Sequence[str]) -> bool:
+    """A header naming places in its first column and indicators in the others (各县市区
+    城市低保人数 | 农村低保人数 | …): rows are counties, columns indicators."""
+    from nianbao.extract.vocabulary import lookup
+
+    if len(cells) < 3 or not _REGION_HEADER.match(re.sub(r"\s+", "", cells[0])):
+        return False
+    known = sum(1 for c in cells[1:] if c and not is_number(c) and lookup(c) is not None)
+    return known >= 2
+
+
+def _regroup(table: Table) -> Table:
+    """A county-by-indicator table as a stacked one: each county row becomes a heading with
+    one row per indicator column under it, so every rule and the summary read it alike."""
+    columns = [Column(0, table.columns[0].header, "label"), Column(1, "数值", "current")]
+    out = Table(columns, page=table.page, blocks=table.blocks, money_unit=table.money_unit)
+    out.rows.append(Row([columns[0].header, "数值"], table.rows[0].block, table.page, 1,
+                        table.rows[0].text))
+    headers = [c.header for c in table.columns]
+    for row in table.rows[1:]:
+        place = row.cells[0]
+        out.rows.append(Row([place, ""], row.block, row.page, row.number, row.text, kind="place"))
+        for index in range(1, len(headers)):
+            cell = row.cells[index] if index < len(row.cells) else ""
+            out.rows.append(Row([headers[index], cell], row.block, row.page, row.number,
+                                row.text, row.fault, sources=(0, index)))
+    return out
 
 
 def _header_at(blocks: Sequence[Block], i: int) -> list[str | None] | None:
@@ -199,6 +281,11 @@ def _row_values(table: Table, row: Row) -> bool:
 
 def _add_context(table: Table, blocks: Sequence[Block]) -> None:
     first = min(table.blocks) if table.blocks else 0
+    j = first - 1
+    while j >= 0 and blocks[j].page == table.page and blocks[j].kind != "page_break":
+        if blocks[j].kind == "paragraph" and blocks[j].text.strip():
+            table.page_head = blocks[j].text.strip()
+        j -= 1
     for j in range(first - 1, max(-1, first - 12), -1):
         text = blocks[j].text
         m = _MONEY_UNIT.search(text)
@@ -230,6 +317,11 @@ def _grid_table(blocks: Sequence[Block], start: int,
     while i < len(blocks):
         block = blocks[i]
         if block.kind == "page_break":
+            # A grid goes on over a page break only when the next page starts with its rows
+            # (a workbook's next sheet starts afresh with its name or title).
+            if blocks[start].kind == "row" and i + 1 < len(blocks) and \
+                    blocks[i + 1].kind == "paragraph":
+                break
             i += 1
             continue
         cells = _line_cells(block)
@@ -243,7 +335,7 @@ def _grid_table(blocks: Sequence[Block], start: int,
             table.blocks.add(i)
             i += 1
             continue
-        if _FURNITURE.match(text) or _header_roles(cells) is not None and table.rows[1:]:
+        if _FURNITURE.match(text) or len(table.rows) > 1 and _header_roles(cells) is not None:
             break
         if block.kind == "paragraph" and (len(text) > 60 or "。" in text):
             break
@@ -275,7 +367,8 @@ def _grid_table(blocks: Sequence[Block], start: int,
                                                                                 table):
             cells = cells + [""] * (len(columns) - len(cells))  # trailing empty cells trimmed
         if block.kind == "row" and len(cells) == len(columns):
-            table.rows.append(Row(list(cells), i, block.page, len(table.rows) + 1, block.text))
+            table.rows.append(Row(list(cells), i, block.page, len(table.rows) + 1,
+                                  block.text.strip()))
             _positional_fault(table, table.rows[-1])
         else:
             pending, pending_block, pending_whole = list(cells), i, block.kind == "paragraph"
@@ -335,7 +428,7 @@ def _add_row(table: Table, tokens: list[str], block: int, blocks: Sequence[Block
     cells, fault = align(tokens, table.columns)
     # A row read from one line keeps the line as written (spaces and all); a row assembled
     # from several lines joins its cells with tabs.
-    text = blocks[block].text if whole else "\t".join(t for t in tokens if t)
+    text = blocks[block].text.strip() if whole else "\t".join(t for t in tokens if t)
     table.rows.append(Row(cells, block, blocks[block].page if block >= 0 else None,
                           len(table.rows) + 1, text, fault))
 

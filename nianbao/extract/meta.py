@@ -76,7 +76,7 @@ def _has_value(table: object, cells: list[str]) -> bool:
 
 _YM = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:(?:1|一)\s*[—\-–~至到]+\s*)?(\d{1,2})\s*月(?:份)?"
                  r"(?!\s*\d{1,2}\s*日)(?![\d])")
-_YM_DOT = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*[.．/年\-]\s*(\d{1,2})(?![\d.．/\-]|\s*月\s*\d|\s*日)")
+_YM_DOT = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*[.．/\-]\s*(\d{1,2})(?![\d.．/\-]|\s*月\s*\d|\s*日)")
 _QUARTER = re.compile(r"((?:19|20)\d{2})?\s*年?\s*(?:第\s*)?(前三|[一二三四1-4])\s*季度")
 _HALF = re.compile(r"((?:19|20)\d{2})?\s*年?\s*(上半年|下半年|全年|年度)")
 _MONTH_ONLY = re.compile(r"(?<![\d年])(?:(?:1|一)\s*[—\-–~至到]+\s*)?(\d{1,2})\s*月份?(?!\s*\d{1,2}\s*日)(?!\d)")
@@ -146,6 +146,7 @@ _ORG_END = r"(?:民政局|民政厅|民政部|人民政府|办公室|办事处|�
 _NEWS_SOURCE = re.compile(rf"(?:记者|笔者)?从\s*([^\s，,。]{{2,30}}?{_ORG_END})(?:获悉|了解到|得知)")
 _TITLE_ORG = re.compile(rf"^([^\s，,。0-9]{{2,30}}?{_ORG_END})(?=关于|(?:19|20)\d{{2}}|\s|$|[（(])")
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*[、.．]|^[（(]")
+_MARKER_PREFIX = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*[、.．]\s*")
 _LEAD_IN = re.compile(r"本报讯|记者|通讯员|获悉|据了解|近日")
 _SIGNATURE = re.compile(rf"^([^\s，,。0-9：:]{{2,30}}{_ORG_END})$")
 
@@ -153,6 +154,8 @@ _SIGNATURE = re.compile(rf"^([^\s，,。0-9：:]{{2,30}}{_ORG_END})$")
 def report_org(document: Document, title: str, current: str | None = None) -> str | None:
     """The issuing or reporting body: 编制单位/填报单位, the title's org, the signing body at
     the end, the body a news item names (记者从…获悉); never a list marker or a news lead-in."""
+    title = _MARKER_PREFIX.sub("", title)
+    current = _MARKER_PREFIX.sub("", current) if current else current
     text = document.text
     m = _ORG_LABEL.search(text[:20000])
     if m and valid_org(m.group(1)):

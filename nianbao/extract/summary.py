@@ -21,7 +21,7 @@ def parse(document: Document, kind: str) -> Record:
     texts = [(b.text, Provenance(b.page, b.index)) for b in document.blocks
              if b.text.strip() and b.index not in used]
     if document.source.format == "pdf":
-        texts = _join_wrapped(texts)
+        texts = join_wrapped(texts)
     record = Record(kind=kind)
     record.sentences = sentences(texts)
     record.facts = facts_of(record.sentences) + statistics.facts(tables)
@@ -30,12 +30,13 @@ def parse(document: Document, kind: str) -> Record:
     record.year = meta.report_year(title, document.text)
     record.as_of = meta.report_as_of(document, kind, record.year)
     org = _TITLE_ORG.match(title)
-    record.org = meta.report_org(document, title, org.group(1).strip() if org else None)
+    prefix = re.sub(r"关于$", "", org.group(1).strip()) if org else None
+    record.org = meta.report_org(document, title, prefix)
     record.fields = {"title": title, "outline": [t for t, _ in texts if _HEADING.match(t)][:200]}
     return record
 
 
-def _join_wrapped(texts: list[tuple[str, Provenance]]) -> list[tuple[str, Provenance]]:
+def join_wrapped(texts: list[tuple[str, Provenance]]) -> list[tuple[str, Provenance]]:
     """A PDF gives one block per printed line: join the lines of a paragraph again (the line
     before was long and stopped mid-sentence), so a sentence and its figures stay together."""
     out: list[tuple[str, Provenance]] = []

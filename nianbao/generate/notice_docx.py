@@ -4,7 +4,7 @@ As for the annual-report form (nianbao.generate.docx_render): the template compi
 process and filled into a fresh copy per document, autoescaping on (braces written as character
 references), `StrictUndefined`, fixed core properties (the 成文日期, never the clock) and fixed
 zip timestamps, so one record always gives the same bytes; no local font needed. The record is checked first (`notice_input.preflight`) and refused on error
-findings unless forced. templates/make_notice_docx.py builds the template.
+findings unless forced. scripts/templates/make_notice_docx.py builds the template.
 """
 
 from __future__ import annotations

@@ -427,14 +427,15 @@ class Transaction:
         if current_only:
             query = query.where(filings.c.is_current)
         query = query.order_by(filings.c.year.nulls_last(), filings.c.id)
-        return [_stored(row) for row in self.conn.execute(query)]
+        return [stored_filing(row) for row in self.conn.execute(query)]
 
 
 def _year_is(year: int | None) -> Any:
     return filings.c.year.is_(None) if year is None else filings.c.year == year
 
 
-def _stored(row: Row[Any]) -> StoredFiling:
+def stored_filing(row: Row[Any]) -> StoredFiling:
+    """A row of the filings table as a StoredFiling."""
     record = record_from_json(row.kind, row.year, row.as_of, row.org, dict(row.record or {}),
                               row.facts or [])
     return StoredFiling(

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from nianbao.model import Finding
 from nianbao.store.accounts import Scope, User, audit
-from nianbao.store.filings import Store, StoredFiling, _stored
+from nianbao.store.filings import Store, StoredFiling, stored_filing
 from nianbao.store.schema import filings, institutions, utcnow
 from nianbao.store.web_schema import audit_log, decisions, drafts, filing_files, users
 
@@ -90,7 +90,7 @@ def _view(conn: Connection, filing_id: int, scope: Scope) -> FilingView | None:
         .outerjoin(users, users.c.id == filing_files.c.uploaded_by)
         .where(filing_files.c.filing_id == filing_id)).first()
     return FilingView(
-        filing=_stored(row), institution_key=row.inst_key, credit_code=row.inst_code,
+        filing=stored_filing(row), institution_key=row.inst_key, credit_code=row.inst_code,
         name=row.inst_name, filename=meta.filename if meta else row.source_path,
         media_type=meta.media_type if meta else "", has_content=bool(meta and meta.has),
         blocks=list(meta.blocks or []) if meta else [], origin=meta.origin if meta else "",

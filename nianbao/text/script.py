@@ -34,16 +34,16 @@ _PAIRS = (
     "陣阵陰阴雙双雜杂難难頁页頂顶項项順顺須须預预領领頻频題题額额願愿類类顯显"
     "飯饭養养驗验體体鬥斗麼么齊齐齒齿龍龙"
 )
-_TABLE = {ord(_PAIRS[i]): _PAIRS[i + 1] for i in range(0, len(_PAIRS) - 1, 2)
+TABLE = {ord(_PAIRS[i]): _PAIRS[i + 1] for i in range(0, len(_PAIRS) - 1, 2)
           if _PAIRS[i] != _PAIRS[i + 1]}
 
 
 def simplified(text: str) -> str:
     """`text` with the traditional characters of the table in simplified form; same length."""
-    return text.translate(_TABLE)
+    return text.translate(TABLE)
 
 
 def traditional_share(text: str) -> float:
     """The share of the Han characters of `text` that the table reads as traditional."""
     han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
-    return sum(1 for c in han if ord(c) in _TABLE) / len(han) if han else 0.0
+    return sum(1 for c in han if ord(c) in TABLE) / len(han) if han else 0.0

@@ -100,7 +100,11 @@ def _login_page(request: Request, message: str, status: int = 200) -> Response:
     import secrets
 
     ctx = ctx_of(request)
-    token = ctx.signer.dumps(secrets.token_urlsafe(16))
+    token = request.cookies.get(LOGIN_COOKIE, "")
+    try:
+        ctx.signer.loads(token, max_age=1800)  # keep a live one: another tab may be open
+    except Exception:  # noqa: BLE001 - itsdangerous.BadSignature and friends
+        token = ctx.signer.dumps(secrets.token_urlsafe(16))
     response = ctx.render(request, "login.html", status, message=message, login_csrf=token)
     response.set_cookie(LOGIN_COOKIE, token, max_age=3600, httponly=True, samesite="strict",
                         secure=ctx.config.secure_cookies)
@@ -197,7 +201,7 @@ async def api_filing(request: Request) -> Response:
 
 async def not_found(request: Request, exc: Exception) -> Response:
     """Unknown addresses: a stranger goes to /login (nothing is told about what exists)."""
-    if request.url.path.startswith("/api/"):
+    if request.url.path.startswith("/api/") or request.url.path == "/favicon.ico":
         return _json_error(404, "not-found", "没有该资源", "not found")
     if await run_in_threadpool(session_auth, request) is None:
         return RedirectResponse("/login", status_code=303)

@@ -207,7 +207,7 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
     from nianbao.checks import CheckContext, Settings
     from nianbao.store.accounts import Scope as AccountScope
     from nianbao.store.accounts import audit
-    from nianbao.store.cli_support import _store_notes, registry_with_xyear, ruleset_version
+    from nianbao.store.cli_support import registry_with_xyear, ruleset_version, store_notes
     from nianbao.store.db import StoreError
     from nianbao.store.filings import code_if_valid_looking, institution_key, plain
     from nianbao.store.schema import utcnow
@@ -223,7 +223,10 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
         return refusal(403, "not-yours",
                        f"该文件属于单位 {key}，不在本账户的范围内，未保存",
                        f"this document belongs to {key}, outside this account's scope; not stored")
-    registry = registry_with_xyear()
+    global _REGISTRY
+    if _REGISTRY is None:
+        _REGISTRY = registry_with_xyear()
+    registry = _REGISTRY
     version = ruleset_version(registry)
     store = _open_store(store_url)
     for attempt in range(5):
@@ -247,7 +250,7 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
                           "media_type": media_type, "content": content,
                           "blocks": _blocks_json(document), "origin": origin,
                           "submitted_at": now,
-                          "errors_confirmed": bool(errors and confirm_errors)}
+                          "errors_confirmed": bool(origin == "draft" and errors and confirm_errors)}
                 exists = tx.conn.execute(filing_files.select().where(
                     filing_files.c.filing_id == ref.id)).first()
                 if exists is None:
@@ -259,8 +262,9 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
                       "filing.submit" if origin == "draft" else "filing.upload", ref.id, key,
                       None, {"year": record.year, "source": filename[:300], "status": ref.status,
                              "errors": len(errors),
-                             "errors_confirmed": bool(errors and confirm_errors)})
-            report.findings.extend(_store_notes(ref))
+                             "errors_confirmed": bool(origin == "draft" and errors
+                                                      and confirm_errors)})
+            report.findings.extend(store_notes(ref))
             return CheckResult(report=report, filing_id=ref.id,
                                extra={"record": plain(record.fields)})
         except (IntegrityError, OperationalError, StoreError):
@@ -271,6 +275,20 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
 
 
 _STORES: dict[str, Any] = {}
+_REGISTRY: Any = None
+
+
+def warm_up() -> None:
+    """Import what a check needs before the first request arrives (a worker starts cold)."""
+    global _REGISTRY
+    import nianbao.extract.docx_reader
+    import nianbao.extract.pdf_reader
+    import nianbao.extract.txt_reader
+    import nianbao.pipeline  # noqa: F401
+    from nianbao.store.cli_support import registry_with_xyear
+
+    if _REGISTRY is None:
+        _REGISTRY = registry_with_xyear()
 
 
 def _open_store(url: str) -> Any:
@@ -305,6 +323,7 @@ def worker_main(conn: multiprocessing.connection.Connection) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    warm_up()
     with tempfile.TemporaryDirectory(prefix="nianbao-web-") as tmp:
         while True:
             try:

@@ -137,6 +137,14 @@ def locate(view: FilingView, finding: Finding) -> Located:
     needles = [finding.evidence]
     field = finding.pointer.rsplit("/", 1)[-1] if finding.pointer else ""
     value = view.filing.record.fields.get(field)
+    for index, block in blocks.items():
+        if field and block.get("field") == field:
+            text = str(block.get("text", ""))
+            label_end = text.find("：") + 1
+            span = _find(text[label_end:], finding.evidence) if finding.evidence else None
+            start, end = ((label_end + span[0], label_end + span[1]) if span
+                          else (label_end, len(text)))
+            return Located(index, None, None, start, end)
     if isinstance(value, (str, int, Decimal)) and str(value).strip():
         needles.append(str(value)[:80])
     for needle in needles:
@@ -226,6 +234,16 @@ def _filing_page_data(request: Request, auth: Auth, filing_id: int) -> dict[str,
     view = reviews.filing_view(ctx.store, filing_id, auth.user.scope)
     if view is None:
         return None
+    if not view.blocks:
+        # A filing typed in the web form (or loaded from a record file) has no document: its
+        # fields stand in for the text, one line each, so evidence can still be shown.
+        fields = view.filing.record.fields
+        names = [n for n, _, _ in ANNUAL_REPORT_FIELDS if n != "layout"] \
+            if view.filing.kind == "annual_report" else [n for n in fields if n != "layout"]
+        view.blocks = [{"index": i, "text": f"{LABEL_ZH.get(name, name)}："
+                        f"{fields.get(name) if fields.get(name) not in (None, '') else '（未填）'}",
+                        "field": name, "page": None, "bbox": None}
+                       for i, name in enumerate(names)]
     decided = reviews.decisions_for(ctx.store, filing_id)
     findings: list[dict[str, Any]] = []
     for finding in view.filing.findings:

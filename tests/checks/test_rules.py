@@ -40,7 +40,8 @@ FAILING: dict[str, tuple[dict[str, Any], str | None]] = {
                                       "分散供养171户175人。"}, None),
     "arith.approx-total": ({"activities": "低收入人口约2.13万余人，其中低保对象14293人，特困人员4572人，"
                                           "边缘家庭1719人，刚性支出1236人。"}, None),
-    "arith.subset-exceeds": ({"activities": "救助困难群众500人，其中老年人300人，残疾人250人。"}, None),
+    "arith.subset-exceeds": ({"activities": "排查困难家庭600户，其中低保家庭350户，特困家庭180户，"
+                                            "低保边缘家庭120户。"}, None),
     "arith.percent": ({"activities": "特困人员402人，其中集中供养227人，集中供养率为60.09%。"}, None),
     "arith.percent-range": ({"activities": "低保覆盖率达到20230%。"}, None),
     "arith.average-above-standard": ({"activities": "城市低保标准为每人每月645元，城市月人均补差"
