@@ -21,7 +21,7 @@ from nianbao.cli import output
 from nianbao.errors import NianbaoError, RefusedToGenerate, UnreadableInput, UsageError
 from nianbao.extract import read
 from nianbao.model import Finding, Record, Report
-from nianbao.pipeline import KINDS, check_path, parse, to_json
+from nianbao.pipeline import KINDS, check_path, check_record, load_record, parse, to_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -394,9 +394,18 @@ def annual_report(source: Path, out: Path, public: bool, force: bool, lang: str)
     suffix = out.suffix.lower()
     if suffix not in (".docx", ".pdf"):
         raise UsageError(f"输出文件须为 .docx 或 .pdf：{out}", f"output must be .docx or .pdf: {out}")
-    report = check_path(source)
-    if report.record.kind != "annual_report":
+    from nianbao.generate.limits import check_sizes
+
+    if source.suffix.lower() == ".json":
+        record, origin = load_record(source)
+        document = None
+    else:
+        document = read(source)
+        record, origin = parse(document), document.source
+    if record.kind != "annual_report":
         raise UsageError(f"输入不是年度报告书：{source}", f"input is not an annual report: {source}")
+    check_sizes(record.fields)  # before the rules: a runaway field is refused at once
+    report = check_record(record, origin, document)
     errors = report.errors
     if errors and not force:
         rules = "、".join(dict.fromkeys(f.rule for f in errors))

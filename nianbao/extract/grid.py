@@ -40,7 +40,8 @@ _ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((r, re.compile(p)) 
     ("previous_period", r"上月|上期|上季"),
     ("cumulative", r"累计|^\d{1,2}\s*[—\-–~至到]+\s*\d{1,2}\s*月|全年"),
     ("current", (r"本月|本期|当月|本季|数量|数值|^数据$|^期末|^年末|^金额$|^实际数|^\d{1,2}月份?$"
-                r"|^(?:19|20)\d{2}年\d{1,2}月$|^(?:19|20)\d{2}\.\d{1,2}$|^合计$|^总计$|^人数$")),
+                r"|^(?:19|20)\d{2}年\d{1,2}月(?:份|末|底)?$|^(?:19|20)\d{2}\.\d{1,2}$|^合计$|^总计$|^人数$"
+                r"|^(?:(?:19|20)\d{2}年)?(?:第?[一二三四1-4]|前三)季度$|^(?:19|20)\d{2}年(?:度|末)?$")),
 ))
 _COLUMN_NUMBER = re.compile(r"^(?:[甲乙丙丁戊己]|\d{1,2}|[A-Z])$")
 NUMBER = re.compile(r"^[-−+]?(?:\d[\d,，]*(?:\.\d+)?|\.\d+)(%|(?:万|亿)?(?:户次|人次|户|人|元|个|家|张))?$")
@@ -181,7 +182,12 @@ def _line_cells(block: Block) -> list[str]:
             cells = [c if k == 0 or not is_number(c) else "" for c, n in
                      zip(cells, block.spans, strict=True) for k in range(n)]
         return cells
-    return block.text.split()
+    words = block.text.split()
+    if len(words) == 1 and len(words[0]) >= 6 and not is_number(words[0]):
+        glued = split_glued_header(words[0])
+        if glued is not None:
+            return glued
+    return words
 
 
 def _is_lone_pipe(block: Block) -> bool:
@@ -273,6 +279,29 @@ def _header_at(blocks: Sequence[Block], i: int) -> list[str | None] | None:
     if blocks[i].kind == "paragraph" and len(blocks[i].text) > 80:
         return None
     return _header_roles(cells)
+
+
+_HEADER_WORDS = sorted((
+    "指标名称", "指标", "项目", "名称", "计量单位", "单位", "代码", "行次", "本月数", "本月", "上月数",
+    "上月", "本期数", "本期", "上期数", "上期", "本季", "上季度", "上季", "本年累计", "累计", "上年同期",
+    "去年同期", "同期", "数量", "环比(%)", "环比（%）", "环比%", "环比", "同比(%)", "同比（%）", "同比%",
+    "同比", "增减(%)", "增减（%）", "增减%", "增长(%)", "增长（%）", "增长%", "甲", "乙", "丙",
+), key=len, reverse=True)
+
+
+def split_glued_header(text: str) -> list[str] | None:
+    """A header whose cells a PDF's text layer glued together ("指标名称单位代码本月数上月数
+    环比(%)"), cut at known header words; None unless the words cover the whole line."""
+    text = re.sub(r"\s+", "", text)
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        word = next((w for w in _HEADER_WORDS if text.startswith(w, i)), None)
+        if word is None:
+            return None
+        out.append(word)
+        i += len(word)
+    return out if len(out) >= 3 else None
 
 
 def _row_values(table: Table, row: Row) -> bool:
@@ -454,6 +483,8 @@ def align(tokens: list[str], columns: list[Column]) -> tuple[list[str], str | No
     fault = None
     if unit_i is not None and rest and unit_of(rest[0]) is not None:
         cells[unit_i] = rest.pop(0)
+    elif unit_i is not None:
+        cells[label_i], cells[unit_i] = _glued_unit(cells[label_i])
     if code_i is not None and rest and _CODE.match(rest[0]) and len(rest) > 1 and \
             (len(rest) > len(value_cols) or "," not in rest[0] and len(rest[0]) >= 4):
         cells[code_i] = rest.pop(0)
@@ -464,6 +495,19 @@ def align(tokens: list[str], columns: list[Column]) -> tuple[list[str], str | No
     for index, token in zip(value_cols, rest, strict=False):
         cells[index] = token
     return cells, fault
+
+
+_GLUED_UNITS = ("元/人、月", "元/人·月", "元/人·年", "元/人、年", "万人次", "人次", "户次", "万人",
+                "万户", "万元", "亿元", "户", "人", "个", "%")
+
+
+def _glued_unit(label: str) -> tuple[str, str]:
+    """A unit a PDF glued to the label ("1.城市低保户数户" → "1.城市低保户数", "户")."""
+    for unit in _GLUED_UNITS:
+        if label.endswith(unit) and len(label) > len(unit) + 1 and (
+                len(unit) > 1 or label[-2] in "数次员额"):
+            return label[:-len(unit)], unit
+    return label, ""
 
 
 def _positional_fault(table: Table, row: Row) -> None:

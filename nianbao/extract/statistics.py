@@ -212,6 +212,9 @@ def _identify(stat: StatRow, rows: list[StatRow], table: Table) -> None:
     if stat.unit is None:
         implied = unit_from_label(stat.label, table.money_unit)
         stat.unit = unit_of(implied) if implied else None
+    if stat.unit is None and parent is not None and parent.unit is not None and \
+            parent.values and stat.kind == "item":
+        stat.unit = parent.unit  # a part is counted in its total's unit
     measure = stat.unit.measure if stat.unit else None
     entry = lookup(stat.label, parent_id, measure)
     key = normalise_label(stat.label)

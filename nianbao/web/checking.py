@@ -229,12 +229,21 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
     registry = _REGISTRY
     version = ruleset_version(registry)
     store = _open_store(store_url)
+    # The rules run before the write transaction, on the history as read then; the write
+    # transaction reads it again and runs them again only when it changed meanwhile. So the
+    # store's write lock (SQLite: the whole file) is held for the writing, not the checking.
+    with store.transaction(read_only=True) as tx:
+        history = tx.related_history(record)
+    findings: list[Finding] = list(record.notes) + registry.run(
+        CheckContext(record, document, Settings(), history=history))
     for attempt in range(5):
         try:
             with store.transaction() as tx:
-                history = tx.related_history(record)
-                ctx = CheckContext(record, document, Settings(), history=history)
-                findings: list[Finding] = list(record.notes) + registry.run(ctx)
+                now_history = tx.related_history(record)
+                if _history_key(now_history) != _history_key(history):
+                    history = now_history
+                    findings = list(record.notes) + registry.run(
+                        CheckContext(record, document, Settings(), history=history))
                 errors = [f for f in findings if f.severity == "error"]
                 if origin == "draft" and errors and not confirm_errors:
                     return CheckResult(report=Report(source, record, findings), status=409,
@@ -272,6 +281,10 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
                 raise
             time.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+def _history_key(history: list[Record]) -> list[tuple[Any, ...]]:
+    return [(r.year, r.kind, sorted((k, str(v)) for k, v in r.fields.items())) for r in history]
 
 
 _STORES: dict[str, Any] = {}
