@@ -292,7 +292,9 @@ _YEARLY_FROM = Decimal(3000)
 def _as_rate(q: Quantity, indicator: str | None) -> Quantity:
     """A standard or an average benefit written in plain 元 ("标准由610元提高到650元") is a rate per
     person: per month for an average benefit, per month or per year for a standard by its size."""
-    if indicator not in _LEVELS or q.measure != "amount_yuan" or q.scale is not None:
+    per_head = q.measure == "value" and q.unit == "元/人"  # 低保标准为650元/人
+    if indicator not in _LEVELS or (q.measure != "amount_yuan" and not per_head) \
+            or q.scale is not None:
         return q
     if indicator in _STANDARDS and abs(q.value) >= _YEARLY_FROM:
         return replace(q, measure="rate_yuan_per_year", unit="元/人·年")

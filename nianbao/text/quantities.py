@@ -393,14 +393,21 @@ def _period_from_clause(found: list[Quantity], folded: str) -> list[Quantity]:
     ends = [e.start() for e in _CLAUSE_END.finditer(folded)]
     out = []
     for q in found:
-        if q.measure == "amount_yuan" and q.unit == "元" and q.scale is None:
+        per_head = q.measure == "value" and q.unit in ("元/人", "元/户")  # 提高至420元/人
+        if (q.measure == "amount_yuan" and q.unit == "元" or per_head) and q.scale is None:
             begin = ends[i - 1] + 1 if (i := bisect.bisect_left(ends, q.start)) else 0
             words = _CLAUSE_PERIOD.findall(folded, begin, q.start)
             if words:
                 who, period = _PERIOD_WORDS[words[-1]]
+                who = q.unit[2:] if per_head else who
                 q = replace(q, unit=_rate_unit(who, period), measure=_rate_measure(period))
+        elif q.measure in _COUNTED and q.value != q.value.to_integral_value():
+            q = replace(q, measure="value")  # 户均2.3人: an average, not a count of people
         out.append(q)
     return out
+
+
+_COUNTED = frozenset({"households", "persons", "person_times", "household_times"})
 
 
 def _pair_changes(found: list[Quantity], folded: str) -> list[Quantity]:
