@@ -107,7 +107,7 @@ class BatchInterrupted(NianbaoError):
 
 
 def find_inputs(inbox: Path, out: Path) -> Iterator[Path]:
-    """Every .txt/.docx/.pdf below `inbox` (not under `out`, not hidden), in path order."""
+    """Every .txt/.docx/.pdf/.xlsx below `inbox` (not under `out`, not hidden), in path order."""
     out = out.resolve()
     for root, dirs, files in os.walk(inbox):
         here = Path(root)
@@ -134,7 +134,7 @@ def run_batch(
     memory_mb: int = DEFAULT_MEMORY_MB,
     check: str = CHECK_FILE,
 ) -> BatchSummary:
-    """Check every .txt/.docx/.pdf below `inbox`; write the results to `out`.
+    """Check every .txt/.docx/.pdf/.xlsx below `inbox`; write the results to `out`.
 
     `workers` processes (default: all cores), each file limited to `timeout` seconds and each
     worker to `memory_mb` of address space; `scheduler` (tcp://host:port) runs the files on a

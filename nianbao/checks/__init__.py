@@ -12,6 +12,7 @@ from nianbao.checks import (
     content,
     figures,
     identity,
+    limits,
     notice,
     programmes,
     public_copy,
@@ -34,7 +35,7 @@ from nianbao.checks.registry import (
 )
 
 RULE_MODULES = (schema, public_copy, identity, report, arith, table, text, figures, content, units,
-                programmes, carryover, notice, xyear, rollup)
+                programmes, carryover, limits, notice, xyear, rollup)
 
 
 def default_registry() -> Registry:

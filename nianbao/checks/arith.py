@@ -139,6 +139,8 @@ def percent(ctx: CheckContext) -> Iterator[Hit]:
     for s in _sentences(ctx):
         yield from _rate_hits(s)
         yield from _change_hits(s)
+    for b in breakdowns(_sentences(ctx)):
+        yield from _share_hits(b)
 
 
 @rule("arith.percent-range", "error",
@@ -329,6 +331,40 @@ def _rate_hits(s: Sentence) -> Iterator[Hit]:
                    "computed": _num(value.quantize(Decimal("0.01"))), "numerator": float(num.value),
                    "denominator": float(den.value), "percent": float(q.value)}, "/facts",
                   s.text[den.start:q.end], s.prov)
+
+
+_SHARE = re.compile(r"^\s*[，,]?\s*(?:占|约占|占比|占比为)\s*$")
+
+
+def _share_hits(b: Breakdown) -> Iterator[Hit]:
+    """"其中城市低保1852户3016人，占15.0%": a part's share of the total stated before 其中 must be
+    part ÷ total (households or persons, whichever the writer meant)."""
+    s = b.sentence
+    for previous, part in zip([None, *b.parts], b.parts, strict=False):
+        rates = [q for q in part.quantities if q.measure == "percent" and q.role is None]
+        counts = [q for q in part.quantities if q.measure in SUMMABLE and q.exact]
+        if not counts and previous is not None:  # "…1852户3016人，占15.0%": the share is a part
+            counts = [q for q in previous.quantities if q.measure in SUMMABLE and q.exact]
+        if len(rates) != 1 or not counts or rates[0].start < counts[-1].end \
+                or not _SHARE.match(s.text[counts[-1].end:rates[0].start]):
+            continue
+        rate = rates[0]
+        candidates = []
+        for num in counts:
+            totals = b.totals(num.measure)
+            if len(totals) == 1 and totals[0].exact and totals[0].value > 0:
+                candidates.append((num.value / totals[0].value * 100, num, totals[0]))
+        if not candidates:
+            continue
+        tolerance = max(rate.tolerance, Decimal("0.005"))
+        if any(abs(value - rate.value) <= tolerance for value, _, _ in candidates):
+            continue
+        value, num, den = candidates[-1]
+        yield Hit({"rate_name": "占比", "stated": _num(rate.value),
+                   "expr": f"{_num(num.value)}÷{_num(den.value)}",
+                   "computed": _num(value.quantize(Decimal("0.01"))), "numerator": float(num.value),
+                   "denominator": float(den.value), "percent": float(rate.value)}, "/facts",
+                  s.text[den.start:rate.end], s.prov)
 
 
 def _ratio_candidates(s: Sentence, rate: Quantity,

@@ -8,6 +8,7 @@ exact, rates are compared at their printed precision after the rounding of their
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -35,7 +36,7 @@ def _fmt(value: Decimal) -> str:
 
 
 def _decimals(cell: str) -> int:
-    digits = cell.rstrip("%")
+    digits = re.sub(r"[^\d.]+$", "", cell)
     return len(digits.split(".", 1)[1]) if "." in digits else 0
 
 
@@ -65,10 +66,16 @@ def _where(row: StatRow, index: int | None = None) -> Provenance:
 
 
 def _pointer(ctx: CheckContext, row: StatRow) -> str:
-    for i, fact in enumerate(ctx.record.facts):
-        if fact.text == row.row.text and fact.row == row.row.number:
-            return f"/facts/{i}"
-    return "/facts"
+    """The first fact read from the row."""
+    index = ctx.cache.get("table.fact-index")
+    if index is None:
+        index = {}
+        for i, fact in enumerate(ctx.record.facts):
+            if fact.row is not None:
+                index.setdefault((fact.text, fact.row), i)
+        ctx.cache["table.fact-index"] = index
+    found = index.get((row.row.text, row.row.number))
+    return "/facts" if found is None else f"/facts/{found}"
 
 
 def _value_columns(table: StatTable) -> list[int]:
@@ -100,6 +107,7 @@ def part_sum(ctx: CheckContext) -> Iterator[Hit]:
             if parts and row.values:
                 yield from _compare(ctx, table, i, parts, complete_parts(table, i, parts), checked)
         yield from _identities(ctx, table, checked)
+        yield from _group_totals(ctx, table, checked)
 
 
 def _total_siblings(table: StatTable, i: int) -> list[int]:
@@ -133,7 +141,8 @@ def _compare(ctx: CheckContext, table: StatTable, total_i: int, parts: list[int]
         shown_sum = _fmt(sum((r.values[index] * (r.unit.scale if r.unit else 1) /
                               (total.unit.scale if total.unit else 1) for r in present),
                              Decimal(0)))
-        base = {"total": total.label, "column": _column(table, index), "expr": expr,
+        column = total.group if total.row.sources and total.group else _column(table, index)
+        base = {"total": total.label, "column": column, "expr": expr,
                 "sum": shown_sum, "stated": total.cells[index],
                 "parts": [r.cells[index] for r in present]}
         if complete and abs(summed - stated) > tolerance:
@@ -154,6 +163,27 @@ def _identities(ctx: CheckContext, table: StatTable,
             groups.setdefault(r.group, []).append(i)
     for items in groups.values():
         yield from _group_identities(ctx, table, items, checked)
+
+
+_TOTAL_GROUP = re.compile(r"^(?:合计|总计|小计|全市|全县|全区|全州|全市合计|全县合计|全区合计)$")
+
+
+def _group_totals(ctx: CheckContext, table: StatTable,
+                  checked: set[tuple[int, int]]) -> Iterator[Hit]:
+    """A 合计/全市 block of a stacked table against the sum of the other blocks' same rows."""
+    keyed: dict[str, dict[tuple[str | None, str | None], int]] = {}
+    for i, row in enumerate(table.rows):
+        if row.kind == "item" and row.values and row.group:
+            keyed.setdefault(row.group, {}).setdefault((row.indicator, row.measure), i)
+    totals = [g for g in keyed if _TOTAL_GROUP.match(g)]
+    if len(totals) != 1 or len(keyed) < 3:
+        return
+    total_rows = keyed[totals[0]]
+    others = [rows for group, rows in keyed.items() if group != totals[0]]
+    for key, total_i in total_rows.items():
+        if all(key in rows for rows in others):
+            yield from _compare(ctx, table, total_i, [rows[key] for rows in others], True,
+                                checked)
 
 
 def _group_identities(ctx: CheckContext, table: StatTable, items: list[int],

@@ -18,11 +18,11 @@ from decimal import Decimal, InvalidOperation
 from nianbao.extract.grid import (
     CHANGE_ROLES,
     NOT_APPLICABLE,
+    NUMBER,
     VALUE_ROLES,
     Row,
     Table,
     find_tables,
-    is_number,
 )
 from nianbao.extract.vocabulary import (
     Entry,
@@ -83,6 +83,11 @@ class StatRow:
 class StatTable:
     table: Table
     rows: list[StatRow]
+    kids: dict[int | None, list[int]] = field(default_factory=dict)  # parent → its rows
+
+    def __post_init__(self) -> None:
+        for i, row in enumerate(self.rows):
+            self.kids.setdefault(row.parent, []).append(i)
 
     def column_role(self, index: int) -> str | None:
         return self.table.columns[index].role if index < len(self.table.columns) else None
@@ -115,7 +120,9 @@ def read_table(table: Table) -> StatTable:
                     stat.values[index] = value
         unit_cell = row.cells[unit_i] if unit_i is not None and unit_i < len(row.cells) else ""
         stat.unit = unit_of(unit_cell) if unit_cell else None
-        if not stat.cells and _PLACE.match(label):
+        if stat.unit is None:
+            stat.unit = next((u for u in map(_cell_unit, stat.cells.values()) if u), None)
+        if not stat.cells and (_PLACE.match(label) or row.kind == "place"):
             stat.kind = "place"
         group = label if stat.kind == "place" else (rows[-1].group if rows else "")
         stat.group = group
@@ -127,11 +134,21 @@ def read_table(table: Table) -> StatTable:
 
 
 def _decimal(cell: str) -> Decimal | None:
-    text = cell.replace(",", "").replace("，", "").replace("−", "-").rstrip("%").lstrip("+")
+    m = NUMBER.match(cell.strip())
+    if m is None:
+        return None
+    text = cell.strip()[:m.start(1)] if m.group(1) else cell.strip()
+    text = text.replace(",", "").replace("，", "").replace("−", "-").lstrip("+")
     try:
-        return Decimal(text) if is_number(cell) else None
+        return Decimal(text)
     except InvalidOperation:
         return None
+
+
+def _cell_unit(cell: str) -> Unit | None:
+    """The unit written inside a value cell ("1,236户"), if any."""
+    m = NUMBER.match(cell.strip())
+    return unit_of(m.group(1)) if m and m.group(1) and m.group(1) != "%" else None
 
 
 def _level(label: str) -> tuple[float, bool]:
@@ -195,6 +212,9 @@ def _identify(stat: StatRow, rows: list[StatRow], table: Table) -> None:
     if stat.unit is None:
         implied = unit_from_label(stat.label, table.money_unit)
         stat.unit = unit_of(implied) if implied else None
+    if stat.unit is None and parent is not None and parent.unit is not None and \
+            parent.values and stat.kind == "item":
+        stat.unit = parent.unit  # a part is counted in its total's unit
     measure = stat.unit.measure if stat.unit else None
     entry = lookup(stat.label, parent_id, measure)
     key = normalise_label(stat.label)
@@ -239,7 +259,7 @@ def _part_entry(stat: StatRow, parent: StatRow, entry: Entry) -> Entry:
 
 
 def children(table: StatTable, index: int) -> list[int]:
-    return [i for i, r in enumerate(table.rows) if r.parent == index]
+    return table.kids.get(index, [])
 
 
 def complete_parts(table: StatTable, parent: int, parts: list[int]) -> bool:
@@ -282,8 +302,9 @@ def _row_facts(table: StatTable, stat: StatRow) -> list[Fact]:
     unit = stat.unit
     for index, value in stat.values.items():
         role = table.column_role(index)
+        column = stat.row.sources[index] if index < len(stat.row.sources) else index
         fact = Fact(indicator=stat.entry.id, text=stat.row.text, qualifier=role,
-                    page=stat.row.page, row=stat.row.number, column=index + 1)
+                    page=stat.row.page, row=stat.row.number, column=column + 1)
         if role in CHANGE_ROLES or stat.cells[index].endswith("%") and (
                 unit is None or unit.measure != "percent"):
             fact.percent = _number(value)

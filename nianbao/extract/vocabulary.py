@@ -14,8 +14,9 @@ import re
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "indicators.toml"
 
@@ -53,6 +54,7 @@ class Vocabulary:
     patterns: tuple[_Pattern, ...]
     identities: tuple[tuple[str, tuple[str, ...]], ...]
     words: tuple[tuple[str, str], ...]
+    summary_columns: tuple[dict[str, Any], ...] = ()
 
 
 @cache
@@ -71,7 +73,8 @@ def vocabulary(path: Path = _DATA) -> Vocabulary:
             patterns.append(_Pattern(entry, re.compile(item["match"]), under))
     identities = tuple((i["total"], tuple(i["parts"])) for i in data.get("identity", []))
     words = tuple(sorted(data.get("words", {}).items(), key=lambda kv: -len(kv[0])))
-    return Vocabulary({k: tuple(v) for k, v in exact.items()}, tuple(patterns), identities, words)
+    return Vocabulary({k: tuple(v) for k, v in exact.items()}, tuple(patterns), identities, words,
+                      tuple(data.get("summary_column", ())))
 
 
 _MARKER = re.compile(
@@ -81,6 +84,7 @@ _QIZHONG = re.compile(r"^\s*其中\s*[：:，,]?\s*")
 _BRACKET_UNIT = re.compile(r"[（(][^（()）]{1,8}[)）]\s*$")
 
 
+@lru_cache(maxsize=4096)
 def normalise_label(label: str) -> str:
     """"（1）城市低保金（万元）" → "城市低保金"; "其中：当月新增" → "当月新增"."""
     text = _QIZHONG.sub("", _MARKER.sub("", label))
@@ -89,6 +93,7 @@ def normalise_label(label: str) -> str:
     return re.sub(r"\s+", "", text).rstrip("：:")
 
 
+@lru_cache(maxsize=4096)
 def lookup(label: str, parent: str | None = None, measure: str | None = None) -> Entry | None:
     """The entry for a row label, read below a parent row of indicator `parent`; with
     `measure` (from the row's unit) an entry counting that measure is preferred. None when the
@@ -112,6 +117,7 @@ def lookup(label: str, parent: str | None = None, measure: str | None = None) ->
     return candidates[0]
 
 
+@lru_cache(maxsize=4096)
 def readable_id(label: str) -> str:
     """A snake_case id from the words of a label no entry knows: 城市低保金 → urban_dibao_payment.
     Falls back to `indicator` when no word is known."""
@@ -129,6 +135,11 @@ def readable_id(label: str) -> str:
         else:
             i += 1
     return "_".join(tokens) or "indicator"
+
+
+def summary_columns() -> tuple[dict[str, Any], ...]:
+    """The county-summary columns (nianbao.rollup), as the data file gives them."""
+    return vocabulary().summary_columns
 
 
 def identities() -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -156,6 +167,7 @@ _UNITS: dict[str, tuple[str, Decimal, bool]] = {
 _RATE = re.compile(r"^元\s*[/∕／]\s*(?:人\s*[·.、．•・/∕]?\s*)?([月年])$|^元\s*[/∕／]\s*([月年])\s*[·.、．•・]?\s*人$")
 
 
+@lru_cache(maxsize=1024)
 def unit_of(text: str) -> Unit | None:
     """A unit cell or bracketed unit as a Unit: "元/人、月" → monthly rate; None if unknown."""
     t = re.sub(r"\s+", "", text).replace("（", "(").replace("）", ")").strip("()")

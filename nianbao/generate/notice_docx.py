@@ -4,7 +4,7 @@ As for the annual-report form (nianbao.generate.docx_render): the template compi
 process and filled into a fresh copy per document, autoescaping on (braces written as character
 references), `StrictUndefined`, fixed core properties (the 成文日期, never the clock) and fixed
 zip timestamps, so one record always gives the same bytes; no local font needed. The record is checked first (`notice_input.preflight`) and refused on error
-findings unless forced. templates/make_notice_docx.py builds the template.
+findings unless forced. scripts/templates/make_notice_docx.py builds the template.
 """
 
 from __future__ import annotations
@@ -26,9 +26,8 @@ WHAT = ("通知 DOCX 模板", "the notice DOCX template")
 
 def render_notice_docx(ctx: Mapping[str, Any]) -> bytes:
     """The filled template as DOCX bytes."""
-    tpl = docx_render.render(TEMPLATE, ctx, what=WHAT)
-    return docx_render.to_bytes(tpl, str(ctx.get("created") or ""),
-                                title=str(ctx.get("title") or ""))
+    return docx_render.render_bytes(TEMPLATE, ctx, what=WHAT, created=str(ctx.get("created") or ""),
+                                    title=str(ctx.get("title") or ""))
 
 
 def write_notice_docx(

@@ -43,10 +43,13 @@ def annual_report_input(source: Path, *, force: bool = False, registry: Registry
                         settings: Settings | None = None) -> Report:
     """The checked annual report to generate a form from (a record .json or a filed document);
     `UsageError` when it is another kind, `RefusedToGenerate` on error findings unless `force`."""
-    from nianbao.pipeline import check
+    from nianbao.generate.limits import check_sizes
+    from nianbao.pipeline import check, load
 
-    report = check(source, registry=registry, settings=settings)
-    if report.record.kind != "annual_report":
+    loaded = load(source)
+    if loaded.record.kind != "annual_report":
         raise UsageError(f"输入不是年度报告书：{source}", f"input is not an annual report: {source}")
+    check_sizes(loaded.record.fields)  # before the rules: a runaway field is refused at once
+    report = check(loaded, registry=registry, settings=settings)
     refuse_on_errors(report.findings, "annual_report", force=force)
     return report

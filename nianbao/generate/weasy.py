@@ -30,6 +30,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from weasyprint import CSS, HTML
 from weasyprint.layout import inline as _inline
 from weasyprint.text.fonts import FontConfiguration
@@ -77,13 +78,25 @@ def templates_dir() -> Path:
 @cache
 def environment() -> Environment:
     """The Jinja2 environment of the HTML templates (autoescaping, strict undefined)."""
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(templates_dir()),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["keep_together"] = keep_together
+    return env
+
+
+_PART = re.compile(r"[^（]+|（[^）]*）?")
+
+
+def keep_together(label: str) -> Markup:
+    """A label that may wrap only between its parts: 举办单位意见 | （含保密审查意见）, so a
+    line never holds a lone 见）."""
+    return Markup("").join(Markup('<span class="keep">{}</span>').format(part)
+                           for part in _PART.findall(str(label)))
 
 
 def render_html(template: str, ctx: Mapping[str, Any]) -> str:

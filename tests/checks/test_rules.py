@@ -62,6 +62,7 @@ FAILING: dict[str, tuple[dict[str, Any], str | None]] = {
     "text.unit-mismatch": ({"activities": "临时救助18210人次，医疗救助20433人次，合计38643人。"}, None),
     "table.label-mismatch": ({"activities": "低保边缘家庭120户300人，城镇低保41户97人，农村79户203人。"},
                              None),
+    "text.sentence-too-long": ({"activities": "全年保障" + "1户，" * 2000 + "。"}, None),
     "report.net-assets-carryover": ({"activities": "2024年末净资产为52.30万元，本年运行正常。"}, None),
 }
 

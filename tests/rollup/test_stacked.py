@@ -72,3 +72,14 @@ def test_one_statistics_report_per_county_in_different_formats(tmp_path: Path) -
     (finding,) = mismatch_findings(summary)
     assert finding.rule == "rollup.mismatch" and finding.severity == "error"
     assert summary.totals["dibao_persons"].value == 11285
+
+
+@pytest.mark.parametrize(("name", "mismatches"), [
+    ("by_county_clean.docx", 0), ("by_county_total_planted.xlsx", 1),
+    ("by_county_total_planted.space.txt", 1)])
+def test_counties_as_rows_and_indicators_as_columns(name: str, mismatches: int) -> None:
+    summary = build_summary([check_path(CORPUS / name)], "云川市", 2025)
+    assert [(c.name, c.number("dibao_persons")) for c in summary.counties] == [
+        ("青禾县", 5660), ("白石县", 5625)]
+    assert summary.region_row is not None
+    assert len(mismatch_findings(summary)) == mismatches
