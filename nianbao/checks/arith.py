@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from nianbao.checks.programmes import family
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.extract.claims import (
     SUMMABLE,
@@ -23,7 +24,6 @@ from nianbao.extract.claims import (
     total_tolerance,
     upper,
 )
-from nianbao.checks.programmes import family
 from nianbao.extract.facts import Sentence, indicator_of
 from nianbao.model import Fact
 from nianbao.text.quantities import Quantity
