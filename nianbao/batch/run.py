@@ -151,7 +151,7 @@ NOT_READ_REASONS = {
 
 def find_inputs(inbox: Path, out: Path, *, follow_links: bool = False,
                 not_read: list[NotRead] | None = None) -> Iterator[Path]:
-    """Every .txt/.docx/.pdf below `inbox` (not under `out`, not hidden), in path order.
+    """Every .txt/.docx/.pdf/.xlsx below `inbox` (not under `out`, not hidden), in path order.
 
     Symbolic links are not followed unless `follow_links` (a link could lead out of the inbox,
     to /etc/passwd or another office's files); named pipes, devices and sockets are never read
@@ -235,7 +235,7 @@ def run_batch(
     check: str = CHECK_FILE,
     follow_links: bool = False,
 ) -> BatchSummary:
-    """Check every .txt/.docx/.pdf below `inbox`; write the results to `out`.
+    """Check every .txt/.docx/.pdf/.xlsx below `inbox`; write the results to `out`.
 
     `workers` processes (default: all cores), each file limited to `timeout` seconds and each
     worker to `memory_mb` of address space; `scheduler` (tcp://host:port) runs the files on a

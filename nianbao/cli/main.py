@@ -85,7 +85,7 @@ def cli() -> None:
 @lang_option
 def check(files: tuple[Path, ...], fmt: str, show_record: bool, store: str | None,
           kind: str | None, lang: str) -> None:
-    """Check filed documents (.txt .docx .pdf) or record files (.json).
+    """Check filed documents (.txt .docx .pdf .xlsx) or record files (.json).
 
     Each file is read, parsed and checked against every rule (`nianbao rules` lists them).
     A file that cannot be read gets one error line on stderr and the others go on.
@@ -235,7 +235,7 @@ def _previous_record(previous: Path | None, store: str | None, institution: str 
 def batch(inbox: Path, out: Path, store: str | None, workers: int | None, timeout: float,
           scheduler: str | None, retry_failed: bool, follow_links: bool,
           show_progress: bool | None, lang: str) -> None:
-    """Check every .txt/.docx/.pdf below INBOX into OUT; a rerun resumes where it stopped.
+    """Check every .txt/.docx/.pdf/.xlsx below INBOX into OUT; a rerun resumes where it stopped.
 
     Files already checked under the same rule set (same content) are skipped. A file that
     cannot be read, hangs or crashes its worker becomes a failure row and the batch goes on.
