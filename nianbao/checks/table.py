@@ -122,7 +122,7 @@ def _total_siblings(table: StatTable, i: int) -> list[int]:
     if before:
         return before
     return [j for j in range(i + 1, len(rows)) if rows[j].parent == parent
-            and rows[j].kind == "item"]
+            and rows[j].kind == "item" and rows[j].measure == rows[i].measure]
 
 
 def _compare(ctx: CheckContext, table: StatTable, total_i: int, parts: list[int],
