@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from nianbao.checks import CheckContext, default_registry
-from nianbao.extract import read
 from nianbao.extract.annual_report import fill_facts
 from nianbao.model import Document, Record
 from nianbao.pipeline import check_path
