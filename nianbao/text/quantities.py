@@ -277,10 +277,19 @@ def _skipped(m: re.Match[str], folded: str, raw: str) -> bool:
             or (m.group("unit") == "个" and bool(_RHETORIC_AFTER.match(folded, m.end())))
     if m.group("cn"):
         unit = (m.group("unit") or "").split("/")[0]
-        return (unit not in _STAT_UNITS or m.group("cn") == "一"
+        counted = unit in _STAT_UNITS or (unit in _OTHER_UNITS and unit not in _TIME_UNITS
+                                          and _place_valued(raw, 11))  # 一百二十个乡镇
+        return (not counted or m.group("cn") == "一"
                 or (len(raw) > 1 and all(c in CN_DIGITS for c in raw))
                 or folded[m.end():m.end() + 1] == "一")
     return False
+
+
+def _place_valued(raw: str, least: int) -> bool:
+    """A Chinese numeral written with 十/百/千/万 and worth at least `least` ("一百二十", not "三")."""
+    value = parse_chinese(raw)
+    return any(c in CN_UNITS or c in CN_SCALES for c in raw) and value is not None \
+        and value >= least
 
 
 def _unit(m: re.Match[str], folded: str,
