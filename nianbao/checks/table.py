@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.extract.grid import VALUE_ROLES, Column
@@ -35,6 +36,7 @@ def _fmt(value: Decimal) -> str:
     return text
 
 
+@lru_cache(maxsize=8192)
 def _decimals(cell: str) -> int:
     digits = re.sub(r"[^\d.]+$", "", cell)
     return len(digits.split(".", 1)[1]) if "." in digits else 0
@@ -120,7 +122,7 @@ def _total_siblings(table: StatTable, i: int) -> list[int]:
     if before:
         return before
     return [j for j in range(i + 1, len(rows)) if rows[j].parent == parent
-            and rows[j].kind == "item"]
+            and rows[j].kind == "item" and rows[j].measure == rows[i].measure]
 
 
 def _compare(ctx: CheckContext, table: StatTable, total_i: int, parts: list[int],
@@ -188,12 +190,14 @@ def _group_totals(ctx: CheckContext, table: StatTable,
 
 def _group_identities(ctx: CheckContext, table: StatTable, items: list[int],
                       checked: set[tuple[int, int]]) -> Iterator[Hit]:
+    by_key: dict[tuple[str | None, str | None], list[int]] = {}
+    for i in items:
+        by_key.setdefault((table.rows[i].indicator, table.rows[i].measure), []).append(i)
     for total_id, members in identities():
         for measure in ("households", "persons", "amount_yuan", "person_times"):
             found = {}
             for member in (total_id, *members):
-                matches = [i for i in items if table.rows[i].indicator == member
-                           and table.rows[i].measure == measure]
+                matches = by_key.get((member, measure), [])
                 if len(matches) != 1:
                     break
                 found[member] = matches[0]
@@ -247,6 +251,8 @@ def _rate_hit(ctx: CheckContext, table: StatTable, row: StatRow, now_i: int, bas
         return
     rate = (now - base) / abs(base) * 100
     places = _decimals(row.cells[change_i])
+    if abs(rate - stated) <= Decimal("0.5") * Decimal(10) ** -places:
+        return
     scale = row.unit.scale if row.unit is not None else Decimal(1)
     h_now, h_base = _half_unit(row, now_i) / scale, _half_unit(row, base_i) / scale
     slack = 100 * (h_now / abs(base) + abs(now) * h_base / (base * base))

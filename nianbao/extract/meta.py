@@ -158,8 +158,8 @@ def report_org(document: Document, title: str, current: str | None = None) -> st
     current = _MARKER_PREFIX.sub("", current) if current else current
     text = document.text
     m = _ORG_LABEL.search(text[:20000])
-    if m and valid_org(m.group(1)):
-        return m.group(1)
+    if m and valid_org(_trim_org(m.group(1))):
+        return _trim_org(m.group(1))
     if current and valid_org(current):
         return current
     m = _TITLE_ORG.match(title.strip())
@@ -174,6 +174,20 @@ def report_org(document: Document, title: str, current: str | None = None) -> st
     if m and valid_org(m.group(1)):
         return m.group(1)
     return None
+
+
+_STRONG_END = re.compile(r"民政局|民政厅|民政部|人民政府|社会救助服务中心|救助中心|统计局")
+_ANY_END = re.compile(_ORG_END)
+
+
+def _trim_org(org: str) -> str:
+    """Words glued after the body's name (a spam site injected into a copied page) are cut:
+    the name ends at its first strong ending (民政局), else at its last ending (中心, 办)."""
+    strong = _STRONG_END.search(org)
+    if strong:
+        return org[:strong.end()]
+    ends = list(_ANY_END.finditer(org))
+    return org[:ends[-1].end()] if ends else org
 
 
 def valid_org(org: str) -> bool:
