@@ -10,12 +10,12 @@ failed result with its reason; it never raises.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from nianbao.batch.state import FileResult, FindingRow
-from nianbao.checks import Registry, default_registry
+from nianbao.checks import Registry, Settings, default_registry
 from nianbao.errors import NianbaoError, UnreadableInput
 from nianbao.extract import FORMATS
 from nianbao.model import Document, Finding, Report
@@ -35,7 +35,7 @@ class Task:
     out: str
     store: str | None = None
     write_json: bool = True  # False: the JSON text travels back in the result (Dask)
-    hooks: bool = False
+    settings: Settings = field(default_factory=Settings)  # the rule pack's thresholds
 
 
 @dataclass
@@ -85,11 +85,12 @@ def _check(task: Task, registry: Registry) -> tuple[Report, Document | None]:
 
     loaded = load(task.path)
     if task.store is None:
-        return check(loaded, registry=registry), loaded.document
+        return check(loaded, registry=registry, settings=task.settings), loaded.document
     from nianbao.store.filings import Store
 
     with Store.open(task.store) as store:
-        return check(loaded, registry=registry, store=store), loaded.document
+        return check(loaded, registry=registry, settings=task.settings,
+                     store=store), loaded.document
 
 
 def _contract_json(report: Report) -> str:

@@ -151,7 +151,7 @@ def capital_drift(ctx: CheckContext) -> Iterator[Hit]:
     if not capital or end is None:
         return
     drift = (Decimal(str(end)) - Decimal(str(capital))) / Decimal(str(capital)) * 100
-    if abs(drift) > 20:
+    if abs(drift) > ctx.settings.capital_drift * 100:
         yield Hit({"capital": str(capital), "net_assets": str(end),
                    "drift": str(drift.quantize(Decimal("0.1")))},
                   "/record/registered_capital_wan", _raw(ctx, "registered_capital_wan"))
