@@ -107,7 +107,7 @@ def check(files: tuple[Path, ...], fmt: str, show_record: bool, store: str | Non
     institution's other years (net-assets carry-over, unregistered changes, …).
     """
     status = EXIT_OK
-    for path, report in _reports(files, store, kind, load_settings(config)):
+    for _path, report in _reports(files, store, kind, load_settings(config)):
         if isinstance(report, UnreadableInput):
             output.fail(report.message(lang))
             status = max(status, report.exit_status)
@@ -383,7 +383,7 @@ def extract(file: Path, out: Path | None, kind: str | None, lang: str) -> None:
     """
     document = read(file)
     record = parse(document, kind)
-    data = {k: v for k, v in output.record_envelope(document.source, record).items()}
+    data = dict(output.record_envelope(document.source, record))
     text = to_json(data)
     if out is None:
         click.echo(text)

@@ -434,7 +434,7 @@ def status_board(store: Store, scope: Scope, year: int,
             (this if r.year == year else last).setdefault(r.key, r)
     end = deadline(year)
     rows: list[StatusRow] = []
-    for key, r in sorted(this.items()):
+    for _key, r in sorted(this.items()):
         received = _received(r)
         status = "late" if received is not None and received > end else "filed"
         rows.append(StatusRow(r.credit_code, r.name, _division(r.credit_code), status, r.id,

@@ -69,7 +69,7 @@ def test_the_config_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) 
 def test_a_bad_pack_is_one_clear_error(tmp_path: Path, text: str) -> None:
     pack = tmp_path / "bad.toml"
     pack.write_text(text, encoding="utf-8")
-    with pytest.raises(UsageError, match="bad.toml"):
+    with pytest.raises(UsageError, match=r"bad\.toml"):
         load_settings(pack)
 
 

@@ -117,7 +117,7 @@ def test_dates_are_written_out_without_padding(given_: str, printed: str) -> Non
 
 
 def test_nulls_print_as_blanks() -> None:
-    ctx = build_context({key: None for key in RECORD_FIELDS})
+    ctx = build_context(dict.fromkeys(RECORD_FIELDS))
     assert ctx["name"] == ""
     assert ctx["registered_capital"] == ""  # no lone 万元
     assert ctx["net_assets_begin"] == ""
