@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from nianbao.checks import CheckContext, Registry, Settings, default_registry
+from nianbao.checks import ocr as ocr_rules
 from nianbao.errors import UnreadableInput
 from nianbao.extract import annual_report, notice, read, sha256_file, summary
 from nianbao.model import Document, Finding, Record, Report, Source
@@ -59,17 +60,19 @@ def check_record(record: Record, source: Source, document: Document | None = Non
         annual_report.fill_facts(record)  # a record loaded from JSON
     ctx = CheckContext(record, document, settings or Settings())
     findings: list[Finding] = list(record.notes) + registry.run(ctx)
+    findings = ocr_rules.annotate(findings, document)
     return Report(source=source, record=record, findings=findings)
 
 
 def check_path(path: str | Path, kind: str | None = None, registry: Registry | None = None,
-               settings: Settings | None = None) -> Report:
-    """Check one file: a .txt/.docx/.pdf document, or a record .json written by nianbao."""
+               settings: Settings | None = None, ocr: str = "auto") -> Report:
+    """Check one file: a .txt/.docx/.pdf document or a page image, or a record .json written by
+    nianbao. `ocr` says when scanned pages are recognised (see `nianbao.extract.read`)."""
     path = Path(path)
     if path.suffix.lower() == ".json":
         record, source = load_record(path)
         return check_record(record, source, None, registry, settings)
-    return check_document(read(path), kind, registry, settings)
+    return check_document(read(path, ocr=ocr), kind, registry, settings)
 
 
 def load_record(path: Path) -> tuple[Record, Source]:

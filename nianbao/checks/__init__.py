@@ -6,10 +6,21 @@ registered by importing a module.
 
 from __future__ import annotations
 
-from nianbao.checks import arith, figures, identity, notice, report, rollup, schema, text, xyear
+from nianbao.checks import (
+    arith,
+    figures,
+    identity,
+    notice,
+    ocr,
+    report,
+    rollup,
+    schema,
+    text,
+    xyear,
+)
 from nianbao.checks.registry import CheckContext, Hit, Registry, Rule, Settings, rule
 
-RULE_MODULES = (schema, identity, report, arith, text, figures, notice, xyear, rollup)
+RULE_MODULES = (schema, identity, report, arith, text, figures, notice, xyear, rollup, ocr)
 
 
 def default_registry() -> Registry:

@@ -43,6 +43,15 @@ def store_option(func: F) -> F:
     )(func)
 
 
+def ocr_option(func: F) -> F:
+    return click.option(
+        "--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
+        show_default=True,
+        help="auto: recognise scanned pages, images and PDFs whose text layer is garbage; "
+             "always: recognise every PDF page; never: refuse what would need OCR (exit 2).",
+    )(func)
+
+
 def kind_option(func: F) -> F:
     return click.option(
         "--kind", type=click.Choice(KINDS), default=None,
@@ -81,10 +90,12 @@ def cli() -> None:
               help="Also show the extracted fields in the table format.")
 @store_option
 @kind_option
+@ocr_option
 @lang_option
 def check(files: tuple[Path, ...], fmt: str, show_record: bool, store: str | None,
-          kind: str | None, lang: str) -> None:
-    """Check filed documents (.txt .docx .pdf) or record files (.json).
+          kind: str | None, ocr: str, lang: str) -> None:
+    """Check filed documents (.txt .docx .pdf, scans as .pdf .png .jpg .tif) or record files
+    (.json).
 
     Each file is read, parsed and checked against every rule (`nianbao rules` lists them).
     A file that cannot be read gets one error line on stderr and the others go on.
@@ -92,7 +103,7 @@ def check(files: tuple[Path, ...], fmt: str, show_record: bool, store: str | Non
     institution's other years (net-assets carry-over, unregistered changes, …).
     """
     status = EXIT_OK
-    for path, report in _reports(files, store, kind):
+    for path, report in _reports(files, store, kind, ocr):
         if isinstance(report, UnreadableInput):
             click.echo(f"nianbao: {report.message(lang)}", err=True)
             status = max(status, report.exit_status)
@@ -106,8 +117,8 @@ def check(files: tuple[Path, ...], fmt: str, show_record: bool, store: str | Non
     sys.exit(status)
 
 
-def _reports(files: tuple[Path, ...], store: str | None,
-             kind: str | None) -> Iterator[tuple[Path, Report | UnreadableInput]]:
+def _reports(files: tuple[Path, ...], store: str | None, kind: str | None,
+             ocr: str = "auto") -> Iterator[tuple[Path, Report | UnreadableInput]]:
     """(file, its report or the reason it could not be read), with or without a store."""
     if store is not None:
         from nianbao.store.cli_support import check_with_store
@@ -119,7 +130,7 @@ def _reports(files: tuple[Path, ...], store: str | None,
     registry = default_registry()
     for path in files:
         try:
-            yield path, check_path(path, kind, registry)
+            yield path, check_path(path, kind, registry, ocr=ocr)
         except UnreadableInput as exc:
             yield path, exc
 
@@ -355,13 +366,14 @@ def _previous_rows(reports: list[Report], region: str, year: int,
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
               help="Write the JSON here (atomically) instead of printing it.")
 @kind_option
+@ocr_option
 @lang_option
-def extract(file: Path, out: Path | None, kind: str | None, lang: str) -> None:
+def extract(file: Path, out: Path | None, kind: str | None, ocr: str, lang: str) -> None:
     """Extract the structured record of one document, without running the checks.
 
     Prints the output contract's object (source, kind, year, org, record, facts) as JSON.
     """
-    document = read(file)
+    document = read(file, ocr=ocr)
     record = parse(document, kind)
     data = {k: v for k, v in output.record_envelope(document.source, record).items()}
     text = to_json(data)
