@@ -41,12 +41,13 @@ class Inks:
                     rotate(self.blue, turn, skew, fill=0))
 
     def seals(self, dpi: float) -> list[Box]:
-        """Red, roughly round clusters at least 8 mm across."""
-        return _blobs(self.red > 0, dpi, 8.0, round_only=True)
+        """Round seals: red rings 20–50 mm across (two seals may overlap), or else red, roughly
+        round clusters at least 8 mm across."""
+        return _rings(self.red, dpi) or _blobs(self.red > 0, dpi, 8.0, round_only=True)
 
     def marks(self, dpi: float) -> list[Box]:
-        """Clusters of pen strokes at least 4 mm across."""
-        return _blobs(self.blue > 0, dpi, 4.0, round_only=False)
+        """Clusters of pen strokes at least 6 mm across."""
+        return _blobs(self.blue > 0, dpi, 6.0, round_only=False)
 
 
 def separate(image: Image) -> Inks:
@@ -57,17 +58,60 @@ def separate(image: Image) -> Inks:
     hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
     hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
     reddish = ((hue <= 12) | (hue >= 160)) & (sat >= 50)
-    bluish = (hue >= 90) & (hue <= 140) & (sat >= 35)
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    # Under red ink, the red channel is what the print alone would give: a seal over paper is
-    # light in it, print under the seal stays dark.
-    cleaned = np.where(reddish, np.maximum(grey, image[:, :, 2]), grey).astype(np.uint8)
     paper = int(np.percentile(grey[::4, ::4], 90))
-    if bluish.any():
-        near = cv2.dilate(bluish.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
-        cleaned[bluish | (near & (grey > 90))] = paper  # the pen's strokes and their halo
-    red = reddish & (val >= 110)
-    return Inks(cleaned, red.astype(np.uint8) * 255, bluish.astype(np.uint8) * 255)
+    # Red ink alone (bright) becomes paper; where it lies over print (dark), the red channel is
+    # what the print alone would give; the seal's fringes (light, next to red ink) go too.
+    alone = reddish & (val >= 120)
+    cleaned = np.where(reddish, np.maximum(grey, image[:, :, 2]), grey).astype(np.uint8)
+    if alone.any():
+        fringe = cv2.dilate(alone.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        cleaned[alone | (fringe & (cleaned > paper - 70))] = paper
+    pen = _pen(image, grey)
+    if pen.any():
+        near = cv2.dilate(pen.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+        cleaned[pen | (near & (grey > 90))] = paper  # the pen's strokes and their halo
+    return Inks(cleaned, alone.astype(np.uint8) * 255, pen.astype(np.uint8) * 255)
+
+
+def _pen(image: Image, grey: Image) -> npt.NDArray[np.bool_]:
+    """Blue and blue-black ink: bluer than the paper's own tint (black print is as neutral as
+    the paper). JPEG smears colour over thin strokes, so a stroke is taken whole once its core
+    is clearly blue."""
+    blue_minus_red = image[:, :, 0].astype(np.int16) - image[:, :, 2].astype(np.int16)
+    tint = int(np.median(blue_minus_red[::4, ::4]))
+    core = (blue_minus_red > tint + 18) & (grey < 200)
+    if not core.any():
+        return core
+    near = cv2.dilate(core.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    pen: npt.NDArray[np.bool_] = core | (near & (blue_minus_red > tint + 4) & (grey < 200))
+    return pen
+
+
+def _rings(mask: Image, dpi: float) -> list[Box]:
+    """Circles 30–50 mm across in the red mask (Hough transform on a quarter-size copy); of
+    circles with nearly the same centre (a seal's rim and its inner text ring) the first."""
+    if not mask.any():
+        return []
+    scale = 0.25
+    small = cv2.resize(mask, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (5, 5), 1.5)
+    mm = dpi / 25.4 * scale
+    circles = cv2.HoughCircles(small, cv2.HOUGH_GRADIENT, dp=1, minDist=8 * mm, param1=100,
+                               param2=18, minRadius=int(15 * mm), maxRadius=int(25 * mm))
+    if circles is None:
+        return []
+    boxes: list[Box] = []
+    kept: list[tuple[float, float, float]] = []
+    for x, y, r in circles[0]:
+        if any(math.hypot(x - kx, y - ky) < 0.5 * kr for kx, ky, kr in kept):
+            continue
+        ring = cv2.circle(np.zeros_like(small), (int(x), int(y)), int(r), 255, max(2, int(mm)))
+        covered = float((small[ring > 0] > 40).mean()) if ring.any() else 0.0
+        if covered >= 0.5:  # most of the circle is red ink: a seal's rim, not chance
+            kept.append((float(x), float(y), float(r)))
+            boxes.append(tuple(float(v / scale) for v in (x - r, y - r, x + r, y + r)))  # type: ignore[misc]
+    return boxes
 
 
 def _blobs(mask: npt.NDArray[np.bool_], dpi: float, min_mm: float, round_only: bool) -> list[Box]:
