@@ -1,9 +1,12 @@
 """The library's own exceptions. Bad data becomes findings; these mean "cannot continue".
 
 Each carries a stable `code`, the CLI exit status it maps to, and a message in Chinese and English.
+Every one pickles (a worker process's error reaches the parent as itself).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class NianbaoError(Exception):
@@ -19,6 +22,20 @@ class NianbaoError(Exception):
 
     def message(self, lang: str) -> str:
         return self.message_en if lang == "en" else self.message_zh
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled whole, whatever a subclass's `__init__` takes: an error raised in a worker
+        process reaches the parent as itself, not as a BrokenProcessPool."""
+        return (_rebuild, (type(self), self.message_zh, self.message_en, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[NianbaoError], message_zh: str, message_en: str,
+             state: dict[str, Any]) -> NianbaoError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message_en)
+    error.__dict__.update(state)
+    error.message_zh, error.message_en = message_zh, message_en
+    return error
 
 
 class UnreadableInput(NianbaoError):
@@ -53,3 +70,10 @@ class MissingGlyph(NianbaoError):
 
     code = "missing-glyph"
     exit_status = 3
+
+
+class MissingFont(NianbaoError):
+    """None of the fonts a PDF needs is installed: the message names the package to install."""
+
+    code = "missing-font"
+    exit_status = 2

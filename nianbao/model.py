@@ -7,6 +7,7 @@ the output contract of docs/contract.md.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -53,6 +54,8 @@ class Block:
     page: int | None = None
     index: int = 0
     bbox: tuple[float, float, float, float] | None = None
+    # Grid columns each cell spans, when a cell spans several (a merged DOCX header cell).
+    spans: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,9 +117,16 @@ class Fact:
     qualifier: str | None = None
     approx: bool = False
     page: int | None = None
+    # A table cell's place: its row in the table (the header is row 1) and its column (1-based).
+    row: int | None = None
+    column: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        for key in ("row", "column"):
+            if out[key] is None:
+                del out[key]
+        return out
 
 
 @dataclass
@@ -136,6 +146,9 @@ class Record:
     # The prose cut into sentences with their quantities (nianbao.extract.facts.Sentence),
     # for the arithmetic rules; not part of the output.
     sentences: list[Any] = field(default_factory=list)
+    # The statistics tables read (nianbao.extract.statistics.StatTable), for the table rules;
+    # not part of the output.
+    tables: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -198,3 +211,15 @@ class Report:
             "facts": [f.to_json() for f in rec.facts],
             "findings": [f.to_json() for f in self.findings],
         }
+
+
+def walk_strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
+    """(JSON Pointer, text) of every string in a record's fields, depth first."""
+    if isinstance(value, str):
+        yield pointer, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from walk_strings(v, f"{pointer}/{k}")
+    elif isinstance(value, list):
+        for n, v in enumerate(value):
+            yield from walk_strings(v, f"{pointer}/{n}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -11,40 +12,33 @@ from typing import Any
 from nianbao.checks import CheckContext, Registry, Settings, default_registry
 from nianbao.checks import ocr as ocr_rules
 from nianbao.errors import UnreadableInput
-from nianbao.extract import annual_report, notice, read, sha256_file, summary
+from nianbao.extract import annual_report, meta, notice, read, sha256_file, summary
+from nianbao.extract.structured import BadValue, load_json
 from nianbao.model import Document, Finding, Record, Report, Source
 
 KINDS = ("annual_report", "work_summary", "statistics_report", "notice")
-_FORM_LABELS = re.compile(r"宗旨和\s*业务范围|开办资金|举办单位|经[费济]来源|网上名称|从业人数")
-_NOTICE = re.compile(r"^.{0,60}(?:关于.{2,60})?通知\s*$", re.MULTILINE)
-_STATISTICS = re.compile(r"本期|上期|同比|环比|本月|累计")
 
 
 def detect_kind(document: Document) -> str:
-    """Which kind of document this is, from its wording."""
-    text = document.text[:6000]
-    if "事业单位法人年度报告书" in text or len(set(_FORM_LABELS.findall(text))) >= 3:
-        return "annual_report"
-    head = "\n".join(b.text for b in document.blocks[:8])
-    if _NOTICE.search(head) or "实施方案" in head:
-        return "notice"
-    rows = [b for b in document.blocks if b.kind == "row"]
-    headers = sum(1 for b in rows if len(set(_STATISTICS.findall(b.text))) >= 2)
-    if len(rows) >= 5 and headers:
-        return "statistics_report"
-    return "work_summary"
+    """Which kind of document this is, from its wording and its tables."""
+    return meta.detect_kind(document)
 
 
 def parse(document: Document, kind: str | None = None) -> Record:
     kind = kind or detect_kind(document)
     if kind == "annual_report":
-        return annual_report.parse(document)
-    if kind == "notice":
+        record = annual_report.parse(document)
+    elif kind == "notice":
         record = notice.parse(document)
         prose = summary.parse(document, kind)  # a notice that sets standards has facts too
         record.sentences, record.facts = prose.sentences, prose.facts
-        return record
-    return summary.parse(document, kind)
+        record.tables = prose.tables
+        record.org = record.org if record.org and meta.valid_org(record.org) else prose.org
+    else:
+        return summary.parse(document, kind)
+    if record.as_of is None:
+        record.as_of = meta.report_as_of(document, kind, record.year)
+    return record
 
 
 def check_document(document: Document, kind: str | None = None,
@@ -75,31 +69,88 @@ def check_path(path: str | Path, kind: str | None = None, registry: Registry | N
     return check_document(read(path, ocr=ocr), kind, registry, settings)
 
 
+MAX_RECORD_BYTES = 20_000_000  # a record is ~30 KB; its envelope with facts a few hundred KB
+
+
 def load_record(path: Path) -> tuple[Record, Source]:
-    """A record JSON: either nianbao's output object (with "record") or the bare record fields."""
+    """A record JSON: either nianbao's output object (with "record") or the bare record fields.
+
+    Refused with one clear line: a file that is not UTF-8 JSON, non-finite or out-of-range
+    numbers (NaN, Infinity, 1e400, a 5,000-digit integer), nesting deeper than a record has,
+    and a year, kind or organisation of the wrong type (see `nianbao.extract.structured`)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UnreadableInput(f"无法读取记录文件 {path}：{exc}",
-                              f"cannot read record file {path}: {exc}") from exc
+        size = path.stat().st_size
+        if size > MAX_RECORD_BYTES:
+            raise _bad_record(path, f"文件过大（{size:,} 字节，上限 {MAX_RECORD_BYTES:,}）",
+                              f"too large ({size:,} bytes, limit {MAX_RECORD_BYTES:,})")
+        data = load_json(path.read_bytes().decode("utf-8-sig"))
+    except OSError as exc:
+        raise _bad_record(path, f"无法打开（{exc.strerror or exc}）",
+                          f"cannot open it ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise _bad_record(path, f"不是 UTF-8 文本（第 {exc.start} 字节）",
+                          f"not UTF-8 text (at byte {exc.start})") from exc
+    except json.JSONDecodeError as exc:
+        raise _bad_record(path, f"JSON 格式错误，第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}",
+                          f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+                          ) from exc
+    except BadValue as exc:
+        raise _bad_record(path, exc.zh, exc.en) from exc
     if not isinstance(data, dict):
         raise UnreadableInput(f"记录文件不是 JSON 对象：{path}", f"record file is not a JSON object: {path}")
     fields = data.get("record", data)
     kind = data.get("kind", "annual_report")
-    if not isinstance(fields, dict) or kind not in KINDS:
+    if not isinstance(fields, dict) or not isinstance(kind, str) or kind not in KINDS:
         raise UnreadableInput(f"记录文件格式不对：{path}", f"not a nianbao record: {path}")
-    fields = {k: Decimal(str(v)) if isinstance(v, float) else v for k, v in fields.items()}
-    record = Record(kind=kind, fields=fields, year=data.get("year", fields.get("report_year")),
-                    as_of=data.get("as_of"), org=data.get("org", fields.get("name")))
+    year = data.get("year", fields.get("report_year"))
+    as_of, org = data.get("as_of"), data.get("org", fields.get("name"))
+    if not (year is None or (isinstance(year, int) and not isinstance(year, bool))
+            ) or not all(v is None or isinstance(v, str) for v in (as_of, org)):
+        raise _bad_record(path, "year 须为整数，as_of 和 org 须为文字",
+                          "year must be an integer, as_of and org text")
+    record = Record(kind=kind, fields=fields, year=year, as_of=as_of, org=org)
     return record, Source(str(path), sha256_file(path), "json")
 
 
+def _bad_record(path: Path, zh: str, en: str) -> UnreadableInput:
+    return UnreadableInput(f"无法读取记录文件 {path}：{zh}", f"cannot read record file {path}: {en}")
+
+
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
 def to_json(value: Any, indent: int | None = 2) -> str:
-    """JSON text of a contract object; Decimal amounts become JSON numbers."""
-    return json.dumps(value, ensure_ascii=False, indent=indent, default=_json_default)
+    """JSON text of a contract object; Decimal amounts become JSON numbers.
+
+    Always valid JSON, safe to print: DEL, the C1 controls, bidi overrides and line separators
+    are written as \\u escapes like the C0 controls (the same strings, but nothing a terminal
+    acts on). A number that is not finite (NaN, Infinity) is written as null, never as the
+    bare NaN that JSON does not allow."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, indent=indent, default=_json_default,
+                          allow_nan=False)
+    except ValueError:  # a float NaN or infinity somewhere: null it and write again
+        text = json.dumps(_finite(value), ensure_ascii=False, indent=indent,
+                          default=_json_default, allow_nan=False)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() and "." not in str(value) else float(value)
+        if not value.is_finite():
+            return None
+        if value == value.to_integral_value() and "." not in str(value):
+            return int(value)
+        number = float(value)
+        return number if math.isfinite(number) else None
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")

@@ -9,12 +9,15 @@ from typing import Any
 
 import pytest
 
+from nianbao.generate.context import paragraphs
 from nianbao.generate.docx_writer import write_docx
 from nianbao.generate.pdf_writer import write_pdf
 from nianbao.pipeline import check_path
 from tests.conftest import SEED_000, SEED_004
 
 SEEDS = [SEED_000, SEED_004]
+REFLOWED = ("purpose_and_scope", "change_registration", "activities", "licenses",
+            "awards_and_litigation", "donations")
 
 
 def comparable(fields: dict[str, Any]) -> dict[str, Any]:
@@ -44,6 +47,9 @@ def test_generate_then_extract_gives_the_same_record(tmp_path: Path, seed: Path,
     assert back.pop("layout") == "current_2014plus"  # what we generate is the current form
     expected = {k: v for k, v in record.items() if k != "layout"}
     if ext == "docx":
-        assert back == expected
+        # The form joins lines a page break had split (a line not ending a sentence goes on).
+        reflowed = {k: "\n".join(paragraphs(v)) if k in REFLOWED and isinstance(v, str) else v
+                    for k, v in expected.items()}
+        assert back == reflowed
     else:
         assert comparable(back) == comparable(expected)

@@ -4,7 +4,8 @@
     summary = run_batch("inbox/", "out/", workers=2)
     print(summary.line())
 
-See `nianbao.batch.run` for how files are isolated and resumed, `nianbao.batch.state` for the
+See `nianbao.batch.run` for how files are isolated and resumed (`nianbao.batch.task` checks one
+file, `nianbao.batch.pool` runs it in a worker process), `nianbao.batch.state` for the
 ledger and `nianbao.batch.reports` for the CSV, XLSX and HTML reports.
 """
 
@@ -13,10 +14,10 @@ from nianbao.batch.run import (
     BatchProgress,
     BatchSummary,
     find_inputs,
-    ruleset_version,
     run_batch,
 )
 from nianbao.batch.state import FileResult, FindingRow, Ledger
+from nianbao.batch.task import ruleset_version
 
 __all__ = [
     "BatchInterrupted",

@@ -22,8 +22,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from nianbao.batch.run import Outcome, Task, _write_json, batch_registry, check_file, failure
+from nianbao.batch.pool import CHECK_FILE, load_check
 from nianbao.batch.state import FileResult
+from nianbao.batch.task import Outcome, Task, batch_registry, failure, write_json
 from nianbao.checks import Registry
 from nianbao.errors import UsageError
 
@@ -36,10 +37,12 @@ def _registry(store: str | None) -> Registry:
     return batch_registry(store)
 
 
-def check_remote(task: Task, timeout: float) -> Outcome:
-    """On a Dask worker: check one file, giving up after `timeout` seconds."""
+def check_remote(task: Task, timeout: float, check: str = CHECK_FILE) -> Outcome:
+    """On a Dask worker: check one file with the check function named `check` ("module:function",
+    see `nianbao.batch.pool.load_check`), giving up after `timeout` seconds."""
     box: list[Outcome] = []
-    thread = threading.Thread(target=lambda: box.append(check_file(task, _registry(task.store))),
+    function = load_check(check)
+    thread = threading.Thread(target=lambda: box.append(function(task, _registry(task.store))),
                               daemon=True, name=f"nianbao {task.name}")
     thread.start()
     thread.join(timeout)
@@ -50,7 +53,8 @@ def check_remote(task: Task, timeout: float) -> Outcome:
 
 
 def run_on_cluster(scheduler: str, tasks: Iterable[Task],
-                   on_result: Callable[[FileResult], None], *, timeout: float) -> None:
+                   on_result: Callable[[FileResult], None], *, timeout: float,
+                   check: str = CHECK_FILE) -> None:
     """Check `tasks` on the cluster at `scheduler`; call `on_result` here as each one ends."""
     try:
         distributed: Any = importlib.import_module("distributed")  # untyped: used through Any
@@ -73,7 +77,7 @@ def run_on_cluster(scheduler: str, tasks: Iterable[Task],
             task = next(queue, None)
             if task is None:
                 return False
-            future = client.submit(check_remote, task, timeout, pure=False,
+            future = client.submit(check_remote, task, timeout, check, pure=False,
                                    key=f"nianbao-{task.sha256[:16]}-{id(task)}")
             running[future.key] = task
             pending.add(future)
@@ -99,5 +103,5 @@ def _finish(future: Any, task: Task) -> FileResult:
         return failure(task, "crashed", f"处理该文件的 Dask 工作进程失败（{name}）",
                        f"the Dask worker failed on this file ({name}: {exc})"[:300])
     if outcome.json_text is not None:
-        _write_json(Path(task.out) / task.json_name, outcome.json_text)
+        write_json(Path(task.out) / task.json_name, outcome.json_text)
     return outcome.result

@@ -1,7 +1,9 @@
 """The batch's reports, built from the ledger: findings.csv, findings.xlsx and report.html.
 
 - `findings.csv`: one row per finding (a filing without findings, and a failed file, get one row
-  each), UTF-8 with a byte-order mark so that Excel and LibreOffice open it as Chinese text.
+  each), UTF-8 with a byte-order mark so that Excel and LibreOffice open it as Chinese text. A
+  field that would start a formula (=, +, -, @, tab, CR) carries a leading ' (OWASP's advice for
+  CSV injection), so a document cannot plant a live formula; a tool reading the CSV back drops it.
 - `findings.xlsx` (openpyxl, write-only, so memory stays flat): a summary sheet, one sheet with
   every filing, one with every finding, a sheet per rule and a sheet per filing (the first
   `MAX_FILING_SHEETS`); each with its header frozen and filters on.
@@ -10,6 +12,8 @@
   the evidence and the sentence it sits in; sortable and filterable. The data is embedded as
   JSON; past `MAX_HTML_FILINGS` filings the page says how many it leaves out (the CSV has all).
 
+Text from documents is written as text everywhere: XLSX cells are typed as strings (never
+formulas or error values), and control characters (terminal escapes, C1 controls) are made visible.
 Every file is written to a temporary name and renamed into place.
 """
 
@@ -29,11 +33,13 @@ from typing import Any
 from nianbao import __version__
 from nianbao.batch.state import FileResult, FindingRow, Ledger
 from nianbao.generate.atomic import atomic_path
+from nianbao.text.controls import visible, visible_all
 
 MAX_FILING_SHEETS = 1000
 KEEP_IN_MEMORY = 12_000  # results held in memory while the reports are written (~20 KB each)
 MAX_SHEET_ROWS = 1_000_000  # a sheet holds at most 1,048,576 rows; the CSV has every row
 MAX_HTML_FILINGS = 20000
+MAX_CELL_CHARS = 32_767  # what one XLSX cell may hold; the CSV keeps the whole text
 ROW_HEIGHT = 15.0  # points per line of text in the XLSX
 MAX_ROW_LINES = 8
 SEVERITIES = ("error", "warning", "info")
@@ -59,6 +65,7 @@ class Totals:
     errors: int = 0
     warnings: int = 0
     infos: int = 0
+    ocr_pages: int = 0
     by_rule: Counter[tuple[str, str]] = field(default_factory=Counter)
     filings_by_rule: Counter[str] = field(default_factory=Counter)
     by_failure: Counter[str] = field(default_factory=Counter)
@@ -74,6 +81,7 @@ class Totals:
             region["failed"] += 1
             return
         self.ok += 1
+        self.ocr_pages += result.ocr_pages
         errors, warnings = result.count("error"), result.count("warning")
         self.errors += errors
         self.warnings += warnings
@@ -134,7 +142,24 @@ def write_csv(results: Iterator[FileResult], path: Path) -> None:
         writer = csv.writer(fh)
         writer.writerow(CSV_COLUMNS)
         for result in results:
-            writer.writerows(_csv_rows(result))
+            writer.writerows([_csv_value(v) for v in row] for row in _csv_rows(result))
+
+
+_FORMULA_START = re.compile(r"[\t\r ]*[=+\-@\uff1d\uff0b\uff0d\uff20]|[\t\r]")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def _csv_value(value: Any) -> Any:
+    """A CSV field a spreadsheet will not run: text that starts like a formula (=, +, -, @, their
+    full-width forms, or a tab or CR first) gets a leading ' as OWASP recommends; control
+    characters are made visible. Numbers, and text that is just a number ("-3.5"), stay as
+    they are."""
+    if not isinstance(value, str):
+        return value
+    value = visible(value, keep_lines=True)
+    if _FORMULA_START.match(value) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 # --- XLSX ---------------------------------------------------------------------------------------
@@ -182,7 +207,8 @@ class _Sheets:
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         for line in intro:
-            sheet.append(list(line))
+            sheet.append([_text_cell(sheet, _cell_value(v)) if isinstance(v, str) else v
+                          for v in line])
         sheet.append([self._head(name, sheet) for name, _ in columns])
         self.rows[id(sheet)] = header_row
         sheet.header_row = header_row
@@ -205,6 +231,8 @@ class _Sheets:
             sheet.row_dimensions[index].height = ROW_HEIGHT * min(lines, MAX_ROW_LINES)
             cells = [self._styled(sheet, v, "wrap" if n > 1 else "top")
                      for v, n in zip(cells, needs)]
+        else:
+            cells = [_text_cell(sheet, v) if isinstance(v, str) else v for v in cells]
         sheet.append(cells)
         self.rows[id(sheet)] = index
 
@@ -216,7 +244,8 @@ class _Sheets:
 
         from openpyxl.cell import WriteOnlyCell
 
-        cell: Any = WriteOnlyCell(sheet, value=value)
+        cell: Any = _text_cell(sheet, value) if isinstance(value, str) else WriteOnlyCell(
+            sheet, value=value)
         template = self.styles.get(style)
         if template is not None:
             cell._style = copy(template)
@@ -239,7 +268,7 @@ class _Sheets:
         return self._styled(sheet, name, "head")
 
     def _unique(self, title: str) -> str:
-        base = _SHEET_BAD.sub("_", title).strip("'")[:31] or "sheet"
+        base = _SHEET_BAD.sub("_", visible(title)).strip("'")[:31] or "sheet"
         name, n = base, 1
         while name.lower() in self.names:
             n += 1
@@ -263,11 +292,23 @@ def _lines(text: str, width: int) -> int:
 
 
 def _cell_value(value: Any) -> Any:
+    """A cell's value: text with its control characters made visible (XML cannot hold most of
+    them, and a C1 control acts as an escape in some terminals); numbers stay numbers."""
     if isinstance(value, str):
-        # Control characters are not allowed in XLSX cells; a leading "=" would be a formula.
-        value = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", value)
-        return "'" + value if value.startswith(("=", "+", "-", "@")) and len(value) > 1 else value
+        value = visible(value, keep_lines=True)
+        return value if len(value) <= MAX_CELL_CHARS else value[: MAX_CELL_CHARS - 1] + "…"
     return value
+
+
+def _text_cell(sheet: Any, value: str) -> Any:
+    """A cell that holds `value` as text whatever it starts with: openpyxl would otherwise write
+    "=WEBSERVICE(…)" from a document as a live formula and "#N/A" as an error value."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell: Any = WriteOnlyCell(sheet, value=None)
+    cell._value = value
+    cell.data_type = "s"
+    return cell
 
 
 def write_xlsx(results: Iterator[FileResult], totals: Totals, meta: dict[str, str],
@@ -357,20 +398,21 @@ def html_data(results: Iterator[FileResult], totals: Totals, meta: dict[str, str
         if shown >= limit:
             break
         shown += 1
-        filings.append({
+        filings.append(visible_all({
             "p": result.path, "j": result.json_name, "s": result.status, "f": result.failure,
             "r": result.reason_zh, "re": result.reason_en, "fmt": result.format,
             "k": result.kind, "o": result.org, "c": result.credit_code,
             "g": result.region or NO_REGION, "y": result.year, "e": result.count("error"),
-            "w": result.count("warning"), "i": result.count("info"),
+            "w": result.count("warning"), "i": result.count("info"), "ocr": result.ocr_pages,
             "x": [[f.rule, f.severity, f.message_zh, f.message_en, f.evidence, f.sentence,
                    f.page, f.pointer] for f in result.findings],
-        })
+        }, keep_lines=True))
     return {
-        "meta": meta,
+        "meta": visible_all(meta),
         "totals": {"files": totals.files, "ok": totals.ok, "failed": totals.failed,
                    "with_errors": totals.filings_with_errors, "errors": totals.errors,
-                   "warnings": totals.warnings, "infos": totals.infos},
+                   "warnings": totals.warnings, "infos": totals.infos,
+                   "ocr_pages": totals.ocr_pages},
         "by_rule": [{"rule": r, "severity": s, "count": n, "filings": totals.filings_by_rule[r]}
                     for (r, s), n in sorted(totals.by_rule.items(), key=lambda kv: -kv[1])],
         "by_failure": dict(totals.by_failure),
@@ -391,7 +433,7 @@ def write_html(results: Iterator[FileResult], totals: Totals, meta: dict[str, st
                       undefined=StrictUndefined)
     data = html_data(results, totals, meta)
     page = env.get_template("batch_report.html").render(
-        meta=meta, totals=data["totals"], data_json=_script_json(data))
+        meta=data["meta"], totals=data["totals"], data_json=_script_json(data))
     with atomic_path(path) as tmp:
         tmp.write_text(page, encoding="utf-8")
 

@@ -8,19 +8,26 @@ from __future__ import annotations
 
 from nianbao.checks import (
     arith,
+    carryover,
+    content,
     figures,
     identity,
     notice,
     ocr,
+    programmes,
+    public_copy,
     report,
     rollup,
     schema,
+    table,
     text,
+    units,
     xyear,
 )
 from nianbao.checks.registry import CheckContext, Hit, Registry, Rule, Settings, rule
 
-RULE_MODULES = (schema, identity, report, arith, text, figures, notice, xyear, rollup, ocr)
+RULE_MODULES = (schema, public_copy, identity, report, arith, table, text, figures, content, units,
+                programmes, carryover, notice, xyear, rollup, ocr)
 
 
 def default_registry() -> Registry:

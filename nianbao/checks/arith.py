@@ -196,6 +196,11 @@ def average_product(ctx: CheckContext) -> Iterator[Hit]:
             count, amount = counts[0], amounts[0]
             product = avg.value * count.value
             slack = avg.tolerance * count.value + amount.tolerance
+            households = [q for q in s.quantities if q.end <= avg.start and q.exact
+                          and q.measure == "households" and q.value]
+            if any(abs(avg.value * h.value - amount.value) <= avg.tolerance * h.value
+                   + amount.tolerance for h in households):
+                continue  # per household, not per person: text.unit-mismatch says so
             if abs(product - amount.value) > slack:
                 yield Hit({"average": _num(avg.value), "count": _num(count.value),
                            "unit": UNIT[count.measure], "product": _num(product),
@@ -218,7 +223,6 @@ def cumulative_below_period(ctx: CheckContext) -> Iterator[Hit]:
                 if c.measure == t.measure and c.exact and t.exact and upper(t) < lower(c):
                     yield Hit({"cumulative": t.text, "current": c.text}, "/facts",
                               s.text[min(c.start, t.start):max(c.end, t.end)], s.prov)
-    yield from _table_cumulative(ctx.record.facts)
 
 
 @rule("policy.tekun-standard-ratio", "warning",
@@ -249,22 +253,6 @@ def tekun_standard_ratio(ctx: CheckContext) -> Iterator[Hit]:
 _COUNT_MEASURES = ("households", "persons", "person_times", "amount_yuan")
 
 
-def _table_cumulative(facts: list[Fact]) -> Iterator[Hit]:
-    """Table rows: the 累计 column against the 本月/本期 column of the same row."""
-    rows: dict[str, dict[str, Fact]] = {}
-    for f in facts:
-        if "\t" in f.text and f.qualifier in ("current", "cumulative"):
-            rows.setdefault(f.text.split("\t")[0], {})[f.qualifier] = f
-    for label, row in rows.items():
-        current, total = row.get("current"), row.get("cumulative")
-        for measure in _COUNT_MEASURES:
-            c = getattr(current, measure, None) if current else None
-            t = getattr(total, measure, None) if total else None
-            if c is not None and t is not None and t < c:
-                yield Hit({"cumulative": f"{label} {t}", "current": f"{label} {c}"}, "/facts",
-                          f"{label}", None)
-
-
 def _matches_any(parts: list[Quantity], totals: list[Quantity]) -> bool:
     """The parts add up to the nearest stated total, or to all totals stated before them
     ("农村194户，城市4户，其中分散168户、集中30户": 168+30 = 194+4)."""
@@ -283,15 +271,28 @@ def _exceeding(ctx: CheckContext) -> Iterator[tuple[Breakdown, str, list[Quantit
     for b in breakdowns(_sentences(ctx)):
         if complementary(b.parts) is not None:
             continue  # a complete breakdown: arith.part-sum judges it
+        overlapping = sum(bool(_ATTRIBUTE.search(p.label)) for p in b.parts) >= 2
         for measure in SUMMABLE:
             totals = b.totals(measure)
             parts = [p.only(measure) for p in b.parts if p.first(measure) is not None]
-            if not totals or len(parts) < 2 or None in parts:
+            if not totals or not parts or None in parts:
                 continue
             found = [p for p in parts if p is not None]
+            if len(found) < 2 or overlapping:
+                # one person can be old and disabled: only a single part can overflow the whole
+                found = [p for p in found if p.exact and p.value > upper(totals[-1])][:1]
+                if found and not _matches_any(found, totals):
+                    yield b, measure, found, totals[-1]
+                continue
             got = sum((p.value for p in found), Decimal(0))
             if got > upper(totals[-1]) + total_tolerance(found) and not _matches_any(found, totals):
                 yield b, measure, found, totals[-1]
+
+
+#: Attributes of people, not programmes: one person can be in several of these groups, so a
+#: "其中" list of them need not add up to at most the whole.
+_ATTRIBUTE = re.compile(r"老年|老人|岁以上|残疾|重残|重病|大病|慢性病|儿童|未成年|学生|妇女|女性|失能|"
+                        r"单亲|留守|困境|孤寡|独居|空巢|脱贫|监测|易返贫|易致贫|退役|军人|党员|劳动力")
 
 
 def _subject(b: Breakdown) -> str:
@@ -356,14 +357,40 @@ def _shares(words: str, stem: str) -> bool:
     return any(stem[i:i + 2] in words for i in range(len(stem) - 1))
 
 
-def _change_hits(s: Sentence) -> Iterator[Hit]:
+_RESPECTIVELY = re.compile(r"分别(?:提高|提升|增长|增加|上涨|上调|下降|降低|减少)?了?\s*$")
+_LIST_GAP = re.compile(r"\s*[、，,和及与]\s*")
+
+
+def _change_pairs(s: Sentence) -> Iterator[tuple[Quantity, Quantity, Quantity]]:
+    """(before, after, stated change %): the pair just before a change, or — after 分别 — the
+    k-th pair of the sentence with the k-th percentage of the list ("分别提高5.6%、5.2%")."""
     befores = [q for q in s.quantities if q.role == "before"]
+    listed: set[int] = set()
     for change in (q for q in s.quantities if q.role == "change" and q.measure == "percent"):
+        if id(change) in listed:
+            continue
         after = [q for q in s.quantities if q.role == "after" and q.end <= change.start]
         before = [q for q in befores if q.end <= change.start]
-        if not after or not before or after[-1].measure != before[-1].measure or not before[-1].value:
+        if _RESPECTIVELY.search(s.text, max(0, change.start - 8), change.start):
+            rates = [change]
+            for q in s.quantities:
+                if q.start > rates[-1].end and q.measure == "percent" \
+                        and _LIST_GAP.fullmatch(s.text, rates[-1].end, q.start):
+                    rates.append(q)
+            listed.update(id(q) for q in rates)
+            if len(rates) == len(before) == len(after):
+                yield from zip(before, after, rates, strict=True)
             continue
-        old, new = before[-1].value, after[-1].value
+        if after and before:
+            yield before[-1], after[-1], change
+
+
+def _change_hits(s: Sentence) -> Iterator[Hit]:
+    for old_q, new_q, change in _change_pairs(s):
+        if new_q.measure != old_q.measure or not old_q.value:
+            continue
+        old, new = old_q.value, new_q.value
+        before = [old_q]
         value = (new - old) / old * 100
         if abs(abs(value) - abs(change.value)) > max(change.tolerance, Decimal("0.005")):
             yield Hit({"rate_name": "增幅", "stated": _num(abs(change.value)),

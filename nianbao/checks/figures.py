@@ -9,8 +9,10 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
-from nianbao.checks.text import texts
+from nianbao.checks.text import texts, window
 from nianbao.extract.facts import Sentence
+from nianbao.text.dates import glued_dates, zh_date
+from nianbao.text.quantities import Quantity
 
 _NOUN = re.compile(r"^[的]?([\u4e00-\u9fff]{2,4})")
 _DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?")
@@ -53,18 +55,18 @@ def corrupted_number(ctx: CheckContext) -> Iterator[Hit]:
     """Copying from PDF or OCR merges a year into the next figure ("20230%") or two figures
     into one ("10521989人"); the result is a number no county could report."""
     typical = _typical_counts(ctx.record.sentences)
+    years = _document_years(ctx)
     for s in ctx.record.sentences:
         for q in s.quantities:
-            digits = re.sub(r"\D", "", q.raw)
-            merged_year = bool(re.match(r"(19|20)\d{2}", digits)) and len(digits) >= 6 \
-                and q.scale is None
             median = typical.get(q.measure)
-            huge = median is not None and q.value >= 10**6 and q.value > 1000 * median
+            merged_year = _glued_year(s.text, q, years, median)
+            huge = median is not None and q.scale is None and q.value >= 10**6 \
+                and q.value > 1000 * median
             if q.measure == "percent" and q.value > 1000 or merged_year or huge:
                 why = ("年份与数字粘连", "a year merged into the figure") if merged_year else \
                     ("与文中其他数字相比大得不合理", "implausibly large next to the other figures")
                 yield Hit({"figure": q.text, "why_zh": why[0], "why_en": why[1]}, "/facts",
-                          s.text[max(0, q.start - 8):q.end], s.prov)
+                          window(s.text, q.start, q.end, 8, 0), s.prov)
 
 
 @rule("text.split-number", "warning",
@@ -84,17 +86,64 @@ def split_number(ctx: CheckContext) -> Iterator[Hit]:
 
 @rule("text.date-format", "warning",
       title=("日期格式错误", "malformed date"),
-      message=("日期“{date}”不存在或格式不对", "the date {date} does not exist or is malformed"))
+      message=("日期“{date}”{problem_zh}", "the date {date} {problem_en}"))
 def date_format(ctx: CheckContext) -> Iterator[Hit]:
     """Dates are written 2026年3月4日 (GB/T 9704-2012 §7.3.5); a month above 12, a day the
-    month does not have or a five-digit year is a typing or OCR error."""
+    month does not have or a five-digit year is a typing or OCR error, and a date that lost its
+    年/月 ("自202391日起", "落款 20230915") cannot be read with certainty: the finding gives the
+    likely reading for the filer to confirm."""
+    bad = ("不存在或格式不对", "does not exist or is malformed")
     for pointer, line, prov in texts(ctx):
         for m in _DATE.finditer(line):
             year, month, day = int(m.group(1)), int(m.group(2)), m.group(3)
             if not _valid(year, month, int(day) if day else 1):
-                yield Hit({"date": m.group(0)}, pointer, m.group(0), prov)
+                yield Hit({"date": m.group(0), "problem_zh": bad[0], "problem_en": bad[1]},
+                          pointer, m.group(0), prov)
         for m in _LONG_YEAR.finditer(line):
-            yield Hit({"date": m.group(0)}, pointer, m.group(0), prov)
+            if not any(start <= m.start() < end for start, end, _ in glued_dates(line)):
+                yield Hit({"date": m.group(0), "problem_zh": bad[0], "problem_en": bad[1]},
+                          pointer, m.group(0), prov)
+        for start, end, readings in glued_dates(line):
+            zh = "或".join(zh_date(d) if "日" in line[start:end] or len(line[start:end]) == 8
+                          else f"{d.year}年{d.month}月" for d in readings)
+            en = " or ".join(d.isoformat() for d in readings)
+            evidence = window(line, start, end, 4, 4)
+            yield Hit({"date": line[start:end], "reading": zh,
+                       "problem_zh": f"缺少年月日分隔，可能是{zh}",
+                       "problem_en": f"has lost its separators; probably {en}"},
+                      pointer, evidence, prov)
+
+
+_DATE_WORDS = re.compile(r"(?:截至|截止|至|到|于|自|从|在)\s*$")
+_COUNTS = ("households", "persons", "person_times")
+
+
+def _glued_year(text: str, q: Quantity, years: set[int], median: Decimal | None) -> bool:
+    """A year of the document glued to the figure after it ("截至20231125户", "20231155人" among
+    counts in the hundreds). A number that merely starts with 19 or 20 (补贴203415元, 累计发放
+    19023451.6元) is an ordinary figure: the year must be one the document is about, and either a
+    date word stands before it or the figure is far out of line with the document's counts."""
+    digits = q.raw.split(".")[0].replace(",", "").replace("，", "")
+    if q.scale is not None or len(digits) < 6 or not digits.isdigit() \
+            or int(digits[:4]) not in years or q.measure not in _COUNTS:
+        return False
+    rest = Decimal(digits[4:].lstrip("0") or "0")
+    if rest == 0:
+        return False
+    date_word = bool(_DATE_WORDS.search(text, max(0, q.start - 3), q.start))
+    out_of_line = median is not None and q.value > 100 * median and rest <= 100 * median
+    return date_word or out_of_line
+
+
+def _document_years(ctx: CheckContext) -> set[int]:
+    """The year the document is about, a year either side, and the years its text names."""
+    years = {y + d for y in (ctx.record.year,) if y for d in (-1, 0, 1)}
+    for s in ctx.record.sentences[:400]:
+        years.update(int(m.group(1)) for m in _YEAR_WORD.finditer(s.text))
+    return years
+
+
+_YEAR_WORD = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 
 
 def _typical_counts(sentences: list[Sentence]) -> dict[str, Decimal]:

@@ -15,15 +15,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
-from nianbao.extract.notice import (
-    DOC_NUMBER_LIKE,
-    cn_int,
-    find_deadlines,
-    parse_period,
-    walk_strings,
-)
-from nianbao.model import Provenance, Severity
+from nianbao.model import Provenance, Severity, walk_strings
+from nianbao.text.cn_dates import find_deadlines, parse_period
 from nianbao.text.dates import zh_date
+from nianbao.text.gongwen import DOC_NUMBER_LIKE
+from nianbao.text.numbers import cn_int
 
 KINDS = ("notice",)
 _STOP = "。；！？\n"

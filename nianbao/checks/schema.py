@@ -9,6 +9,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from nianbao.checks.public_copy import PERSONAL_FIELDS, is_public_copy
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.forms import LABEL_EN, LABEL_ZH
 from nianbao.resources import schema_path
@@ -32,6 +33,7 @@ def schema_hits(ctx: CheckContext) -> Iterator[tuple[str, Hit]]:
     """(keyword, hit) for every schema violation of the record."""
     if ctx.record.kind not in SCHEMAS:
         return
+    public = is_public_copy(ctx)
     for error in validator(ctx.record.kind).iter_errors(instance(ctx.record.fields)):
         if error.validator == "required":
             field = str(error.message).split("'")[1]
@@ -39,6 +41,8 @@ def schema_hits(ctx: CheckContext) -> Iterator[tuple[str, Hit]]:
         else:
             path = [str(p) for p in error.absolute_path]
             field = path[0] if path else ""
+        if public and field in PERSONAL_FIELDS:
+            continue  # left out of the 公示 copy by design: report.public-copy says so
         label_zh = LABEL_ZH.get(field, field)
         evidence = ctx.record.evidence.get(field, ("", None))[0]
         yield str(error.validator), Hit(

@@ -9,14 +9,23 @@ from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.model import Provenance
 from nianbao.text.normalize import is_cjk
 
-# Template placeholders: 〔*〕, XX/xx/××, 20XX, X月X日, ___ inside a sentence.
+_UNIT_OR_PLACE = "户人名元万亿号月日年个项次家所条件份批省市县区乡镇村街社组"
+_PLACE = "省市县区乡镇村街社"
+# Template placeholders: 〔*〕, XX/xx/××, 20XX, X月X日, ___ inside a sentence; a figure with
+# masked digits (8472.X万元, 20xx7人, 3xx61人); a lone X before a unit or a place word (X户,
+# 〔2026〕X号, x县民政局); a place name masked by ** or ○○ (湖南省**市, ○○县).
 PLACEHOLDER = re.compile(
     r"[〔\[［【(（]\s*[*＊]\s*[〕\]］】)）]"
+    r"|(?<![A-Za-z0-9.])(?:\d+\.?[Xx]{1,3}\d*|\d+\.?×{2,3}\d*|[Xx]{1,3}\d+)(?![A-Za-z0-9])"
     r"|(?<![A-Za-z])(?:20|19)[Xx×]{2}(?![A-Za-z])"
     r"|(?<![A-Za-z0-9])(?:XX|xx|××|ＸＸ)(?![A-Za-z0-9])"
     r"|(?<![A-Za-z])[Xx×]\s*月\s*[Xx×]\s*日"
     r"|_{3,}(?=[\u4e00-\u9fff\d])"
+    rf"|(?<![A-Za-z0-9])(?:[Xx]{{1,3}}|×{{2,3}})(?=[{_UNIT_OR_PLACE}])"
+    rf"|(?<![一二三四五六七八九十\d])[○〇□]{{2,}}(?=[{_PLACE}])"
 )
+_NAME_AFTER = re.compile(r"[\u4e00-\u9fff]{2}")
+_STARS = re.compile(rf"\*{{2,}}(?=[{_PLACE}])")
 MARKUP = re.compile(r"\*\*[^*\n]{1,200}?\*\*|\[bookmark:[^\]]*\]|\{\{[^}]*\}\}|\{%[^%]*%\}")
 _GARBAGE = re.compile(r"^[\s\-—–_=~|·.。,，:：;；*#]+$")
 
@@ -36,6 +45,21 @@ def texts(ctx: CheckContext) -> Iterator[tuple[str, str, Provenance | None]]:
                 yield f"/record/{name}", line, None
 
 
+def window(text: str, start: int, end: int, before: int = 12, after: int = 12) -> str:
+    """`text[start:end]` with up to `before`/`after` characters around it, widened so that no
+    figure is cut (支出合计3,418.27万元 stays whole)."""
+    lo, hi = max(0, start - before), min(len(text), end + after)
+    while 0 < lo < len(text) and _in_figure(text[lo - 1]) and _in_figure(text[lo]):
+        lo -= 1
+    while 0 < hi < len(text) and _in_figure(text[hi - 1]) and _in_figure(text[hi]):
+        hi += 1
+    return text[lo:hi]
+
+
+def _in_figure(char: str) -> bool:
+    return char.isdigit() or char in ",，."
+
+
 def not_gb2312(char: str) -> bool:
     """A Han character outside GB 2312: in a simplified document, usually a traditional form."""
     try:
@@ -52,10 +76,26 @@ def not_gb2312(char: str) -> bool:
 def placeholder(ctx: CheckContext) -> Iterator[Hit]:
     """A document filed with 〔*〕, XX or 20XX left from a template or a redaction states
     nothing about the hidden value; a reviewer must send it back."""
+    said: set[str] = set()
     for pointer, text, prov in texts(ctx):
-        for m in PLACEHOLDER.finditer(text):
-            start, end = max(0, m.start() - 12), min(len(text), m.end() + 12)
-            yield Hit({"placeholder": m.group(0)}, pointer, text[start:end], prov)
+        found = list(PLACEHOLDER.finditer(text)) + _masked_places(text)
+        for m in sorted(found, key=lambda m: m.start()):
+            name = text[m.start():m.end() + 3]
+            if _NAME_AFTER.match(text, m.end()):
+                if name in said:
+                    continue  # the same masked name again (〔*〕开发区 … 〔*〕开发区)
+                said.add(name)
+            yield Hit({"placeholder": m.group(0)}, pointer, window(text, m.start(), m.end()), prov)
+
+
+def _masked_places(text: str) -> list[re.Match[str]]:
+    """"**" before a place word masks a name (湖南省**市, **镇) unless it opens or closes a
+    Markdown bold pair: it must follow a Han character or digit, or be unpaired on the line."""
+    found = list(_STARS.finditer(text))
+    inside = [m for m in found if m.start() > 0 and (is_cjk(text[m.start() - 1])
+                                                     or text[m.start() - 1].isdigit())]
+    unpaired = (text.count("**") - len(inside)) % 2 == 1
+    return found if unpaired else inside
 
 
 @rule("text.foreign-script", "warning",
@@ -65,11 +105,17 @@ def placeholder(ctx: CheckContext) -> Iterator[Hit]:
 def foreign_script(ctx: CheckContext) -> Iterator[Hit]:
     """Simplified-Chinese filings should not contain lines in traditional characters or
     lines of bare symbols: they are OCR or copy-paste left-overs that the filer did not see
-    and that end up in the published report."""
+    and that end up in the published report. One finding per passage: consecutive lines in
+    traditional script are one copied passage, not one problem per line."""
+    in_passage = False
     for pointer, text, prov in texts(ctx):
         han = [c for c in text if is_cjk(c)]
         odd = sorted({c for c in han if not_gb2312(c)})
-        if len(odd) >= 3 and len(odd) >= 0.1 * len(set(han)):
+        traditional = len(odd) >= 3 and len(odd) >= 0.1 * len(set(han))
+        if in_passage and odd:
+            continue  # the same copied passage goes on
+        in_passage = traditional
+        if traditional:
             yield Hit({"line": text[:60], "characters": "".join(odd),
                        "detail_zh": f"含繁体字（{''.join(odd[:8])}）",
                        "detail_en": f"has traditional characters ({''.join(odd[:8])})"},
@@ -86,7 +132,10 @@ def markup_artefact(ctx: CheckContext) -> Iterator[Hit]:
     """Markdown bold markers, Word bookmarks and template tags copied into a filing print as
     literal symbols on the published report."""
     for pointer, text, prov in texts(ctx):
+        masks = {m.start() for m in _masked_places(text)}
         for m in MARKUP.finditer(text):
+            if m.start() in masks or m.end() - 2 in masks:
+                continue  # a masked place name (**镇 … 湖南省**市): text.placeholder says so
             yield Hit({"markup": m.group(0)[:30]}, pointer, m.group(0)[:80], prov)
 
 

@@ -105,7 +105,7 @@ def check(files: tuple[Path, ...], fmt: str, show_record: bool, store: str | Non
     status = EXIT_OK
     for path, report in _reports(files, store, kind, ocr):
         if isinstance(report, UnreadableInput):
-            click.echo(f"nianbao: {report.message(lang)}", err=True)
+            output.fail(report.message(lang))
             status = max(status, report.exit_status)
             continue
         if fmt == "json":
@@ -150,9 +150,9 @@ def history(key: str, store: str | None, fmt: str, lang: str) -> None:
     from nianbao.store.db import resolve_store
     from nianbao.store.filings import Store
 
-    with Store.open(resolve_store(store or None)) as opened:
+    with Store.open(resolve_store(store or None), read_only=True) as opened:
         text = history_json(opened, key) if fmt == "json" else history_table(opened, key, lang)
-    click.echo(text.rstrip("\n"))
+    output.echo(text.rstrip("\n"))
 
 
 @cli.command()
@@ -199,9 +199,9 @@ def draft(previous: Path | None, store: str | None, institution: str | None,
         write_pdf(fields, out, inputs=inputs)
     label = "label_en" if lang == "en" else "label_zh"
     names = [d[label] for d in to_fill_details(to_fill, year)]
-    click.echo(("still to fill: " + "; ".join(names)) if lang == "en"
+    output.echo(("still to fill: " + "; ".join(names)) if lang == "en"
                else "还需填写：" + "、".join(names), err=True)
-    click.echo(output.wrote(out, lang), err=True)
+    output.echo(output.wrote(out, lang), err=True)
 
 
 def _previous_record(previous: Path | None, store: str | None, institution: str | None,
@@ -217,7 +217,7 @@ def _previous_record(previous: Path | None, store: str | None, institution: str 
     from nianbao.store.db import resolve_store
     from nianbao.store.filings import Store
 
-    with Store.open(resolve_store(store or None)) as opened:
+    with Store.open(resolve_store(store or None), read_only=True) as opened:
         return previous_record(opened, institution, year)
 
 
@@ -237,10 +237,11 @@ def _previous_record(previous: Path | None, store: str | None, institution: str 
               help="Check again the files that timed out or crashed in an earlier run.")
 @click.option("--progress/--no-progress", "show_progress", default=None,
               help="Progress bar on stderr (default: when stderr is a terminal).")
+@ocr_option
 @lang_option
 def batch(inbox: Path, out: Path, store: str | None, workers: int | None, timeout: float,
           scheduler: str | None, retry_failed: bool, show_progress: bool | None,
-          lang: str) -> None:
+          ocr: str, lang: str) -> None:
     """Check every .txt/.docx/.pdf below INBOX into OUT; a rerun resumes where it stopped.
 
     Files already checked under the same rule set (same content) are skipped. A file that
@@ -274,11 +275,11 @@ def batch(inbox: Path, out: Path, store: str | None, workers: int | None, timeou
         try:
             result = run_batch(inbox, out, workers=workers, timeout=timeout,
                                scheduler=scheduler, store=_store_location(store),
-                               progress=on_progress, retry_failed=retry_failed)
+                               progress=on_progress, retry_failed=retry_failed, ocr=ocr)
         except BatchInterrupted as exc:
-            click.echo(f"nianbao: {exc.message(lang)}", err=True)
+            output.fail(exc.message(lang))
             sys.exit(130)
-    click.echo(result.line(lang))
+    output.echo(result.line(lang))
     sys.exit(EXIT_INPUT if result.failed else EXIT_FINDINGS if result.filings_with_errors
              else EXIT_OK)
 
@@ -332,14 +333,14 @@ def summary(inputs: tuple[Path, ...], region: str, year: int, out: Path,
                         inputs=[*inputs, *region_reports], workers=workers)
     zh = lang != "en"
     for row in rolled.counties:
-        click.echo(f"  {row.name}  {len(row.values)} " + ("项指标" if zh else "indicators")
+        output.echo(f"  {row.name}  {len(row.values)} " + ("项指标" if zh else "indicators")
                    + f"  ({', '.join(Path(p).name for p in row.paths)})")
     for note in rolled.notes:
-        click.echo(("  注：" if zh else "  note: ") + (note.zh if zh else note.en))
+        output.echo(("  注：" if zh else "  note: ") + (note.zh if zh else note.en))
     for finding in findings:
-        click.echo(f"  {output.SEVERITY['zh' if zh else 'en'][finding.severity]}  {finding.rule}  "
+        output.echo(f"  {output.SEVERITY['zh' if zh else 'en'][finding.severity]}  {finding.rule}  "
                    f"{finding.message(lang)}")
-    click.echo(f"已写出 {len(written)} 个文件到 {out}" if zh else f"wrote {len(written)} files to {out}")
+    output.echo(f"已写出 {len(written)} 个文件到 {out}" if zh else f"wrote {len(written)} files to {out}")
     sys.exit(EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK)
 
 
@@ -351,7 +352,7 @@ def _previous_rows(reports: list[Report], region: str, year: int,
     from nianbao.store.filings import Store, institution_key
 
     previous: dict[str, Any] = {}
-    with Store.open(resolve_store(store or None)) as opened:
+    with Store.open(resolve_store(store or None), read_only=True) as opened:
         for report in reports:
             name = county_row(report, region).name
             key = institution_key(report.record)
@@ -383,7 +384,7 @@ def extract(file: Path, out: Path | None, kind: str | None, ocr: str, lang: str)
     from nianbao.generate.atomic import write_atomic
 
     write_atomic(out, (text + "\n").encode("utf-8"), inputs=[file])
-    click.echo(output.wrote(out, lang), err=True)
+    output.echo(output.wrote(out, lang), err=True)
 
 
 @cli.group()
@@ -423,7 +424,7 @@ def annual_report(source: Path, out: Path, public: bool, force: bool, lang: str)
     else:
         from nianbao.generate.pdf_writer import write_pdf as write
     write(report.record.fields, out, public=public, inputs=[source])
-    click.echo(output.wrote(out, lang), err=True)
+    output.echo(output.wrote(out, lang), err=True)
 
 
 @generate.command("notice")
@@ -453,8 +454,8 @@ def notice(source: Path, out: Path, force: bool, lang: str) -> None:
 
         write_notice_docx(fields, out, inputs=[source], force=force, findings=findings)
     for finding in findings:
-        click.echo(f"{finding.severity}: {finding.rule}: {finding.message(lang)}", err=True)
-    click.echo(output.wrote(out, lang), err=True)
+        output.echo(f"{finding.severity}: {finding.rule}: {finding.message(lang)}", err=True)
+    output.echo(output.wrote(out, lang), err=True)
 
 
 @cli.command()
@@ -467,12 +468,19 @@ def rules(fmt: str, out: Path | None, lang: str) -> None:
     """List every rule: id, severity, what it finds and why it exists."""
     text = output.rules_text(default_registry(), fmt, lang)
     if out is None:
-        click.echo(text, nl=False)
+        output.echo(text, nl=False)
         return
     from nianbao.generate.atomic import write_atomic
 
     write_atomic(out, text.encode("utf-8"))
-    click.echo(output.wrote(out, lang), err=True)
+    output.echo(output.wrote(out, lang), err=True)
+
+
+from nianbao.cli import web as _web
+
+cli.add_command(_web.serve)
+cli.add_command(_web.users)
+cli.add_command(_web.status)
 
 
 def _lang_from_argv(argv: list[str]) -> str:
@@ -497,22 +505,21 @@ def main(argv: list[str] | None = None) -> None:
     except SystemExit:
         raise
     except click.exceptions.Abort:
-        click.echo("nianbao: 已中断" if lang != "en" else "nianbao: interrupted", err=True)
+        output.fail("已中断" if lang != "en" else "interrupted")
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        output.show_click_error(exc)
         sys.exit(exc.exit_code)
     except NianbaoError as exc:
-        click.echo(f"nianbao: {exc.message(lang)}", err=True)
+        output.fail(exc.message(lang))
         sys.exit(exc.exit_status)
     except OSError as exc:
         where = f"：{exc.filename}" if exc.filename else ""
-        click.echo(f"nianbao: 文件操作失败{where}（{exc.strerror}）" if lang != "en"
-                   else f"nianbao: file operation failed {exc.filename or ''} ({exc.strerror})",
-                   err=True)
+        output.fail(f"文件操作失败{where}（{exc.strerror}）" if lang != "en"
+                    else f"file operation failed {exc.filename or ''} ({exc.strerror})")
         sys.exit(EXIT_INPUT)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, exit 3
-        click.echo(f"nianbao: 内部错误：{type(exc).__name__}: {exc}" if lang != "en"
-                   else f"nianbao: internal error: {type(exc).__name__}: {exc}", err=True)
+        output.fail(f"内部错误：{type(exc).__name__}: {exc}" if lang != "en"
+                    else f"internal error: {type(exc).__name__}: {exc}")
         sys.exit(EXIT_INTERNAL)
     sys.exit(EXIT_OK)

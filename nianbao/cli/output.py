@@ -12,6 +12,7 @@ import click
 from nianbao.checks.registry import Registry
 from nianbao.forms import LABEL_EN, LABEL_ZH
 from nianbao.model import CONTRACT_VERSION, Finding, Record, Report, Source
+from nianbao.text.controls import visible
 
 SEVERITY = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
             "en": {"error": "error", "warning": "warning", "info": "info"}}
@@ -20,6 +21,26 @@ KIND = {"zh": {"annual_report": "事业单位法人年度报告书", "work_summa
         "en": {"annual_report": "annual report", "work_summary": "work summary",
                "statistics_report": "statistics report", "notice": "notice"}}
 _ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def echo(text: str, err: bool = False, nl: bool = True) -> None:
+    """Print text that may carry a document's words (a path, a name, a message): control
+    characters are shown, never sent to the terminal."""
+    click.echo(visible(text, keep_lines=True), err=err, nl=nl)
+
+
+def fail(message: str) -> None:
+    """The one line on stderr that says why nianbao stopped (or skipped a file)."""
+    click.echo(f"nianbao: {visible(message)}", err=True)
+
+
+def show_click_error(exc: click.ClickException) -> None:
+    """click's own usage error, with the file names it quotes made safe to print."""
+    import io
+
+    buffer = io.StringIO()
+    exc.show(file=buffer)
+    click.echo(visible(buffer.getvalue().rstrip("\n"), keep_lines=True), err=True)
 
 
 def width(text: str) -> int:
@@ -43,15 +64,16 @@ def report_table(report: Report, lang: str, show_record: bool = False) -> str:
     rec = report.record
     counts = {s: sum(1 for f in report.findings if f.severity == s) for s in _ORDER}
     sev = SEVERITY["zh" if zh else "en"]
-    lines = [f"== {report.source.path} ==",
+    lines = [f"== {visible(report.source.path)} ==",
              ("类型：{k}  年度：{y}  单位：{o}" if zh else "kind: {k}  year: {y}  org: {o}").format(
-                 k=KIND["zh" if zh else "en"].get(rec.kind, rec.kind), y=rec.year or "—",
-                 o=rec.org or "—")]
+                 k=visible(KIND["zh" if zh else "en"].get(rec.kind, str(rec.kind))),
+                 y=visible(str(rec.year or "—")), o=visible(str(rec.org or "—")))]
     if show_record and rec.fields:
         labels = LABEL_ZH if zh else LABEL_EN
         for name, value in rec.fields.items():
             text = "—" if value is None else str(value).replace("\n", " ")
-            lines.append(f"  {pad(labels.get(name, name), 30)} {text[:70]}{'…' if len(text) > 70 else ''}")
+            text = visible(text[:70]) + ("…" if len(text) > 70 else "")
+            lines.append(f"  {pad(visible(labels.get(name, name)), 30)} {text}")
     lines.append(("发现：错误 {error} 个，警告 {warning} 个，提示 {info} 个" if zh
                   else "findings: {error} errors, {warning} warnings, {info} info").format(**counts))
     for finding in sorted(report.findings, key=lambda f: _ORDER[f.severity]):
@@ -60,11 +82,13 @@ def report_table(report: Report, lang: str, show_record: bool = False) -> str:
 
 
 def _finding_lines(finding: Finding, sev: dict[str, str], zh: bool) -> list[str]:
-    head = f"  {pad(sev[finding.severity], 6)}{pad(finding.rule, 34)}{finding.message('zh' if zh else 'en')}"
+    head = (f"  {pad(sev[finding.severity], 6)}{pad(visible(finding.rule), 34)}"
+            f"{visible(finding.message('zh' if zh else 'en'))}")
     out = [head]
     if finding.evidence:
         evidence = finding.evidence.replace("\n", " ")
-        evidence = evidence if len(evidence) <= 120 else evidence[:120] + "…"
+        evidence = visible(evidence if len(evidence) <= 120 else evidence[:120]) + (
+            "…" if len(evidence) > 120 else "")
         out.append(" " * 8 + ("原文：" if zh else "source: ") + highlight(evidence, finding.params))
     return out
 

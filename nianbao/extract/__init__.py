@@ -13,8 +13,8 @@ from pathlib import Path
 from nianbao.errors import UnreadableInput
 from nianbao.model import Document, Source
 
-FORMATS = {".txt": "txt", ".text": "txt", ".docx": "docx", ".pdf": "pdf", ".png": "image",
-           ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image"}
+FORMATS = {".txt": "txt", ".text": "txt", ".docx": "docx", ".pdf": "pdf", ".xlsx": "xlsx",
+           ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image"}
 OCR_MODES = ("auto", "always", "never")
 
 
@@ -27,7 +27,7 @@ def sha256_file(path: Path) -> str:
 
 
 def read(path: str | Path, ocr: str = "auto") -> Document:
-    """Read a .txt, .docx, .pdf or image file into a Document; raise UnreadableInput on bad
+    """Read a .txt, .docx, .pdf, .xlsx or image file into a Document; raise UnreadableInput on bad
     input. `ocr`: "auto" recognises scanned pages (no text layer, or a garbage one) and images,
     "always" recognises every PDF page, "never" refuses what would need OCR (NeedsOCR)."""
     path = Path(path)
@@ -37,9 +37,9 @@ def read(path: str | Path, ocr: str = "auto") -> Document:
     if fmt is None:
         raise UnreadableInput(
             f"不支持的文件类型 {path.suffix or '（无扩展名）'}：{path}"
-            "（支持 .txt .docx .pdf .png .jpg .tif）",
+            "（支持 .txt .docx .pdf .xlsx .png .jpg .tif）",
             f"unsupported file type {path.suffix or '(no extension)'}: {path} "
-            "(supported: .txt .docx .pdf .png .jpg .tif)",
+            "(supported: .txt .docx .pdf .xlsx .png .jpg .tif)",
         )
     if not path.exists():
         raise UnreadableInput(f"文件不存在：{path}", f"file not found: {path}")
@@ -79,6 +79,10 @@ def _reader(fmt: str) -> Reader:
         from nianbao.extract import docx_reader
 
         return docx_reader.read
+    if fmt == "xlsx":
+        from nianbao.extract import xlsx_reader
+
+        return xlsx_reader.read
     from nianbao.extract import pdf_reader
 
     return pdf_reader.read

@@ -15,9 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from nianbao.extract import labels
+from nianbao.extract.facts import facts_of, sentences
 from nianbao.extract.labels import HEADER, LONG, Label
 from nianbao.forms import AMOUNT_FIELDS, FIELD_NAMES, LABEL_ZH
-from nianbao.extract.facts import facts_of, sentences
 from nianbao.model import Block, Document, Fact, Finding, Provenance, Record
 from nianbao.text.dates import parse_date
 from nianbao.text.normalize import squeeze_cjk

@@ -94,14 +94,22 @@ def _parts(s: Sentence, start: int, end: int) -> list[Part]:
     return parts
 
 
-def complementary(parts: list[Part]) -> tuple[Part, Part] | None:
-    """Two parts that together make the whole: 集中/分散 or 城市/农村."""
+#: Self-care ability of 特困 persons: every person is in exactly one of the three grades.
+_CARE_GRADES = (re.compile("全自理|生活自理|能够自理"), re.compile("半失能|部分失能"),
+                re.compile("全失能|完全失能"))
+
+
+def complementary(parts: list[Part]) -> tuple[Part, ...] | None:
+    """Parts that together make the whole: 集中/分散, 城市/农村, or 全自理/半失能/全失能."""
     counted = [p for p in parts if any(q.measure in SUMMABLE for q in p.quantities)]
     for first, second in _COMPLEMENTS:
         a = [p for p in counted if first.search(p.label) and not second.search(p.label)]
         b = [p for p in counted if second.search(p.label) and not first.search(p.label)]
         if len(a) == 1 and len(b) == 1:
             return a[0], b[0]
+    grades = [[p for p in counted if rx.search(p.label)] for rx in _CARE_GRADES]
+    if all(len(g) == 1 for g in grades) and len({id(g[0]) for g in grades}) == 3:
+        return tuple(g[0] for g in grades)
     return None
 
 

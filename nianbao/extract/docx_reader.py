@@ -207,10 +207,12 @@ class _Blocks:
         if text:
             self.blocks.append(Block(kind="paragraph", text=text, index=len(self.blocks)))
 
-    def row(self, cells: tuple[str, ...]) -> None:
+    def row(self, cells: tuple[str, ...], spans: tuple[int, ...] = ()) -> None:
         if any(cells):
             text = "\t".join(cells)
-            self.blocks.append(Block(kind="row", text=text, cells=cells, index=len(self.blocks)))
+            spans = spans if any(n > 1 for n in spans) else ()
+            self.blocks.append(Block(kind="row", text=text, cells=cells, index=len(self.blocks),
+                                     spans=spans))
 
     def page_break(self) -> None:
         if self.blocks and self.blocks[-1].kind != "page_break":
@@ -228,8 +230,8 @@ def _walk_body(container: etree._Element, out: _Blocks) -> None:
         if child.tag == _W + "p":
             _walk_paragraph(child, out)
         elif child.tag == _W + "tbl":
-            for cells in _table_rows(child):
-                out.row(cells)
+            for cells, spans in _table_rows(child):
+                out.row(cells, spans)
 
 
 def _block_children(container: etree._Element) -> Iterator[etree._Element]:
@@ -300,17 +302,26 @@ def _next_section_on_new_page(p: etree._Element) -> bool:
     return False
 
 
-def _table_rows(tbl: etree._Element) -> Iterator[tuple[str, ...]]:
+def _table_rows(tbl: etree._Element) -> Iterator[tuple[tuple[str, ...], tuple[int, ...]]]:
     """One tuple of cell texts per row: one string per w:tc (so a cell spanning columns once),
-    "" for a vertical-merge continuation, and "" for each grid column skipped before the row.
+    "" for a vertical-merge continuation, and "" for each grid column skipped before the row;
+    with the number of grid columns each cell spans (w:gridSpan).
     A legacy horizontal-merge continuation (w:hMerge, from Word 97 files) is left out."""
     for tr in _children(tbl, _W + "tr"):
         cells: list[str] = [""] * _grid_before(tr)
+        spans: list[int] = [1] * len(cells)
         for tc in _children(tr, _W + "tc"):
             if _continues(tc, "hMerge"):
                 continue
             cells.append("" if _continues(tc, "vMerge") else _cell_text(tc))
-        yield tuple(cells)
+            spans.append(_grid_span(tc))
+        yield tuple(cells), tuple(spans)
+
+
+def _grid_span(tc: etree._Element) -> int:
+    span = tc.find(f"{_W}tcPr/{_W}gridSpan")
+    value = span.get(_W + "val", "1") if span is not None else "1"
+    return min(int(value), 64) if value.isdigit() and int(value) > 0 else 1
 
 
 def _continues(tc: etree._Element, merge: str) -> bool:

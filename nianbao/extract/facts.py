@@ -10,12 +10,14 @@ the sentence before it when the clause names no subject ("城市低保：保障8
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from nianbao.model import Fact, Provenance
 from nianbao.text.quantities import Quantity, find_quantities
+from nianbao.text.script import simplified
 
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?]?")
 _CLAUSE_END = "，,；;：:、（）()"
@@ -65,14 +67,21 @@ def sentences(texts: Iterable[tuple[str, Provenance | None]]) -> list[Sentence]:
             if not stripped:
                 continue
             quantities = find_quantities(stripped)
-            out.append(Sentence(stripped, quantities, prov, i, _clauses(stripped)))
+            out.append(Sentence(stripped, quantities, prov, i, _clauses(stripped, quantities)))
     return out
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3}(?!\d))")
+
+
+def _clauses(text: str, quantities: Iterable[Quantity] = ()) -> list[tuple[int, int]]:
+    """Clause spans; a thousands separator (3,418.27) or a mark inside a figure (7800元/人、年)
+    never ends a clause."""
     spans, start = [], 0
+    grouping = {m.start() for m in _THOUSANDS.finditer(text)}
+    grouping.update(i for q in quantities for i in range(q.start, q.end))
     for i, char in enumerate(text):
-        if char in _CLAUSE_END:
+        if char in _CLAUSE_END and i not in grouping:
             if i > start:
                 spans.append((start, i))
             start = i + 1
@@ -89,25 +98,28 @@ INDICATORS: tuple[tuple[str, str], ...] = (
     ("tekun_centralized_rate", r"集中供养率"),
     ("tekun_standard_urban", r"(城市|城镇)特困.{0,6}标准|特困.{0,6}(城市|城镇).{0,4}标准"),
     ("tekun_standard_rural", r"农村特困.{0,6}标准|特困.{0,6}农村.{0,4}标准"),
-    ("dibao_standard_urban", r"(城市|城镇)低保.{0,4}标准|城市最低生活保障标准"),
-    ("dibao_standard_rural", r"农村低保.{0,4}标准|农村最低生活保障标准"),
+    ("dibao_standard_urban", r"(城市|城镇)(居民)?(低保|最低生活保障).{0,4}标准"),
+    ("dibao_standard_rural", r"农村(居民)?(低保|最低生活保障).{0,4}标准"),
     ("urban_dibao_avg_benefit", r"(城市|城镇).{0,8}(补差|补助水平)"),
     ("rural_dibao_avg_benefit", r"农村.{0,8}(补差|补助水平)"),
     ("dibao_new", r"新增.{0,6}低保|新纳入.{0,4}低保|低保.{0,4}新增"),
     ("dibao_exit", r"(退出|停保|取消).{0,6}低保|低保.{0,6}(退出|停保)"),
     ("de_facto_unsupported_children", r"事实无人抚养"),
     ("orphans", r"孤儿"),
-    ("dibao_edge", r"低保边缘|低边"),
+    ("dibao_edge", r"低保边缘|低边|最低生活保障边缘"),
     ("rigid_expense_hardship", r"刚性支出|支出型"),
     ("low_income_total", r"低收入人口"),
     ("temporary_assistance", r"临时救助"),
+    ("tekun_self_care", r"全自理|生活自理"),
+    ("tekun_semi_disabled", r"半失能|部分失能"),
+    ("tekun_disabled", r"全失能|完全失能"),
     ("tekun_centralized", r"集中供养"),
     ("tekun_dispersed", r"分散供养"),
     ("tekun_urban", r"(城市|城镇)特困"),
     ("tekun_rural", r"农村特困|农村五保"),
     ("tekun_total", r"特困|五保"),
-    ("urban_dibao", r"(城市|城镇)低保|城市居民最低生活保障"),
-    ("rural_dibao", r"农村低保|农村居民最低生活保障"),
+    ("urban_dibao", r"(城市|城镇)低保|(城市|城镇)(居民)?最低生活保障"),
+    ("rural_dibao", r"农村低保|农村(居民)?最低生活保障"),
     ("dibao_total", r"低保|最低生活保障"),
     ("staff_count", r"从业人[数员]"),
 )
@@ -116,6 +128,8 @@ _AVG_FROM_STANDARD = {"urban_dibao_avg_benefit", "rural_dibao_avg_benefit"}
 
 
 def indicator_of(words: str) -> str | None:
+    """The programme the words name (traditional script read like simplified)."""
+    words = simplified(words)
     for name, rx in _INDICATOR_RES:
         if rx.search(words):
             return name
@@ -134,8 +148,16 @@ _QUALIFIERS = (
 
 
 def qualifier_of(q: Quantity, before: str) -> str | None:
+    """The period or comparison a figure belongs to; a change (提高35元, 减少12户) is "change"
+    unless the words say which comparison (同比, 环比)."""
     if q.role in ("before", "after"):
         return q.role
+    before = simplified(before)
+    for name, rx in _QUALIFIERS[:2] if q.role == "change" else _QUALIFIERS:
+        if rx.search(before):
+            return name
+    if q.role == "change":
+        return "change"
     for name, rx in _QUALIFIERS:
         if rx.search(before):
             return name
@@ -146,14 +168,50 @@ def qualifier_of(q: Quantity, before: str) -> str | None:
 
 
 def facts_of(sentence_list: list[Sentence]) -> list[Fact]:
-    """The facts of the sentences, in reading order."""
+    """The facts of the sentences, in reading order.
+
+    A clause that names no programme takes its subject from the sentence, then — for a sentence
+    that continues the one before it (其中…, 城镇…, 分别…) — from that sentence, then from the
+    section heading it sits under ("七、最低生活保障边缘家庭" … "城镇41户97人").
+    """
     out: list[Fact] = []
+    section: str | None = None
+    last: str | None = None
+    previous: Sentence | None = None
+    per_block = Counter(s.block for s in sentence_list)
     for s in sentence_list:
-        out.extend(_sentence_facts(s))
+        if per_block[s.block] == 1 and _is_heading(s):
+            section = indicator_of(s.text)
+            last = None
+        carried = last if previous is not None and s.block - previous.block in (0, 1) \
+            and _CONTINUES.match(s.text) else None
+        facts = list(_sentence_facts(s, carried or section))
+        out.extend(facts)
+        wholes = [f.indicator for f in facts if f.indicator in _PROGRAMMES]
+        if wholes:
+            last = wholes[-1]  # the total a following 城镇…/其中… row breaks down
+        previous = s
     return out
 
 
-def _sentence_facts(s: Sentence) -> Iterator[Fact]:
+_PARTS = {"urban_dibao", "rural_dibao", "tekun_urban", "tekun_rural", "tekun_centralized",
+          "tekun_dispersed", "tekun_self_care", "tekun_semi_disabled", "tekun_disabled"}
+_PROGRAMMES = {name for name, _ in INDICATORS} - _PARTS - {
+    "tekun_standard_urban", "tekun_standard_rural", "dibao_standard_urban", "dibao_standard_rural",
+    "urban_dibao_avg_benefit", "rural_dibao_avg_benefit", "temporary_assistance_reserve",
+    "tekun_centralized_rate", "staff_count"}
+_CONTINUES = re.compile(r"^\s*(?:其中|分别|城镇|城市|农村|全自理|半失能|全失能|集中|分散)")
+_HEADING_MAX = 30
+
+
+def _is_heading(s: Sentence) -> bool:
+    """A line of its own, numbered or short, without figures: a section heading."""
+    if s.quantities or len(s.text) > _HEADING_MAX:
+        return False
+    return bool(_HEADING_START.match(s.text)) or s.text[-1:] not in "。；;，,"
+
+
+def _sentence_facts(s: Sentence, inherited: str | None = None) -> Iterator[Fact]:
     subject: str | None = None
     current: Fact | None = None
     current_clause: tuple[int, int] | None = None
@@ -163,10 +221,11 @@ def _sentence_facts(s: Sentence) -> Iterator[Fact]:
         own = indicator_of(words) or indicator_of(s.text[clause[0]:clause[1]])
         if own is None and _BENEFIT.search(words):
             own = _avg_benefit(subject)
-        if own in _AVG_FROM_STANDARD and q.measure == "amount_yuan" and q.scale is None:
-            q = replace(q, measure="rate_yuan_per_month", unit="元/人·月")
+        q = _as_rate(q, own or subject)
         if own is None and subject is None:
             subject = _earlier_subject(s, clause[0])
+        if own is None and subject is None and inherited is not None:
+            own = _scoped(inherited, s.text[clause[0]:clause[1]])
         indicator = own or subject or _generic(q)
         if own:
             subject = own
@@ -182,6 +241,23 @@ def _sentence_facts(s: Sentence) -> Iterator[Fact]:
         yield current
 
 
+_STANDARDS = {"dibao_standard_urban", "dibao_standard_rural", "tekun_standard_urban",
+              "tekun_standard_rural"}
+_LEVELS = _STANDARDS | _AVG_FROM_STANDARD
+#: A plain 元 standard at or above this is a yearly one (低保 and 特困 monthly standards stay below).
+_YEARLY_FROM = Decimal(3000)
+
+
+def _as_rate(q: Quantity, indicator: str | None) -> Quantity:
+    """A standard or an average benefit written in plain 元 ("标准由610元提高到650元") is a rate per
+    person: per month for an average benefit, per month or per year for a standard by its size."""
+    if indicator not in _LEVELS or q.measure != "amount_yuan" or q.scale is not None:
+        return q
+    if indicator in _STANDARDS and abs(q.value) >= _YEARLY_FROM:
+        return replace(q, measure="rate_yuan_per_year", unit="元/人·年")
+    return replace(q, measure="rate_yuan_per_month", unit="元/人·月")
+
+
 def _earlier_subject(s: Sentence, before: int) -> str | None:
     """The subject named in an earlier clause of the sentence ("城市低保：保障832户…")."""
     for start, end in reversed(s.clauses):
@@ -193,6 +269,20 @@ def _earlier_subject(s: Sentence, before: int) -> str | None:
 
 
 _BENEFIT = re.compile(r"补差|补助水平")
+_URBAN, _RURAL = re.compile(r"城镇|城市|城区"), re.compile(r"农村|乡村")
+_SCOPED = {"dibao_total": ("urban_dibao", "rural_dibao"), "tekun_total": ("tekun_urban", "tekun_rural"),
+           "urban_dibao": ("urban_dibao", "rural_dibao"), "rural_dibao": ("urban_dibao", "rural_dibao"),
+           "tekun_urban": ("tekun_urban", "tekun_rural"), "tekun_rural": ("tekun_urban", "tekun_rural")}
+
+
+def _scoped(subject: str, words: str) -> str:
+    """An inherited subject narrowed by 城镇/农村 in the clause (低保边缘 → dibao_edge_urban)."""
+    urban, rural = bool(_URBAN.search(words)), bool(_RURAL.search(words))
+    if urban == rural:
+        return subject
+    base = subject.removesuffix("_urban").removesuffix("_rural")
+    pair = _SCOPED.get(subject, (f"{base}_urban", f"{base}_rural"))
+    return pair[0] if urban else pair[1]
 
 
 def _avg_benefit(subject: str | None) -> str | None:
@@ -212,6 +302,8 @@ def _expanded(quantities: list[Quantity]) -> Iterator[Quantity]:
 
 def _fact(q: Quantity, indicator: str, s: Sentence, clause: tuple[int, int]) -> Fact:
     text = s.text[clause[0]:clause[1]].strip() or q.text
+    if q.role == "change" and indicator in _LEVELS:
+        indicator += "_change"  # 每人每月提高35元 is a change of the standard, never the standard
     fact = Fact(indicator=indicator, text=text, page=s.prov.page if s.prov else None)
     fact.qualifier = qualifier_of(q, s.text[clause[0]:q.start])
     _add(fact, q)
@@ -231,7 +323,7 @@ def _measure(q: Quantity) -> str:
 def _add(fact: Fact, q: Quantity) -> None:
     value = q.value
     if q.measure in ("value", "household_times"):
-        fact.unit = q.unit
+        fact.unit = q.unit or None
     setattr(fact, _measure(q), _number(value))
     fact.approx = fact.approx or q.approx
 

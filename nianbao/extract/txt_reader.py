@@ -1,4 +1,4 @@
-"""Plain-text reader: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030/GBK.
+"""Plain-text reader: UTF-8 (with or without BOM), UTF-16 (with or without BOM), GB18030/GBK.
 
 The encoding is decided by strict decoding, never by a silent guess: UTF-8 first (a GBK file
 of Chinese text almost never decodes as UTF-8), then GB18030 when the result reads as Chinese.
@@ -35,10 +35,22 @@ def read(path: Path, source: Source, max_bytes: int = MAX_TEXT_BYTES) -> Documen
 
 def decode(data: bytes, path: Path) -> tuple[str, str]:
     """Return (text, encoding name) or raise UnreadableInput."""
-    for bom, name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                      (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, name, label in ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+                             (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+                             (codecs.BOM_UTF16_BE, "utf-16", "UTF-16")):
         if data.startswith(bom):
-            return data.decode(name, errors="strict"), name
+            try:
+                return data.decode(name, errors="strict"), name
+            except UnicodeDecodeError as exc:
+                raise UnreadableInput(
+                    f"文件以 {label} 字节顺序标记开头，但第 {exc.start:,} 字节处不是有效的 {label}"
+                    f"（文件已损坏，或被另一种编码改写过）：{path}",
+                    f"the file starts with a {label} byte-order mark but is not valid {label} at "
+                    f"byte {exc.start:,} (damaged, or re-encoded by another program): {path}",
+                ) from exc
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
     if b"\x00" in data[:4096]:
         raise UnreadableInput(f"不是文本文件（含二进制内容）：{path}",
                               f"not a text file (binary content): {path}")
@@ -56,6 +68,34 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
         f"无法确定文本编码（既不是 UTF-8 也不是 GB18030/GBK 中文）：{path}",
         f"cannot determine the text encoding (neither UTF-8 nor GB18030/GBK Chinese): {path}",
     )
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text saved without a byte-order mark (Windows "Unicode" from some programs).
+
+    Tried only when the bytes could be UTF-16 (an even length, and NUL bytes or no valid
+    UTF-8); taken only when the result reads as text: nine in ten characters are printable
+    ASCII, white space or in GB 2312. ASCII or GBK bytes read as UTF-16 give rare characters
+    and fail this."""
+    if len(data) % 2 or len(data) < 4:
+        return None
+    if b"\x00" not in data[:4096]:
+        try:
+            data.decode("utf-8")
+            return None
+        except UnicodeDecodeError:
+            pass
+    for name in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:20_000]
+        good = sum(1 for c in sample if c in "\t\n\r\f" or " " <= c <= "~" or (
+            ord(c) > 127 and _in_gb2312(c)))
+        if good >= 0.9 * len(sample):
+            return text, name
+    return None
 
 
 def _reads_as_chinese(text: str) -> bool:

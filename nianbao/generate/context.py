@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Self
 
 RECORD_FIELDS: tuple[str, ...] = (
     "credit_code", "report_year", "name", "legal_representative", "purpose_and_scope",
@@ -75,6 +75,7 @@ PARAGRAPH_FIELDS = (
 
 BLANK_YEAR = "\u3000\u3000"  # （　　）年度 on a form without a year
 BLANK_DATE = "\u3000\u3000年\u3000\u3000月\u3000\u3000日"  # date line left for the pen
+CODE_BOXES = 18  # a missing 统一社会信用代码 prints as the form's 18 empty boxes, for the pen
 
 # Characters XML 1.0 cannot carry, and C1 controls; \t and \n are handled separately.
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
@@ -101,16 +102,52 @@ def build_context(record: Mapping[str, Any], *, public: bool = False) -> dict[st
     ctx["staff_count"] = format_count(record.get("staff_count"))
     submitted = format_date(record.get("submitted_on"))
     ctx["submitted_on"] = submitted
-    # The printed form leaves the signature and its date for the pen; whatever the filer typed
-    # into the opinion (a name, a date) is part of the opinion text above these lines.
-    ctx["signature_date"] = BLANK_DATE
-    ctx["signer"] = ""
+    # A signer's name and a date the filer typed at the end of an opinion go into the form's
+    # own 法定代表人（签名） and 年 月 日 lines instead of being printed twice; what is not
+    # given stays blank for the pen.
+    for key in ("entrust_opinion", "sponsor_opinion"):
+        body, signer, date = split_signature(clean_text(record.get(key)).split("\n"))
+        ctx[key] = paragraphs("\n".join(body))
+        ctx[key.replace("_opinion", "_date")] = date or BLANK_DATE
+        if key == "entrust_opinion":
+            ctx["entrust_signer"] = signer
+    ctx["code_boxes"] = CODE_BOXES
     ctx["created"] = iso_date(record.get("submitted_on"))
     ctx["copy_mark"] = LABELS["public_copy"] if public else ""
     if public:
         ctx["filler"] = ""
         ctx["phone"] = ""
+        # The 公示 copy names no one but the legal representative: a filler who signed for
+        # them is left out.
+        if ctx["entrust_signer"] != ctx["legal_representative"]:
+            ctx["entrust_signer"] = ""
     return ctx
+
+
+_SIGNER_LINE = re.compile(
+    r"(?:法定代表人|负责人)\s*(?:[（(]\s*(?:签名|签字|签章)\s*[)）])?\s*[:：]?\s*"
+    r"(?P<name>[\u4e00-\u9fff·]{2,6})?")
+_SEAL_LINE = re.compile(r"(?:单位|举办单位)?\s*[（(]?\s*(?:盖章|公章)\s*[)）]?")
+_DATE_LINE = re.compile(r"(?P<y>\d{4})\s*(?:年|-|/|\.)\s*(?P<m>\d{1,2})\s*(?:月|-|/|\.)\s*"
+                        r"(?P<d>\d{1,2})\s*日?")
+
+
+def split_signature(lines: list[str]) -> tuple[list[str], str, str]:
+    """(the opinion without its closing signature lines, the signer's name, the date written
+    out) from the lines a filer typed at the end of an opinion: 法定代表人 傅蔚霞, 单位（盖章）,
+    2026年3月4日 — the form prints these lines itself."""
+    body = list(lines)
+    signer = date = ""
+    while body:
+        line = body[-1].strip()
+        if m := _SIGNER_LINE.fullmatch(line):
+            signer = signer or (m.group("name") or "")
+        elif m := _DATE_LINE.fullmatch(line):
+            date = date or format_date(f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}")
+        elif not _SEAL_LINE.fullmatch(line) and line:
+            break
+        body.pop()
+    return body, signer, date
 
 
 def context_text(ctx: Mapping[str, Any]) -> str:
@@ -143,12 +180,58 @@ def one_line(value: Any) -> str:
     return " ".join(part.strip() for part in clean_text(value).split("\n") if part.strip())
 
 
+class Paragraph(str):
+    """One paragraph of a long row; `heading` marks a section heading (一、… （一）…)."""
+
+    heading: bool
+
+    def __new__(cls, text: str, heading: bool = False) -> Self:
+        made = super().__new__(cls, text)
+        made.heading = heading
+        return made
+
+
+# A line that starts a paragraph of its own: a section heading or a numbered item.
+_HEADING = re.compile(r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]")
+_ITEM = re.compile(r"\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[)）]|[①-⑳]")
+# A line ending in one of these ends its paragraph; any other line was broken by the layout
+# (a page or column break, a narrow cell) and continues on the next.
+_PARAGRAPH_END = "。！？；：…!?;:"
+_LATIN_TAIL = re.compile(r"[0-9A-Za-z%]$")
+_LATIN_HEAD = re.compile(r"^[0-9A-Za-z]")
+_LEADING_BLANKS = re.compile(r"^[ \u3000]+")
+
+
+def is_heading(line: str) -> bool:
+    """A section heading: numbered 一、 or （一）, short, and not a sentence that runs on."""
+    text = line.strip()
+    return bool(_HEADING.match(text)) and len(text) <= 40 and "。" not in text[:-1]
+
+
 def paragraphs(value: Any) -> tuple[str, ...]:
-    """Text for a long row, one string per paragraph; never empty (a cell needs a paragraph)."""
+    """Text for a long row, one string per paragraph; never empty (a cell needs a paragraph).
+
+    Lines are joined into paragraphs again where the source broke a sentence at a page or
+    column break: a line that does not end a sentence continues on the next, unless the next
+    is a heading or a numbered item. Section headings come out as `Paragraph(heading=True)`;
+    a paragraph's own leading blanks go (the form indents the first line itself).
+    """
     text = clean_text(value).strip("\n")
     if not text.strip():
         return ("",)
-    return tuple(line.rstrip() for line in text.split("\n"))
+    joined: list[str] = []
+    for raw in text.split("\n"):
+        line = _LEADING_BLANKS.sub("", raw.rstrip())
+        if not line:
+            continue
+        prev = joined[-1] if joined else None
+        if (prev is not None and not prev.endswith(tuple(_PARAGRAPH_END)) and not is_heading(prev)
+                and not is_heading(line) and not _ITEM.match(line)):
+            gap = " " if _LATIN_TAIL.search(prev) and _LATIN_HEAD.match(line) else ""
+            joined[-1] = prev + gap + line
+        else:
+            joined.append(line)
+    return tuple(Paragraph(line, heading=is_heading(line)) for line in joined) or ("",)
 
 
 def to_decimal(value: Any) -> Decimal | None:

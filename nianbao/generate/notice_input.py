@@ -1,7 +1,8 @@
 """The generator's input: a notice as YAML or JSON, checked before anything is written.
 
-- `load_notice(path)` reads YAML (`yaml.safe_load`: no tags, no objects) or JSON, at most
-  `MAX_INPUT_BYTES`, accepts nianbao's own output envelope (`{"kind": "notice", "record": …}`)
+- `load_notice(path)` reads YAML (safe loading: no tags, no objects; aliases, nesting and
+  numbers within `nianbao.extract.structured`'s limits, so an alias bomb is refused before it
+  is built) or JSON, at most `MAX_INPUT_BYTES`, accepts nianbao's own output envelope (`{"kind": "notice", "record": …}`)
   or the bare fields, turns YAML dates into ISO strings and a date written 2023年7月6日 into
   2023-07-06, and validates the result against schemas/notice.schema.json. Any problem is one
   `UnreadableInput` naming the file and the first thing wrong, never a traceback. A .txt/.docx/
@@ -25,6 +26,7 @@ from jsonschema import Draft202012Validator
 from nianbao.checks import CheckContext, Registry, default_registry
 from nianbao.checks import notice as notice_rules
 from nianbao.errors import RefusedToGenerate, UnreadableInput
+from nianbao.extract.structured import BadValue, load_json, load_yaml
 from nianbao.model import Finding, Record
 from nianbao.resources import schema_path
 from nianbao.text.dates import parse_date
@@ -96,8 +98,10 @@ def _parse(path: Path, text: str) -> Any:
         raise _bad(path, "文件为空", "the file is empty")
     try:
         if path.suffix.lower() == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
+            return load_json(text, decimals=False)
+        return load_yaml(text)
+    except BadValue as exc:
+        raise _bad(path, exc.zh, exc.en) from exc
     except json.JSONDecodeError as exc:
         raise _bad(path, f"JSON 格式错误，第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}",
                    f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc

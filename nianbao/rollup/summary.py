@@ -28,6 +28,7 @@ from nianbao.rollup.indicators import (
     is_region,
     merge,
 )
+from nianbao.rollup.stacked import split_stacked
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,11 @@ def build_summary(reports: Iterable[Report], region: str, year: int,
     own_reports = list(region_reports)
     own_paths = {r.source.path for r in own_reports}
     # A region report also given among the inputs counts once, as the region's.
-    inputs = [(r, False) for r in reports if r.source.path not in own_paths]
-    inputs += [(r, True) for r in own_reports]
+    # A city report stacking its counties (a block or a sheet per county) counts as theirs.
+    inputs = [(piece, False) for r in reports if r.source.path not in own_paths
+              for piece in split_stacked(r, region)]
+    inputs += [(piece, piece.record.org in (r.record.org, region)) for r in own_reports
+               for piece in split_stacked(r, region)]
     for report, is_region_report in inputs:
         record = report.record
         path = report.source.path

@@ -1,7 +1,7 @@
 """The roll-up and each county's page as PDF (WeasyPrint) and DOCX (python-docx).
 
 Both formats are filled from the same context (`nianbao.rollup.context`) and show the same
-chart PNGs. The PDF follows the project's WeasyPrint rules (`nianbao.generate.pdf_writer`): Jinja2
+chart PNGs. The PDF follows the project's WeasyPrint rules (`nianbao.generate.weasy`): Jinja2
 with autoescaping, no resource outside templates/ — the charts are served from memory under
 `chart:` URLs — WeasyPrint's log watched so a missing glyph raises, fixed metadata. The DOCX has
 its header rows repeated on every page, numbers right-aligned, and a zip with fixed timestamps.
@@ -17,7 +17,6 @@ import pickle
 import re
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,24 +29,13 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.run import Run
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
 
 from nianbao.errors import NianbaoError
+from nianbao.generate import weasy
 from nianbao.generate.atomic import refuse_inputs, write_atomic
 from nianbao.generate.context import context_text
-from nianbao.generate.docx_writer import normalise_zip
-from nianbao.generate.fonts import check_glyphs, stylesheet_families
-from nianbao.generate.pdf_writer import (
-    LocalFetcher,
-    _environment,
-    _raise_on_font_problems,
-    _templates,
-    _watch_log,
-)
+from nianbao.generate.docx_render import normalise_zip
 from nianbao.model import Finding
-from nianbao.resources import template_path
 from nianbao.rollup.charts import Chart, county_chart, summary_charts
 from nianbao.rollup.context import Context, county_context, summary_context
 from nianbao.rollup.indicators import CountyRow
@@ -60,37 +48,14 @@ GREY = RGBColor(0x55, 0x55, 0x55)
 RED = RGBColor(0xA1, 0x28, 0x1B)
 BODY_FONT, HEAD_FONT, LATIN_FONT = "宋体", "黑体", "Arial"
 TEXT_WIDTH_CM = 17.8  # A4 less 1.6 cm margins
+WHAT = ("汇总模板", "the summary template")
 
 
 # --------------------------------------------------------------------------- PDF
 
 
-class ChartFetcher(LocalFetcher):
-    """Files under templates/ and the page's charts (`chart:<key>.png`), nothing else."""
-
-    def __init__(self, root: Path, images: dict[str, bytes]) -> None:
-        super().__init__(root)
-        self.images = images
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        if url.startswith("chart:"):
-            key = url.removeprefix("chart:").removesuffix(".png")
-            if key in self.images:
-                return URLFetcherResponse(url, self.images[key], {"Content-Type": "image/png"})
-            raise ValueError(f"refused to fetch {url!r}: no such chart")
-        return super().fetch(url, headers)
-
-
-@cache
-def _style() -> tuple[FontConfiguration, CSS]:
-    fonts = FontConfiguration()
-    root = _templates()
-    css = CSS(filename=str(root / STYLESHEET), url_fetcher=LocalFetcher(root), font_config=fonts)
-    return fonts, css
-
-
 def families() -> tuple[str, ...]:
-    return stylesheet_families(template_path(STYLESHEET))
+    return weasy.families(STYLESHEET)
 
 
 def page(summary: Summary, county: str | CountyRow | None = None,
@@ -108,7 +73,7 @@ def page(summary: Summary, county: str | CountyRow | None = None,
     ctx["charts"] = [{"key": c.key, "caption": f"图{i}　{c.caption}", "src": f"chart:{c.key}.png",
                       "width": f"{c.width_cm:.2f}cm", "height": f"{c.height_cm:.2f}cm"}
                      for i, c in enumerate(charts, start=1)]
-    check_glyphs(context_text(ctx), families())
+    weasy.check_text(context_text(ctx), STYLESHEET)
     return ctx, charts
 
 
@@ -116,24 +81,8 @@ def render_pdf(ctx: Context, charts: Sequence[Chart], *,
                warnings: list[str] | None = None) -> bytes:
     """The page as PDF bytes: render, then write, with WeasyPrint's log watched. A missing
     glyph or an unusable font raises; other warnings go to `warnings` when given."""
-    fonts, css = _style()
-    root = _templates()
-    html_text = _environment().get_template(TEMPLATE).render(**ctx)
-    fetcher = ChartFetcher(root, {c.key: c.png for c in charts})
-    html = HTML(string=html_text, base_url=str(root), url_fetcher=fetcher)
-    with _watch_log() as messages:
-        try:
-            data = html.render(font_config=fonts, stylesheets=[css]).write_pdf(
-                pdf_identifier=True)
-        except FatalURLFetchingError as exc:
-            raise NianbaoError(f"汇总模板引用了不允许读取的资源：{exc}",
-                               f"the summary template asked for a resource it may not read: "
-                               f"{exc}") from exc
-    _raise_on_font_problems(messages)
-    if warnings is not None:
-        warnings.extend(messages)
-    assert isinstance(data, bytes)
-    return data
+    return weasy.render_pdf(TEMPLATE, ctx, css=STYLESHEET, what=WHAT,
+                            images={c.key: c.png for c in charts}, warnings=warnings)
 
 
 def write_summary_pdf(summary: Summary, out: Path, *, findings: Sequence[Finding] = (),

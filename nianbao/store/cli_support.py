@@ -104,7 +104,7 @@ def check_and_record(store: Store, record: Record, source: Source, document: Doc
                 ctx = CheckContext(record, document, settings, history=history)
                 report = Report(source, record, list(record.notes) + registry.run(ctx))
                 ref = tx.record_filing(report, version)
-            report.findings.extend(_store_notes(ref))
+            report.findings.extend(store_notes(ref))
             return report
         except (IntegrityError, StoreError, OperationalError):
             if attempt == RETRIES - 1:
@@ -113,7 +113,8 @@ def check_and_record(store: Store, record: Record, source: Source, document: Doc
     raise AssertionError("unreachable")
 
 
-def _store_notes(ref: FilingRef | None) -> list[Finding]:
+def store_notes(ref: FilingRef | None) -> list[Finding]:
+    """The info findings that say what recording a filing did (not stored, superseding, older)."""
     if ref is None:
         return [Finding("store.not-recorded", "info",
                         "记录中既无统一社会信用代码也无单位名称，未存入存储库，也无法做跨年度检查",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
@@ -70,7 +71,8 @@ def store_url(value: str | Path) -> URL:
         return URL.create("sqlite+pysqlite", database=str(Path(text).expanduser()))
     try:
         url = make_url(text)
-    except ArgumentError as exc:
+        url.port  # noqa: B018 - a bad port or an unclosed "[::1" fails here, not at connect
+    except (ArgumentError, ValueError) as exc:
         raise StoreError(f"无法识别的存储库地址：{redact(text)}",
                          f"cannot parse the store URL: {redact(text)}") from exc
     backend = url.get_backend_name()
@@ -86,8 +88,8 @@ def redact(text: str) -> str:
     """A URL without its password, for messages."""
     try:
         return make_url(text).render_as_string(hide_password=True)
-    except ArgumentError:
-        return text
+    except (ArgumentError, ValueError):
+        return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", text)
 
 
 def _json_text(value: Any) -> str:
@@ -95,13 +97,52 @@ def _json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def make_engine(value: str | Path, **kwargs: Any) -> Engine:
-    """An engine for the store at `value` (path or URL), set up for safe concurrent writing."""
+def make_engine(value: str | Path, *, read_only: bool = False, **kwargs: Any) -> Engine:
+    """An engine for the store at `value` (path or URL), set up for safe concurrent writing.
+
+    `read_only`: for commands that only read. An SQLite store is opened read-only (never
+    created: a mistyped path is an error, and a store in a read-only folder or on read-only
+    media can be read); a PostgreSQL session is read-only."""
     url = store_url(value)
     kwargs.setdefault("json_serializer", _json_text)
     if url.get_backend_name() == "sqlite":
+        if read_only:
+            return _sqlite_read_only_engine(url, str(value), **kwargs)
         return _sqlite_engine(url, **kwargs)
+    if read_only:
+        kwargs.setdefault("connect_args", {"options": "-c default_transaction_read_only=on"})
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_read_only_engine(url: URL, shown: str, **kwargs: Any) -> Engine:
+    database = url.database or ""
+    path = Path(database).expanduser().resolve() if database else None
+    if path is None or not path.is_file():
+        raise StoreError(f"没有这个存储库：{shown}（请检查 --store 或 $NIANBAO_STORE）",
+                         f"no store at {shown} (check --store or $NIANBAO_STORE)")
+    uri = path.as_uri()
+
+    def connect() -> sqlite3.Connection:
+        # mode=ro needs to create the -shm file of a WAL store; on read-only media it cannot,
+        # and immutable=1 reads the file as it is.
+        try:
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+                                   check_same_thread=False)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            return sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
+
+    engine = create_engine("sqlite+pysqlite://", creator=connect, **kwargs)
+    event.listen(engine, "connect", _sqlite_on_connect_read_only)
+    event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+    return engine
+
+
+def _sqlite_on_connect_read_only(dbapi_connection: sqlite3.Connection,
+                                 record: ConnectionPoolEntry) -> None:
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
 
 def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:

@@ -28,12 +28,12 @@ from typing import Any, Literal, Self
 
 from sqlalchemy import Connection, Engine, Row, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from nianbao.forms import AMOUNT_FIELDS
 from nianbao.model import Fact, Finding, Provenance, Record, Report, Source
 from nianbao.store.db import READ_ONLY, StoreError, make_engine, redact, resolve_store
-from nianbao.store.schema import LATEST, filings, institutions, migrate, utcnow
+from nianbao.store.schema import LATEST, current_version, filings, institutions, migrate, utcnow
 from nianbao.text import credit_code
 
 _CODE_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
@@ -175,10 +175,18 @@ class Store:
         self.migrated_from: int | None = None
 
     @classmethod
-    def open(cls, location: str | Path | None = None) -> Store:
+    def open(cls, location: str | Path | None = None, *, read_only: bool = False) -> Store:
         """Open (creating or migrating as needed) the store at a path or URL; None means
-        ``$NIANBAO_STORE`` or the default path."""
+        ``$NIANBAO_STORE`` or the default path.
+
+        `read_only` (for commands that only read: history, draft, summary): the store must
+        exist, is never created or written, and can sit in a read-only folder. A store of an
+        older schema is opened for writing once, to bring it up to date."""
         where = resolve_store(location)
+        if read_only:
+            opened = cls._open_read_only(where)
+            if opened is not None:
+                return opened
         engine = make_engine(where)
         try:
             with engine.begin() as conn:
@@ -192,6 +200,36 @@ class Store:
         store = cls(engine, where)
         store.migrated_from = before if 0 < before < LATEST else None
         return store
+
+    @classmethod
+    def _open_read_only(cls, where: str) -> Store | None:
+        """The store opened read-only, or None when it needs migrating first."""
+        engine = make_engine(where, read_only=True)
+        try:
+            with engine.connect() as conn:
+                conn.execution_options(**{READ_ONLY: True})
+                with conn.begin():
+                    version = current_version(conn)
+        except StoreError:
+            engine.dispose()
+            raise
+        except DBAPIError as exc:
+            engine.dispose()
+            raise _unusable(where, exc) from exc
+        if version == 0:
+            engine.dispose()
+            raise StoreError(f"这不是 nianbao 存储库（是空的）：{redact(where)}",
+                             f"not a nianbao store (it is empty): {redact(where)}")
+        if version > LATEST:
+            engine.dispose()
+            raise StoreError(
+                f"存储库的结构版本为 {version}，高于本版 nianbao 支持的 {LATEST}；请升级 nianbao 后再打开",
+                f"the store's schema version is {version}, newer than this nianbao supports "
+                f"({LATEST}); upgrade nianbao to open it")
+        if version < LATEST:
+            engine.dispose()
+            return None
+        return cls(engine, where)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -213,7 +251,7 @@ class Store:
                     conn.execution_options(**{READ_ONLY: True})
                 with conn.begin():
                     yield Transaction(conn)
-        except OperationalError as exc:
+        except DBAPIError as exc:  # locked, damaged pages, lost connection, read-only
             raise _unusable(self.location, exc) from exc
 
     # Single-call conveniences, each in its own transaction.
@@ -389,14 +427,15 @@ class Transaction:
         if current_only:
             query = query.where(filings.c.is_current)
         query = query.order_by(filings.c.year.nulls_last(), filings.c.id)
-        return [_stored(row) for row in self.conn.execute(query)]
+        return [stored_filing(row) for row in self.conn.execute(query)]
 
 
 def _year_is(year: int | None) -> Any:
     return filings.c.year.is_(None) if year is None else filings.c.year == year
 
 
-def _stored(row: Row[Any]) -> StoredFiling:
+def stored_filing(row: Row[Any]) -> StoredFiling:
+    """A row of the filings table as a StoredFiling."""
     record = record_from_json(row.kind, row.year, row.as_of, row.org, dict(row.record or {}),
                               row.facts or [])
     return StoredFiling(

@@ -14,6 +14,7 @@ Tables:
   source's sha256, the record, facts and findings as JSON. The newest filing of a (institution,
   year, kind) is current; the ones it replaced stay, marked not current and pointing at it.
 - ``schema_version``: one row per applied migration.
+- v3: the web app's tables (`nianbao.store.web_schema`).
 """
 
 from __future__ import annotations
@@ -162,10 +163,19 @@ def _v2_ruleset_and_current_index(conn: Connection) -> None:
                       "(institution_id, year, kind) WHERE is_current"))
 
 
+def _v3_web_tables(conn: Connection) -> None:
+    """The web app's accounts, sessions, tokens, drafts, decisions and audit log."""
+    from nianbao.store.web_schema import create_v3
+
+    create_v3(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "institutions and filings", _v1_create_tables),
     Migration(2, "rule-set version, last check time, one current filing per year",
               _v2_ruleset_and_current_index),
+    Migration(3, "web app: users, sessions, tokens, filing files, drafts, decisions, audit log",
+              _v3_web_tables),
 )
 LATEST = MIGRATIONS[-1].version
 # Key of the PostgreSQL advisory lock that serialises migrations of one database.

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from nianbao.text.script import TABLE as SIMPLIFIED
+
 # --- the two cell parsers used by the annual-report reader (behaviour unchanged) ----------------
 
 _AMOUNT = re.compile(r"^(?P<sign>[-−])?\s*(?P<num>\d[\d,，]*(?:\.\d+)?)\s*(?P<unit>亿元|万元|元|亿|万)?$")
@@ -54,11 +56,16 @@ def parse_int(text: str) -> int | None:
 # --- shared vocabulary ------------------------------------------------------------------------
 
 #: One-to-one character folding, so spans found in the folded text are spans of the original:
-#: full-width digits and signs become ASCII, "○" (a common stand-in for "〇") becomes "〇".
-FOLD = str.maketrans(
-    {**{chr(0xFF10 + i): str(i) for i in range(10)},
-     "％": "%", "．": ".", "－": "-", "／": "/", "○": "〇", "\u3000": " "}
-)
+#: full-width digits and signs become ASCII, "○" (a common stand-in for "〇") becomes "〇", the
+#: division slash "∕" (U+2215) a plain "/", and the traditional forms of the scale and unit
+#: characters and the words around figures (萬 億 戶 餘 約 減少 累計) their simplified ones
+#: (`nianbao.text.script`), so 236萬人 reads like 236万人.
+FOLD = {
+    **SIMPLIFIED,
+    **str.maketrans(
+        {**{chr(0xFF10 + i): str(i) for i in range(10)},
+         "％": "%", "．": ".", "－": "-", "／": "/", "∕": "/", "○": "〇", "\u3000": " "}),
+}
 
 CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
              "七": 7, "八": 8, "九": 9, "壹": 1, "贰": 2, "兩": 2, "叁": 3, "肆": 4, "伍": 5,
@@ -185,3 +192,11 @@ def tidy(value: Decimal) -> Decimal:
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))
     return value.normalize()
+
+
+def cn_int(text: str) -> int | None:
+    """一 → 1, 十二 → 12, 6 → 6; None when `text` is not a small whole number."""
+    if text.isdigit():
+        return int(text)
+    value = parse_chinese(text)
+    return int(value) if value is not None and value == value.to_integral_value() else None

@@ -116,7 +116,7 @@ _COUNT_UNITS: dict[str, tuple[str, Measure]] = {
     "人次": ("人次", "person_times"), "户次": ("户次", "household_times"), "%": ("%", "percent"),
 }
 #: Units a Chinese numeral must be followed by to count as a statistic.
-_STAT_UNITS = frozenset({"户", "户次", "人", "人次", "名", "元", "%", "百分点", "个百分点"})
+_STAT_UNITS = frozenset({"户", "户次", "人", "人次", "名", "元", "%", "百分点", "个百分点", "倍"})
 _RATE_MEASURES: dict[str, Measure] = {"月": "rate_yuan_per_month", "年": "rate_yuan_per_year"}
 _UNIT_ALIASES = {"个百分点": "百分点", "周岁": "岁", "工作日": "个工作日"}
 _TIME_UNITS = frozenset({"个月", "个季度", "个工作日", "天", "小时", "分钟", "周"})
@@ -136,10 +136,14 @@ def _alt(words: Iterable[str]) -> str:
 _SP = r"[ \t\u00a0]?"  # one optional space: "1125 人次", "2 万份", "超 290 人次"
 _MOD = "|".join([_alt(_OPS), _alt(_PERIOD_WORDS), _APPROX])
 _CN_CHARS = "".join(CN_DIGITS) + "".join(CN_UNITS) + "".join(CN_SCALES)
+_D = "".join(CN_DIGITS)
+_D_NO_ONE = _D.replace("一", "").replace("〇", "").replace("零", "")  # 一成不变 is an idiom
+_NOT_CHENG = "员本果功立为型绩交效就长品熟全"  # 八成员? 九成新 is fine; 三成本, 五成熟 are not shares
 # Characters a quantity can end with: a "-" after one of them is a range dash, not a minus sign.
 _ENDS = re.escape("".join({u[-1] for u in _OTHER_UNITS} | set("0123456789元人户次名%)）")))
-# 元 with an optional per-unit: 元/人·月, 元/(人·月), 元/人月, 元/月, 元/月/人, 元/人次, 元/户, 元/次.
-_DOT = r"[·•・‧.*×/]?"
+# 元 with an optional per-unit: 元/人·月, 元/(人·月), 元/人月, 元/月, 元/月/人, 元/人、月, 元/人次,
+# 元/户, 元/次 (the division slash ∕ is folded to /).
+_DOT = r"[·•・‧.*×/、]?"
 _RATE = (rf"[ ]?/[ ]?[(（]?(?:(?P<who>人次|户次|人|户)(?:{_DOT}(?P<per>月|年|天|日))?"
          rf"|(?P<per2>月|年|天|日)(?:{_DOT}(?P<who2>人|户))?|(?P<each>次))[)）]?")
 
@@ -152,6 +156,8 @@ _QUANTITY = re.compile(
         (?P<ar>{ARABIC})(?![A-Za-z])
         (?:{_SP}[-~～—–至到]{_SP}(?P<ar2>{ARABIC}))?  # a range: 2-3个, 5至10人
       | 百分之(?P<pct>{ARABIC}|{CHINESE}|百)          # 百分之九十八, 百分之百
+      | (?<![{_CN_CHARS}])(?P<den>[{_D}十]{{1,3}})分之(?P<num>[{_D}十]{{1,3}})  # 三分之二
+      | (?<![{_CN_CHARS}])(?P<tenths>[{_D_NO_ONE}]|十)成(?![{_NOT_CHENG}])  # 八成, 近七成
       | (?<![{_CN_CHARS}每前头])(?P<cn>{CHINESE})     # 两千, 一万二千三百
     )
     {_SP}(?P<mid1>余|多)?(?P<scale>百万|千万|[千万亿])?(?P<mid2>余|多)?{_SP}  # 10453余万, 2.13万余
@@ -197,6 +203,8 @@ def _read(m: re.Match[str], folded: str, text: str) -> Quantity | None:
     raw, number, scale = _number(m)
     if number is None or _skipped(m, folded, raw):
         return None
+    if m.group("den") or m.group("tenths"):
+        return _fraction(m, text, number)
     unit, measure, per = _unit(m, folded, scale)
     if unit is None or measure is None:
         return None
@@ -214,6 +222,19 @@ def _read(m: re.Match[str], folded: str, text: str) -> Quantity | None:
     )
 
 
+def _fraction(m: re.Match[str], text: str, number: Decimal) -> Quantity:
+    """三分之二 → 0.6667, 八成 → 0.8: a share written in words, kept as a plain value."""
+    approx, op, start = _modifiers(m, "", False)
+    end = m.end("num") if m.group("den") else m.end("tenths") + 1
+    suffix = m.group("suffix")
+    if suffix and text[m.end() - len(suffix):m.end()] == suffix and m.group("unit") is None:
+        end = m.end()
+    return Quantity(value=number, unit="", measure="value", start=start, end=end,
+                    text=text[start:end], raw=text[m.start("den") if m.group("den")
+                                                  else m.start("tenths"):end],
+                    precision=4, tolerance=Decimal("0.00005"), approx=approx, op=op)
+
+
 def _rounded_count(unit: str, scale: str | None) -> bool:
     """2.13万人, 2 万份: a count (not money) given in 万 or 亿 is approximate."""
     return scale is not None and not unit.startswith("元")
@@ -222,6 +243,14 @@ def _rounded_count(unit: str, scale: str | None) -> bool:
 def _number(m: re.Match[str]) -> tuple[str, Decimal | None, str | None]:
     """(raw numeral, its value, scale word); a Chinese numeral's final 万/亿 becomes the scale."""
     scale = m.group("scale")
+    if m.group("den"):
+        den, num = parse_chinese(m.group("den")), parse_chinese(m.group("num"))
+        if not den or num is None or num > den:
+            return m.group(0), None, None
+        return m.group(0), (num / den).quantize(Decimal("0.0001")).normalize(), None
+    if m.group("tenths"):
+        tenths = parse_chinese(m.group("tenths"))
+        return m.group(0), None if tenths is None else tidy(tenths / 10), None
     if m.group("ar"):
         raw = m.group("ar") + (f"-{m.group('ar2')}" if m.group("ar2") else "")
         if too_long(m.group("ar")) or too_long(m.group("ar2") or ""):

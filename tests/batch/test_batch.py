@@ -1,7 +1,7 @@
 """`run_batch`: outputs a reviewer can use, hostile files isolated, and a killed batch resumed.
 
 The hostile files are made here: a zip-bomb .docx, random bytes as .pdf, and two .txt files that
-make their worker hang or die through the batch's test hooks ($NIANBAO_BATCH_TEST_HOOKS): the
+make their worker hang or die through the check function of `tests.batch.misbehaving`: the
 batch must turn each into a failure row with its reason and go on.
 """
 
@@ -23,10 +23,11 @@ from typing import Any
 import pytest
 
 from nianbao.batch import BatchSummary, Ledger, run_batch
-from nianbao.batch.run import HOOKS_ENV, LOG_ENV, ruleset_version, sentence_around
 from nianbao.batch.state import LEDGER_NAME
+from nianbao.batch.task import ruleset_version, sentence_around
 from nianbao.checks import default_registry, rule
 from nianbao.pipeline import check_path, to_json
+from tests.batch.misbehaving import CHECK, LOG_ENV
 from tests.conftest import EXAMPLES, ROOT
 
 GOOD_DOCX = ROOT / "tests" / "fixtures" / "readers" / "merged-cells-between-paragraphs.docx"
@@ -67,10 +68,8 @@ def inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def batch(inbox: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BatchSummary]:
     out = tmp_path_factory.mktemp("out")
     seen: list[Any] = []
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(HOOKS_ENV, "1")
-        summary = run_batch(inbox, out, workers=2, timeout=4,
-                            progress=lambda p: seen.append((p.done, p.total, p.eta)))
+    summary = run_batch(inbox, out, workers=2, timeout=4, check=CHECK,
+                        progress=lambda p: seen.append((p.done, p.total, p.eta)))
     assert seen[0][:2] == (0, 10) and seen[-1][:2] == (10, 10)  # 11 files, one a copy
     return out, summary
 
@@ -184,9 +183,8 @@ def test_a_rerun_skips_everything_and_keeps_the_outputs(
         tmp_path: Path) -> None:
     out, _ = batch
     log = tmp_path / "log"
-    monkeypatch.setenv(HOOKS_ENV, "1")
     monkeypatch.setenv(LOG_ENV, str(log))
-    again = run_batch(inbox, out, workers=2, timeout=4)
+    again = run_batch(inbox, out, workers=2, timeout=4, check=CHECK)
     assert not log.exists()  # not one file read again
     assert (again.checked, again.skipped, again.failed) == (0, 11, 4)
     assert rows(out)[0].keys() and len(rows(out)) > 11
@@ -218,7 +216,7 @@ SLOW_INBOX = 14
 
 
 def slow_inbox(root: Path) -> Path:
-    """Text filings that each take ~0.4 s (test hook), all different."""
+    """Text filings that each take ~0.4 s (`tests.batch.misbehaving`), all different."""
     text = (EXAMPLES / "004_linyou_2022.txt").read_bytes()
     for i in range(SLOW_INBOX):
         (root / f"filing-{i:02d}.txt").write_bytes(b"NIANBAO-TEST-SLOW:0.4 %d\n" % i + text)
@@ -239,10 +237,10 @@ def recorded(out: Path) -> set[str]:
 
 def start_batch(inbox: Path, out: Path, log: Path) -> subprocess.Popen[bytes]:
     code = ("import sys; from nianbao.batch import run_batch; "
-            "run_batch(sys.argv[1], sys.argv[2], workers=2, timeout=30)")
-    env = dict(os.environ, **{HOOKS_ENV: "1", LOG_ENV: str(log)})
+            "run_batch(sys.argv[1], sys.argv[2], workers=2, timeout=30, check=sys.argv[3])")
+    env = dict(os.environ, **{LOG_ENV: str(log)})
     env["PYTHONPATH"] = str(ROOT)
-    return subprocess.Popen([sys.executable, "-c", code, str(inbox), str(out)], env=env,
+    return subprocess.Popen([sys.executable, "-c", code, str(inbox), str(out), CHECK], env=env,
                             cwd=ROOT)
 
 
@@ -276,9 +274,8 @@ def test_a_stopped_batch_resumes_without_redoing_or_losing_work(
     time.sleep(0.5)  # the stopped batch's workers are gone, not still writing
     first_pass = log.read_text(encoding="utf-8").split()
 
-    monkeypatch.setenv(HOOKS_ENV, "1")
     monkeypatch.setenv(LOG_ENV, str(log))
-    summary = run_batch(inbox, out, workers=2, timeout=30)
+    summary = run_batch(inbox, out, workers=2, timeout=30, check=CHECK)
 
     checks = log.read_text(encoding="utf-8").split()
     assert sorted(set(checks)) == [f"filing-{i:02d}.txt" for i in range(SLOW_INBOX)]

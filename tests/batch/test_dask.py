@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from nianbao.batch import Ledger, run_batch
-from nianbao.batch.run import HOOKS_ENV
+from tests.batch.misbehaving import CHECK
 from tests.conftest import EXAMPLES
 
 distributed = pytest.importorskip("distributed")
@@ -53,16 +53,15 @@ def test_the_dask_path_gives_the_local_results(tmp_path: Path) -> None:
 
 
 def test_a_hanging_file_times_out_on_the_cluster_and_the_batch_goes_on(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     shutil.copy(EXAMPLES / "000_miluo_2025.txt", inbox / "good.txt")
     (inbox / "hangs.txt").write_bytes(b"NIANBAO-TEST-HANG\n")
-    monkeypatch.setenv(HOOKS_ENV, "1")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
                                   dashboard_address=None) as cluster:
         summary = run_batch(inbox, tmp_path / "out", scheduler=cluster.scheduler_address,
-                            timeout=2)
+                            timeout=2, check=CHECK)
     assert (summary.checked, summary.failed) == (2, 1)
     with Ledger.in_folder(tmp_path / "out") as ledger:
         failed = [r for r in ledger.results(summary.ruleset) if not r.ok]

@@ -40,7 +40,8 @@ FAILING: dict[str, tuple[dict[str, Any], str | None]] = {
                                       "分散供养171户175人。"}, None),
     "arith.approx-total": ({"activities": "低收入人口约2.13万余人，其中低保对象14293人，特困人员4572人，"
                                           "边缘家庭1719人，刚性支出1236人。"}, None),
-    "arith.subset-exceeds": ({"activities": "救助困难群众500人，其中老年人300人，残疾人250人。"}, None),
+    "arith.subset-exceeds": ({"activities": "排查困难家庭600户，其中低保家庭350户，特困家庭180户，"
+                                            "低保边缘家庭120户。"}, None),
     "arith.percent": ({"activities": "特困人员402人，其中集中供养227人，集中供养率为60.09%。"}, None),
     "arith.percent-range": ({"activities": "低保覆盖率达到20230%。"}, None),
     "arith.average-above-standard": ({"activities": "城市低保标准为每人每月645元，城市月人均补差"
@@ -56,6 +57,12 @@ FAILING: dict[str, tuple[dict[str, Any], str | None]] = {
                                                    "每人每年10000元。"}, None),
     "text.foreign-script": ({"activities": "請就本報調查之情況，就下列各點發表意見。"}, None),
     "text.markup-artefact": ({"activities": "**一是政策引领到位。**"}, None),
+    "report.public-copy": ({"filler": None, "phone": None}, None),
+    "text.injected-content": ({"activities": "全年发放低保资金1280万元，澳门威尼斯人官网真人娱乐百家乐。"}, None),
+    "text.unit-mismatch": ({"activities": "临时救助18210人次，医疗救助20433人次，合计38643人。"}, None),
+    "table.label-mismatch": ({"activities": "低保边缘家庭120户300人，城镇低保41户97人，农村79户203人。"},
+                             None),
+    "report.net-assets-carryover": ({"activities": "2024年末净资产为52.30万元，本年运行正常。"}, None),
 }
 
 

@@ -10,15 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nianbao.extract import read
-from nianbao.extract.notice import (
-    find_deadlines,
-    parse,
-    parse_period,
-    split_lead,
-    split_units,
-)
+from nianbao.extract.notice import parse
 from nianbao.extract.txt_reader import blocks
 from nianbao.model import Document, Record, Source
+from nianbao.text.cn_dates import find_deadlines, parse_period
+from nianbao.text.gongwen import split_lead, split_units
 from tests.conftest import ROOT
 
 SEED_003 = ROOT / "examples" / "notice" / "003_yunxi_notice.txt"

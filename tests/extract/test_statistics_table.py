@@ -35,5 +35,6 @@ def test_cumulative_below_current_in_a_table(tmp_path: Path) -> None:
 
     path = tmp_path / "monthly.txt"
     path.write_text(TABLE.replace("\t21\t18\t230", "\t21\t18\t12"), encoding="utf-8")
-    findings = [f for f in check_path(path).findings if f.rule == "arith.cumulative-below-period"]
-    assert [f.evidence for f in findings] == ["临时救助（人次）"]
+    findings = [f for f in check_path(path).findings if f.rule == "table.cumulative-below-period"]
+    assert [f.params["cumulative"] for f in findings] == ["12"]
+    assert findings[0].evidence.startswith("临时救助（人次）")

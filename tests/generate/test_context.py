@@ -62,9 +62,9 @@ def test_values_are_ready_to_print() -> None:
     assert ctx["net_assets_end"] == "236.18"
     assert ctx["staff_count"] == "14"
     assert ctx["submitted_on"] == "2026年3月4日"
-    # Signature and its date are left blank for the pen, not filled from the record.
-    assert ctx["signature_date"] == BLANK_DATE
-    assert ctx["signer"] == ""
+    # No signer or date typed at the end of the opinions: their lines stay blank for the pen.
+    assert ctx["entrust_date"] == ctx["sponsor_date"] == BLANK_DATE
+    assert ctx["entrust_signer"] == ""
     assert ctx["activities"] == ("一、基本情况", "二、主要工作")
     assert ctx["created"] == "2026-03-04"
     assert ctx["copy_mark"] == ""
@@ -122,7 +122,7 @@ def test_nulls_print_as_blanks() -> None:
     assert ctx["registered_capital"] == ""  # no lone 万元
     assert ctx["net_assets_begin"] == ""
     assert ctx["report_year"] == BLANK_YEAR
-    assert ctx["signature_date"] == BLANK_DATE
+    assert ctx["entrust_date"] == ctx["sponsor_date"] == BLANK_DATE
     assert ctx["activities"] == ("",)  # a cell always gets one paragraph
     assert ctx["created"] == ""
 
@@ -136,9 +136,10 @@ def test_public_copy_leaves_out_the_filler_and_the_phone() -> None:
 
 
 def test_text_loses_what_a_document_cannot_hold() -> None:
-    assert paragraphs("第一段\r\n第二段\r第三段\n") == ("第一段", "第二段", "第三段")
+    assert paragraphs("第一段。\r\n第二段。\r第三段。\n") == ("第一段。", "第二段。", "第三段。")
     assert paragraphs("a\x00b\x07c\x0cd\ufffe") == ("abcd",)
-    assert paragraphs("\u3000\u3000缩进保留") == ("\u3000\u3000缩进保留",)
+    # The form indents each paragraph itself: the text's own leading blanks go.
+    assert paragraphs("\u3000\u3000缩进由表格排") == ("缩进由表格排",)
     ctx = build_context({**RECORD, "name": "汨罗市\n社会救助服务中心"})
     assert ctx["name"] == "汨罗市 社会救助服务中心"
 
@@ -169,3 +170,39 @@ def test_context_text_holds_every_value_and_label() -> None:
     text = context_text(build_context(RECORD))
     for needle in ("汨罗市民政局", "二、主要工作", "49.0万元", "开展业务活动情况"):
         assert needle in text
+
+
+def test_lines_broken_by_a_page_break_are_joined_again() -> None:
+    text = ("切实解决群众“急难愁盼”，全年共新增城乡低保1845人、低保边缘家庭686人；动态调整低保、\n"
+            "特困供养对象 3331 人。\n二、聚焦问题整改，深入开展专项行动\n针对省、市反馈的问题，\n"
+            "我市高位推进。\n1.细化政策\n2.确保应保尽保")
+    paras = paragraphs(text)
+    assert paras == (
+        ("切实解决群众“急难愁盼”，全年共新增城乡低保1845人、低保边缘家庭686人；动态调整低保、"
+         "特困供养对象 3331 人。"),
+        "二、聚焦问题整改，深入开展专项行动",
+        "针对省、市反馈的问题，我市高位推进。",
+        "1.细化政策",
+        "2.确保应保尽保",
+    )
+    assert [p.heading for p in paras] == [False, True, False, False, False]  # type: ignore[attr-defined]
+    assert paragraphs("a line of English\nthat goes on") == ("a line of English that goes on",)
+
+
+def test_signer_and_date_go_into_the_forms_own_lines() -> None:
+    record = {**RECORD, "entrust_opinion": "经委托登记管理机构公示我单位年度报告情况\n法定代表人 傅蔚霞",
+              "sponsor_opinion": "该年度报告书情况属实。\n举办单位（盖章）\n2026年3月4日",
+              "legal_representative": "邹建波"}
+    ctx = build_context(record)
+    assert ctx["entrust_opinion"] == ("经委托登记管理机构公示我单位年度报告情况",)
+    assert ctx["entrust_signer"] == "傅蔚霞"
+    assert ctx["sponsor_opinion"] == ("该年度报告书情况属实。",)
+    assert ctx["sponsor_date"] == "2026年3月4日"
+    assert ctx["entrust_date"] == BLANK_DATE
+    # The 公示 copy names no one but the legal representative.
+    public = build_context(record, public=True)
+    assert public["entrust_signer"] == ""
+    assert "傅蔚霞" not in context_text(public)
+    signed = build_context({**record, "entrust_opinion": "同意。\n法定代表人（签名）：邹建波"},
+                           public=True)
+    assert signed["entrust_signer"] == "邹建波"

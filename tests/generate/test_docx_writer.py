@@ -15,6 +15,7 @@ from nianbao.generate.atomic import atomic_path, write_atomic
 from nianbao.generate.context import build_context
 from nianbao.generate.docx_writer import write_docx
 from nianbao.resources import template_path
+from tests.conftest import ROOT
 from tests.generate.records import RECORD
 
 INJECTIONS = ("{{ x }}", "{% if true %}", "<w:t>", "<script>alert(1)</script>", "R&D", "{_{ y }_}")
@@ -82,7 +83,7 @@ def test_table_has_labels_and_values_in_official_order(seed_docx: Path) -> None:
             "经委托登记管理机构公示我单位年度报告情况\n法定代表人（签名）：\n单位（盖章）\n\u3000\u3000年\u3000\u3000月\u3000\u3000日",
         ],
         [
-            "举办单位意见（含保密审查意见）",
+            "举办单位意见\n（含保密审查意见）",  # broken before the bracket, not as a lone 见）
             "该年度报告书情况属实，并经保密审查，可对外公示。\n举办单位（盖章）\n\u3000\u3000年\u3000\u3000月\u3000\u3000日",
         ],
     ]
@@ -114,13 +115,13 @@ def test_long_activities_are_kept_whole(tmp_path: Path) -> None:
 
 def test_injection_strings_come_out_literally(tmp_path: Path) -> None:
     text = " ".join(INJECTIONS)
-    record = {**RECORD, "name": text, "activities": f"{text}\n第二段 & 完"}
+    record = {**RECORD, "name": text, "activities": f"{text}。\n第二段 & 完"}
     out = write_docx(record, tmp_path / "inject.docx")
     with zipfile.ZipFile(out) as package:
         assert package.testzip() is None
     document = docx.Document(str(out))  # parses: the XML stayed valid
     assert f"单位名称：{text}" in [p.text for p in document.paragraphs]
-    assert table_rows(out)[12] == ["开展业务活动情况", f"{text}\n第二段 & 完"]
+    assert table_rows(out)[12] == ["开展业务活动情况", f"{text}。\n第二段 & 完"]
 
 
 def test_public_copy_has_no_filler_or_phone(tmp_path: Path) -> None:
@@ -168,7 +169,7 @@ def test_template_asks_only_for_context_values() -> None:
 
 
 def test_committed_template_is_what_the_script_builds() -> None:
-    script = template_path("make_annual_report_docx.py")
+    script = ROOT / "scripts" / "templates" / "make_annual_report_docx.py"
     spec = importlib.util.spec_from_file_location("make_annual_report_docx", script)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -151,7 +151,7 @@ def test_template_asks_only_for_context_values(fields: dict[str, Any]) -> None:
 
 
 def test_committed_template_is_what_the_script_builds() -> None:
-    script = template_path("make_notice_docx.py")
+    script = ROOT / "scripts" / "templates" / "make_notice_docx.py"
     spec = importlib.util.spec_from_file_location("make_notice_docx", script)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

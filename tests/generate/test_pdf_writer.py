@@ -12,7 +12,8 @@ import pytest
 from nianbao.errors import MissingGlyph, UsageError
 from nianbao.generate.context import build_context
 from nianbao.generate.fonts import check_glyphs, missing_glyphs, stylesheet_families
-from nianbao.generate.pdf_writer import LocalFetcher, render_html, render_pdf, write_pdf
+from nianbao.generate.pdf_writer import render_html, render_pdf, write_pdf
+from nianbao.generate.weasy import LocalFetcher
 from nianbao.resources import resource_dir
 from tests.generate.records import RECORD
 

@@ -9,7 +9,7 @@ import pytest
 
 from nianbao.checks import Registry
 from nianbao.checks.registry import CheckContext
-from nianbao.checks.rollup import mismatch_findings, register
+from nianbao.checks.rollup import RULES, mismatch_findings
 from nianbao.model import Record, Report
 from nianbao.pipeline import check_path
 from nianbao.rollup.indicators import CountyRow, row_from_record
@@ -155,7 +155,7 @@ def test_the_examples_carry_one_planted_defect() -> None:
 
 def test_the_rule_is_documented_and_silent_without_a_summary() -> None:
     registry = Registry()
-    register(registry)
+    registry.add(*RULES)
     rule = registry["rollup.mismatch"]
     assert rule.severity == "error" and "sum over its counties" in rule.doc
     assert registry.run(CheckContext(Record(kind="work_summary"))) == []

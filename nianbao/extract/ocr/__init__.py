@@ -21,11 +21,10 @@ __all__ = ["DPI", "MODES", "OcrPage", "blocks_of", "info_of", "read_page"]
 
 def blocks_of(page: OcrPage) -> list[Block]:
     """The page's rows and lines, as the PDF reader's layout gives them (no page breaks)."""
-    from nianbao.extract.pdf_reader import _Page, _page_items
+    from nianbao.extract.pdf_geometry import PageContent, page_blocks
 
-    return [Block(kind="row" if item.kind == "row" else "paragraph", text=item.text,
-                  cells=item.cells, page=page.number, bbox=item.bbox)
-            for item in _page_items(_Page(page.number, page.chars, page.edges))]
+    content = PageContent(page.number, page.chars, page.edges)
+    return [b for b in page_blocks([content]) if b.kind != "page_break"]
 
 
 def info_of(pages: Iterable[OcrPage], reason: str) -> OcrInfo:

@@ -27,6 +27,7 @@ from nianbao.errors import NianbaoError
 
 Image = npt.NDArray[Any]
 DET_SIDE = 1280  # pixels: the detector's input, longer side
+REC_HEIGHT = 48  # pixels: the recogniser reads lines scaled to this height
 _LOCK = threading.Lock()
 
 
@@ -46,6 +47,7 @@ class Line:
     box: tuple[float, float, float, float]
     scores: tuple[float, ...]
     quad: tuple[tuple[float, float], ...] = ()
+    centres: tuple[float, ...] = ()  # each character's centre across, in image pixels
 
     @property
     def score(self) -> float:
@@ -99,8 +101,24 @@ def recognise(image: Image, quads: list[npt.NDArray[np.float32]]) -> list[Line]:
         xs, ys = quad[:, 0], quad[:, 1]
         lines.append(Line(text, (float(xs.min()), float(ys.min()), float(xs.max()),
                                  float(ys.max())), scores,
-                          tuple((float(x), float(y)) for x, y in quad)))
+                          tuple((float(x), float(y)) for x, y in quad),
+                          _centres(result, quad, len(text))))
     return lines
+
+
+def _centres(result: Any, quad: npt.NDArray[np.float32], count: int) -> tuple[float, ...]:
+    """Where each character sits along the line: the recogniser's output column of each
+    character (one column per 8 pixels of the line scaled to 48 pixels high) back in the page's
+    pixels. Empty when the line was not read left to right (a tall crop is turned)."""
+    if len(result) < 3:
+        return ()
+    columns = [c for word in result[2][2] for c in word]
+    width = float(np.linalg.norm(quad[1] - quad[0]))
+    height = float(np.linalg.norm(quad[3] - quad[0]))
+    if len(columns) != count or height <= 0 or height >= 1.5 * width:
+        return ()
+    left = float(quad[:, 0].min())
+    return tuple(left + (c * 8 + 4) * height / REC_HEIGHT for c in columns)
 
 
 def upside_down(crops: list[Image]) -> float:

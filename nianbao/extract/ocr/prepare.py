@@ -110,7 +110,8 @@ def _rings(mask: Image, dpi: float) -> list[Box]:
         covered = float((small[ring > 0] > 40).mean()) if ring.any() else 0.0
         if covered >= 0.5:  # most of the circle is red ink: a seal's rim, not chance
             kept.append((float(x), float(y), float(r)))
-            boxes.append(tuple(float(v / scale) for v in (x - r, y - r, x + r, y + r)))  # type: ignore[misc]
+            boxes.append((float((x - r) / scale), float((y - r) / scale), float((x + r) / scale),
+                          float((y + r) / scale)))
     return boxes
 
 

@@ -2,7 +2,7 @@
 
 Run from the repository with the project's virtualenv:
 
-    python templates/make_annual_report_docx.py
+    python scripts/templates/make_annual_report_docx.py
 
 The output is reproducible (fixed dates, fixed zip timestamps): running the script again gives
 the same bytes, so the committed template can be checked against it. The template holds the
@@ -19,10 +19,8 @@ official font is not installed.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import sys
 from pathlib import Path
-from typing import Any
 
 import docx
 from docx.enum.section import WD_ORIENT
@@ -36,13 +34,22 @@ from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from docx_build import (
+    TEMPLATES,
+    drop_extras,
+    empty_body,
+    set_fonts,
+    set_language,
+    set_properties,
+    setup_font_table,
+    to_bytes,
+)
 
 from nianbao.generate.context import LABELS
-from nianbao.generate.docx_writer import normalise_zip
 
-OUT = HERE / "annual_report.docx"
+OUT = TEMPLATES / "annual_report.docx"
 FIXED_TIME = dt.datetime(2014, 4, 1, tzinfo=dt.UTC)
 
 BODY_FONT = "仿宋_GB2312"
@@ -67,6 +74,8 @@ LONG_ROWS = (
     ("entrust_opinion", 3.2),
     ("sponsor_opinion", 3.2),
 )
+WRAP_BEFORE_PAREN = {"sponsor_opinion"}
+PROSE_ROWS = {"activities"}
 CERT_ROWS = (
     ("name", "{{ name }}"),
     ("purpose_and_scope", None),
@@ -81,35 +90,10 @@ CERT_ROWS = (
 # --- fonts and styles -------------------------------------------------------------------------
 
 
-def _child(parent: Any, tag: str, first: bool = False) -> Any:
-    """`parent`'s w:`tag` child, created (first or last) when missing."""
-    found = parent.find(qn(f"w:{tag}"))
-    if found is None:
-        found = OxmlElement(f"w:{tag}")
-        if first:
-            parent.insert(0, found)
-        else:
-            parent.append(found)
-    return found
 
 
-def set_fonts(rpr_parent: Any, name: str) -> None:
-    """Name `name` for every script slot of w:rFonts and drop the theme-font attributes."""
-    rpr = _child(rpr_parent, "rPr")
-    fonts = _child(rpr, "rFonts", first=True)
-    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
-        fonts.attrib.pop(qn(f"w:{attr}"), None)
-    for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
-        fonts.set(qn(f"w:{slot}"), name)
 
 
-def set_language(rpr_parent: Any) -> None:
-    rpr = _child(rpr_parent, "rPr")
-    for old in rpr.findall(qn("w:lang")):
-        rpr.remove(old)
-    rpr.append(
-        parse_xml(f'<w:lang {nsdecls("w")} w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/>')
-    )
 
 
 def setup_defaults(document: docx.document.Document) -> None:
@@ -164,6 +148,12 @@ def setup_styles(document: docx.document.Document) -> None:
     mark.font.color.rgb = RGBColor(0x66, 0x66, 0x66)
     add_style(document, "Cover Code Label", font=HEADING_FONT, size=14, before=6)
     add_style(document, "Cover Code", size=16, before=4)
+    blank = add_style(document, "Cover Code Blank", size=16, before=4, line=22)
+    blank.paragraph_format.right_indent = Cm(16 - 18 * 0.62)  # 18 characters' width
+    ppr = blank.element.get_or_add_pPr()
+    ppr.append(parse_xml(f'<w:pBdr {nsdecls("w")}>' + "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="1" w:color="000000"/>'
+        for side in ("top", "left", "bottom", "right")) + "</w:pBdr>"))
     add_style(document, "Cover Title", font=TITLE_FONT, size=36, align=center, before=120)
     add_style(document, "Cover Year", size=16, align=center, before=18)
     field = add_style(document, "Cover Field", size=16, before=6, indent_cm=2.2, line=28)
@@ -173,39 +163,18 @@ def setup_styles(document: docx.document.Document) -> None:
     add_style(document, "Cover Issuer", size=16, align=center, before=140)
     add_style(document, "Form Label", font=HEADING_FONT, align=center)
     add_style(document, "Form Value", align=WD_ALIGN_PARAGRAPH.JUSTIFY, line=18)
+    prose = add_style(document, "Form Prose", align=WD_ALIGN_PARAGRAPH.JUSTIFY, line=18)
+    prose.paragraph_format.first_line_indent = Pt(21)  # two 5号 characters
+    heading = add_style(document, "Form Heading", font=HEADING_FONT,
+                        align=WD_ALIGN_PARAGRAPH.JUSTIFY, line=18)
+    heading.paragraph_format.first_line_indent = Pt(21)
     add_style(document, "Form Number", align=center)
     add_style(document, "Form Signature", align=right, line=18)
     add_style(document, "Form Footer", size=12, before=8)
 
 
-def setup_font_table(document: docx.document.Document) -> None:
-    part = next(
-        p for p in document.part.package.iter_parts() if p.partname.endswith("fontTable.xml")
-    )
-    root = parse_xml(part.blob)
-    for name, alt, panose, family, pitch in FONT_TABLE:
-        root.append(
-            parse_xml(
-                f'<w:font {nsdecls("w")} w:name="{name}">'
-                f'<w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/>'
-                f'<w:charset w:val="86"/><w:family w:val="{family}"/><w:pitch w:val="{pitch}"/>'
-                "</w:font>"
-            )
-        )
-    from lxml import etree
-
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def drop_extras(document: docx.document.Document) -> None:
-    """Leave out python-docx's sample thumbnail and the Word 2010 duplicate style part."""
-    package_rels = document.part.package.rels
-    for rid, rel in list(package_rels.items()):
-        if rel.reltype.endswith("/thumbnail"):
-            del package_rels[rid]
-    for rid, rel in list(document.part.rels.items()):
-        if rel.reltype.endswith("/stylesWithEffects") or rel.reltype.endswith("/customXml"):
-            del document.part.rels[rid]
 
 
 # --- page and cover ---------------------------------------------------------------------------
@@ -232,7 +201,11 @@ def add_cover(document: docx.document.Document) -> None:
     para(document, "{{ copy_mark }}", "Copy Mark")
     para(document, "{%p endif %}", "Copy Mark")
     para(document, LABELS["credit_code"], "Cover Code Label")
+    para(document, "{%p if credit_code %}", "Cover Code")
     para(document, "{{ credit_code }}", "Cover Code")
+    para(document, "{%p else %}", "Cover Code")
+    para(document, "", "Cover Code Blank")  # the code's box, left for the pen
+    para(document, "{%p endif %}", "Cover Code")
     para(document, LABELS["title"], "Cover Title")
     para(document, "（{{ report_year }}）年度", "Cover Year")
     for key in ("name", "legal_representative"):
@@ -254,16 +227,33 @@ def cell_text(cell: _Cell, text: str, style: str) -> None:
 
 
 def cell_paragraphs(cell: _Cell, key: str) -> None:
-    """A loop printing the context's paragraph tuple `key`, one Word paragraph each."""
+    """A loop printing the context's paragraph tuple `key`, one Word paragraph each; in the
+    prose rows a section heading (`para.heading`) in 黑体, every paragraph indented two
+    characters."""
     first = cell.paragraphs[0]
     first.style = cell.part.document.styles["Form Value"]
     first.add_run(f"{{%p for para in {key} %}}")
-    para(cell, "{{ para }}", "Form Value")
+    if key in PROSE_ROWS:
+        para(cell, "{%p if para.heading is true %}", "Form Value")
+        para(cell, "{{ para }}", "Form Heading")
+        para(cell, "{%p else %}", "Form Value")
+        para(cell, "{{ para }}", "Form Prose")
+        para(cell, "{%p endif %}", "Form Value")
+    else:
+        para(cell, "{{ para }}", "Form Value")
     para(cell, "{%p endfor %}", "Form Value")
 
 
 def label(cell: _Cell, key: str) -> None:
-    cell_text(cell, LABELS[key], "Form Label")
+    text = LABELS[key]
+    head, paren, tail = text.partition("（")
+    if key in WRAP_BEFORE_PAREN and paren:
+        # 举办单位意见 / （含保密审查意见）: broken before the bracket, never as a lone 见）.
+        cell_text(cell, head, "Form Label")
+        cell.paragraphs[0].add_run().add_break()
+        cell.paragraphs[0].add_run(paren + tail)
+    else:
+        cell_text(cell, text, "Form Label")
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
@@ -358,20 +348,20 @@ def add_table(document: docx.document.Document) -> Table:
         cell_paragraphs(target, key)
         if key == "entrust_opinion":
             signature(
-                target, (f"{LABELS['legal_rep_signature']}：{{{{ signer }}}}", LABELS["unit_seal"])
-            )
+                target, (f"{LABELS['legal_rep_signature']}：{{{{ entrust_signer }}}}",
+                         LABELS["unit_seal"]), "{{ entrust_date }}")
         elif key == "sponsor_opinion":
-            signature(target, (LABELS["sponsor_seal"],))
+            signature(target, (LABELS["sponsor_seal"],), "{{ sponsor_date }}")
         min_height(table, row, height)
     return table
 
 
-def signature(cell: _Cell, lines: tuple[str, ...]) -> None:
+def signature(cell: _Cell, lines: tuple[str, ...], date: str) -> None:
     first = para(cell, lines[0], "Form Signature")
     first.paragraph_format.space_before = Pt(10)
     for text in lines[1:]:
         para(cell, text, "Form Signature")
-    para(cell, "{{ signature_date }}", "Form Signature")
+    para(cell, date, "Form Signature")
 
 
 def add_footer_line(document: docx.document.Document) -> None:
@@ -384,17 +374,6 @@ def add_footer_line(document: docx.document.Document) -> None:
     )
 
 
-def set_properties(document: docx.document.Document) -> None:
-    props = document.core_properties
-    props.title = LABELS["title"]
-    props.subject = ""
-    props.author = "nianbao"
-    props.last_modified_by = "nianbao"
-    props.comments = ""
-    props.keywords = ""
-    props.category = ""
-    props.revision = 1
-    props.created = props.modified = props.last_printed = FIXED_TIME
 
 
 def build() -> bytes:
@@ -402,18 +381,14 @@ def build() -> bytes:
     drop_extras(document)
     setup_defaults(document)
     setup_styles(document)
-    setup_font_table(document)
+    setup_font_table(document, FONT_TABLE)
     setup_page(document)
-    body = document.element.body
-    for paragraph in list(body.iterchildren(qn("w:p"))):
-        body.remove(paragraph)
+    empty_body(document)
     add_cover(document)
     add_table(document)
     add_footer_line(document)
-    set_properties(document)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return normalise_zip(buffer.getvalue())
+    set_properties(document, LABELS["title"], FIXED_TIME)
+    return to_bytes(document)
 
 
 def main() -> None:

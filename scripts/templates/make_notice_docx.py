@@ -2,7 +2,7 @@
 
 Run from the repository with the project's virtualenv:
 
-    python templates/make_notice_docx.py
+    python scripts/templates/make_notice_docx.py
 
 The output is reproducible (fixed dates, fixed zip timestamps). The template holds docxtpl/Jinja
 tags for the values of `nianbao.generate.notice_context.build_notice_context()`; paragraphs come
@@ -26,7 +26,6 @@ moves its content area instead).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,17 +33,27 @@ from typing import Any
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor, Twips
 from docx.styles.style import ParagraphStyle
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from nianbao.generate.docx_writer import normalise_zip
+from docx_build import (
+    TEMPLATES,
+    W,
+    child,
+    drop_extras,
+    empty_body,
+    set_fonts,
+    set_language,
+    set_properties,
+    setup_font_table,
+    to_bytes,
+)
 
-OUT = HERE / "notice.docx"
+OUT = TEMPLATES / "notice.docx"
 FIXED_TIME = dt.datetime(2012, 7, 1, tzinfo=dt.UTC)  # GB/T 9704-2012 in force
 
 BODY_FONT = "仿宋_GB2312"
@@ -75,31 +84,13 @@ FONT_TABLE = (
     (TITLE_FONT, "FZXiaoBiaoSong-B05S", "02000000000000000000", "auto", "variable"),
     (SONG_FONT, "SimSun", "02010600030101010101", "auto", "variable"),
 )
-W = nsdecls("w")
 
 
 # --- fonts and styles -------------------------------------------------------------------------
 
 
-def _child(parent: Any, tag: str, first: bool = False) -> Any:
-    found = parent.find(qn(f"w:{tag}"))
-    if found is None:
-        found = OxmlElement(f"w:{tag}")
-        if first:
-            parent.insert(0, found)
-        else:
-            parent.append(found)
-    return found
 
 
-def set_fonts(rpr_parent: Any, name: str) -> None:
-    """Name `name` for every script slot of w:rFonts and drop the theme-font attributes."""
-    rpr = _child(rpr_parent, "rPr")
-    fonts = _child(rpr, "rFonts", first=True)
-    for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
-        fonts.attrib.pop(qn(f"w:{attr}"), None)
-    for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
-        fonts.set(qn(f"w:{slot}"), name)
 
 
 def setup_defaults(document: Any) -> None:
@@ -107,10 +98,8 @@ def setup_defaults(document: Any) -> None:
     defaults = styles.find(qn("w:docDefaults"))
     rpr_default = defaults.find(qn("w:rPrDefault"))
     set_fonts(rpr_default, BODY_FONT)
-    rpr = _child(rpr_default, "rPr")
-    for old in rpr.findall(qn("w:lang")):
-        rpr.remove(old)
-    rpr.append(parse_xml(f'<w:lang {W} w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'))
+    set_language(rpr_default)
+    rpr = child(rpr_default, "rPr")
     # 3号 (16 pt = 32 half-points), drawn 0.25 pt tighter: 28 characters in 156 mm.
     for tag, val in (("spacing", CHAR_SPACING), ("sz", 32), ("szCs", 32)):
         for old in rpr.findall(qn(f"w:{tag}")):
@@ -149,7 +138,7 @@ def add_style(document: Any, name: str, *, font: str = BODY_FONT, size: float = 
     set_fonts(style.element, font)
     style.font.size = Pt(size)
     if loose:  # titles, the 标志 and page numbers keep their font's own spacing
-        _child(style.element, "rPr").append(parse_xml(f'<w:spacing {W} w:val="0"/>'))
+        child(style.element, "rPr").append(parse_xml(f'<w:spacing {W} w:val="0"/>'))
     fmt = style.paragraph_format
     fmt.alignment = align
     fmt.space_before = Twips(before)
@@ -191,28 +180,8 @@ def setup_styles(document: Any) -> None:
     add_style(document, "Notice Page Number", font=SONG_FONT, size=14, line=280, loose=True)
 
 
-def setup_font_table(document: Any) -> None:
-    from lxml import etree
-
-    part = next(p for p in document.part.package.iter_parts()
-                if p.partname.endswith("fontTable.xml"))
-    root = parse_xml(part.blob)
-    for name, alt, panose, family, pitch in FONT_TABLE:
-        root.append(parse_xml(
-            f'<w:font {W} w:name="{name}"><w:altName w:val="{alt}"/><w:panose1 w:val="{panose}"/>'
-            f'<w:charset w:val="86"/><w:family w:val="{family}"/><w:pitch w:val="{pitch}"/>'
-            "</w:font>"))
-    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def drop_extras(document: Any) -> None:
-    package_rels = document.part.package.rels
-    for rid, rel in list(package_rels.items()):
-        if rel.reltype.endswith("/thumbnail"):
-            del package_rels[rid]
-    for rid, rel in list(document.part.rels.items()):
-        if rel.reltype.endswith("/stylesWithEffects") or rel.reltype.endswith("/customXml"):
-            del document.part.rels[rid]
 
 
 # --- page ------------------------------------------------------------------------------------
@@ -381,17 +350,6 @@ def body_xml() -> list[str]:
     return out
 
 
-def set_properties(document: Any) -> None:
-    props = document.core_properties
-    props.title = "通知"
-    props.subject = ""
-    props.author = "nianbao"
-    props.last_modified_by = "nianbao"
-    props.comments = ""
-    props.keywords = ""
-    props.category = ""
-    props.revision = 1
-    props.created = props.modified = props.last_printed = FIXED_TIME
 
 
 def build() -> bytes:
@@ -399,21 +357,17 @@ def build() -> bytes:
     drop_extras(document)
     setup_defaults(document)
     setup_styles(document)
-    setup_font_table(document)
+    setup_font_table(document, FONT_TABLE)
     setup_page(document)
-    body = document.element.body
-    for paragraph in list(body.iterchildren(qn("w:p"))):
-        body.remove(paragraph)
+    body = empty_body(document)
     sect_pr = body.find(qn("w:sectPr"))
     for xml in body_xml():
         sect_pr.addprevious(parse_xml(xml))
     # A document ends with a paragraph: an empty one of no height after the 版记's table.
     sect_pr.addprevious(parse_xml(_p("NoticeBody", ppr='<w:spacing w:line="20" '
                                      'w:lineRule="exact"/>')))
-    set_properties(document)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return normalise_zip(buffer.getvalue())
+    set_properties(document, "通知", FIXED_TIME)
+    return to_bytes(document)
 
 
 def main() -> None:

@@ -1,0 +1,272 @@
+"""One file of a batch: `check_file(task)` reads, parses and checks it (through the store when
+one is given), writes the file's contract JSON atomically, and hands back a `FileResult` with the
+findings and the sentence each one came from. Anything that goes wrong with the file becomes a
+failed result with its reason; it never raises.
+
+`check_file` runs in whichever process the batch gives the file to: a worker of
+`nianbao.batch.pool.ProcessPool`, or a Dask worker (`nianbao.batch.dask_executor`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nianbao import __version__
+from nianbao.batch.state import FileResult, FindingRow
+from nianbao.checks import Registry, default_registry
+from nianbao.errors import NianbaoError, UnreadableInput
+from nianbao.extract import FORMATS, read
+from nianbao.model import Document, Finding, Report
+
+_SENTENCE_ENDS = "。；！？!?;\n"
+_SENTENCE_MAX = 300
+
+
+OCR_SECONDS_PER_PAGE = 20.0  # added to a file's time limit for each page OCR may have to read
+
+
+def time_limit(path: Path, timeout: float, ocr: str) -> float:
+    """One file's time limit: `timeout`, plus `OCR_SECONDS_PER_PAGE` for each page of a PDF or
+    an image that OCR may read (a text PDF finishes long before; a 10-page scan needs minutes)."""
+    if ocr == "never":
+        return timeout
+    return timeout + OCR_SECONDS_PER_PAGE * page_count(path)
+
+
+def page_count(path: Path) -> int:
+    """Pages of a PDF or frames of an image (0 for other files and for unreadable ones: the
+    worker says what is wrong with them)."""
+    fmt = FORMATS.get(path.suffix.lower())
+    try:
+        if fmt == "pdf":
+            import pypdfium2 as pdfium
+
+            from nianbao.extract.pdf_reader import _PDFIUM
+
+            with _PDFIUM:
+                pdf = pdfium.PdfDocument(path)
+                try:
+                    return min(len(pdf), 500)
+                finally:
+                    pdf.close()
+        if fmt == "image":
+            from PIL import Image
+
+            with Image.open(path) as image:
+                return min(int(getattr(image, "n_frames", 1)), 500)
+    except Exception:  # noqa: BLE001 - a damaged file: the worker reports it
+        return 0
+    return 0
+
+
+def ruleset_version(registry: Registry) -> str:
+    """nianbao's version and a digest of the sorted rule ids: the results a rerun may reuse."""
+    ids = ",".join(sorted(rule.id for rule in registry))
+    return f"{__version__}+{hashlib.sha256(ids.encode()).hexdigest()[:12]}"
+
+
+def batch_registry(store: str | None) -> Registry:
+    """The rules a batch runs: the default set, plus the cross-year rules with a store."""
+    registry = default_registry()
+    if store is not None:
+        from nianbao.store.cli_support import registry_with_xyear
+
+        registry = registry_with_xyear(registry)
+    return registry
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file to check. `name` is its path inside the inbox (the reports' key)."""
+
+    name: str
+    path: str
+    sha256: str
+    json_name: str
+    out: str
+    store: str | None = None
+    write_json: bool = True  # False: the JSON text travels back in the result (Dask)
+    hooks: bool = False
+    ocr: str = "auto"  # when scanned pages are recognised (nianbao.extract.read)
+    timeout: float | None = None  # this file's time limit (it scales with its pages)
+
+
+@dataclass
+class Outcome:
+    """A `FileResult`, and the contract JSON when the worker did not write it itself."""
+
+    result: FileResult
+    json_text: str | None = None
+
+
+def check_file(task: Task, registry: Registry | None = None) -> Outcome:
+    """Check one file; any failure becomes a failed result with its reason. Never raises
+    (except KeyboardInterrupt and SystemExit)."""
+    start = time.perf_counter()
+    try:
+        report, document = _check(task, registry or batch_registry(task.store))
+        json_text = _contract_json(report)
+        if task.write_json:
+            write_json(Path(task.out) / task.json_name, json_text)
+            json_text_back = None
+        else:
+            json_text_back = json_text
+        result = _result(task, report, document)
+        result.seconds = time.perf_counter() - start
+        return Outcome(result, json_text_back)
+    except UnreadableInput as exc:
+        return Outcome(failure(task, exc.code, exc.message_zh, exc.message_en, start))
+    except NianbaoError as exc:
+        return Outcome(failure(task, exc.code, exc.message_zh, exc.message_en, start))
+    except MemoryError:
+        return Outcome(failure(task, "memory", "处理该文件时内存不足",
+                               "ran out of memory on this file", start))
+    except Exception as exc:  # noqa: BLE001 - one broken file must not stop the batch
+        text = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        return Outcome(failure(task, "internal", f"内部错误：{text}", f"internal error: {text}",
+                               start))
+
+
+def failure(task: Task, code: str, zh: str, en: str, start: float | None = None) -> FileResult:
+    seconds = time.perf_counter() - start if start is not None else 0.0
+    fmt = FORMATS.get(Path(task.name).suffix.lower())
+    return FileResult(task.name, task.sha256, "failed", code, zh, en, format=fmt, seconds=seconds)
+
+
+def _check(task: Task, registry: Registry) -> tuple[Report, Document | None]:
+    from nianbao.pipeline import check_document
+
+    if task.store is None:
+        document = read(task.path, ocr=task.ocr)
+        return check_document(document, registry=registry), document
+    from nianbao.store.cli_support import check_with_store
+
+    outcome = next(iter(check_with_store([task.path], task.store, registry=registry)))
+    if isinstance(outcome, UnreadableInput):
+        raise outcome
+    return outcome, None
+
+
+def _contract_json(report: Report) -> str:
+    from nianbao.pipeline import to_json
+
+    return to_json(report.to_json(), indent=None) + "\n"
+
+
+def write_json(path: Path, text: str) -> None:
+    """Write `text` to `path` atomically (a reader never sees half a file)."""
+    from nianbao.generate.atomic import write_atomic
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text.encode("utf-8"))
+
+
+def _result(task: Task, report: Report, document: Document | None) -> FileResult:
+    record = report.record
+    code = record.fields.get("credit_code")
+    texts = _Texts(document, report)
+    rows = [_row(f, texts) for f in report.findings]
+    return FileResult(
+        task.name, task.sha256, "ok", format=report.source.format, kind=record.kind,
+        org=record.org, credit_code=code if isinstance(code, str) else None,
+        region=region_of(code), year=record.year, json_name=task.json_name, findings=rows,
+        ocr_pages=len(document.ocr.pages) if document is not None and document.ocr else 0,
+    )
+
+
+def region_of(code: Any) -> str | None:
+    """The registering authority's division, from the credit code: 湖南省岳阳市汨罗市."""
+    if not isinstance(code, str) or len(code.strip()) != 18:
+        return None
+    from nianbao.text.credit_code import division
+    from nianbao.text.regions import full_name
+
+    try:
+        return full_name(division(code))
+    except (ValueError, KeyError):
+        return None
+
+
+class _Texts:
+    """Where a finding's evidence can be looked up to give its whole sentence."""
+
+    def __init__(self, document: Document | None, report: Report) -> None:
+        self.document = document
+        self.report = report
+        self._all: str | None = None
+
+    def block(self, finding: Finding) -> str:
+        prov = finding.provenance
+        if self.document is None or prov is None or prov.block is None:
+            return ""
+        blocks = self.document.blocks
+        if not 0 <= prov.block < len(blocks):
+            return ""
+        block = blocks[prov.block]
+        if prov.cell is not None and 0 <= prov.cell < len(block.cells):
+            return block.cells[prov.cell]
+        return block.text
+
+    def everything(self) -> str:
+        if self._all is None:
+            if self.document is not None:
+                self._all = self.document.text
+            else:
+                record = self.report.record
+                parts = [v for v in record.fields.values() if isinstance(v, str)]
+                self._all = "\n".join(parts + [f.text for f in record.facts])
+        return self._all
+
+
+def _row(finding: Finding, texts: _Texts) -> FindingRow:
+    sentence = ""
+    if finding.evidence:
+        sentence = sentence_around(texts.block(finding), finding.evidence) or sentence_around(
+            texts.everything(), finding.evidence)
+    prov = finding.provenance
+    return FindingRow(finding.rule, finding.severity, finding.message_zh, finding.message_en,
+                      finding.pointer, finding.evidence, sentence,
+                      prov.page if prov is not None else None, _plain(finding.params))
+
+
+def sentence_around(text: str, evidence: str) -> str:
+    """The sentence of `text` that holds `evidence` (at most ~300 characters), or ""."""
+    at = text.find(evidence)
+    end_of_evidence = at + len(evidence)
+    if at < 0:  # the evidence may span a line the layout wrapped: match without whitespace
+        found = _find_ignoring_space(text, evidence)
+        if found is None:
+            return ""
+        at, end_of_evidence = found
+    start = max(text.rfind(c, 0, at) for c in _SENTENCE_ENDS) + 1
+    ends = [i for i in (text.find(c, end_of_evidence) for c in _SENTENCE_ENDS) if i >= 0]
+    end = min(ends) + 1 if ends else len(text)
+    start = max(start, at - _SENTENCE_MAX // 2)
+    end = min(end, max(end_of_evidence, start + _SENTENCE_MAX))
+    return text[start:end].strip()
+
+
+def _find_ignoring_space(text: str, needle: str) -> tuple[int, int] | None:
+    """Where `needle` occurs in `text` when whitespace is ignored in both: (start, end)."""
+    wanted = "".join(needle.split())
+    if not wanted:
+        return None
+    positions = [i for i, c in enumerate(text) if not c.isspace()]
+    squeezed = "".join(text[i] for i in positions)
+    at = squeezed.find(wanted)
+    if at < 0:
+        return None
+    return positions[at], positions[at + len(wanted) - 1] + 1
+
+
+def _plain(value: Any) -> Any:
+    """Params as JSON-ready values (Decimal → int or float)."""
+    import json
+
+    from nianbao.pipeline import to_json
+
+    return json.loads(to_json(value, indent=None))

@@ -1,0 +1,101 @@
+"""Figures of different units mixed up: persons added to person-times, an average per person
+computed per household."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from nianbao.checks.registry import CheckContext, Hit, Rule, rule
+from nianbao.extract.facts import Sentence
+from nianbao.text.quantities import Quantity
+
+COUNTS = ("households", "persons", "person_times")
+UNIT = {"households": "户", "persons": "人", "person_times": "人次"}
+UNIT_EN = {"households": "households", "persons": "persons", "person_times": "person-times"}
+_TOTAL_WORD = re.compile(r"(?:合计|共计|总计|总共|累计共|两项共|共)(?:为|达|达到)?\s*$")
+_PER_PERSON = re.compile(r"(?:人均|每人|平均每人)(?:发放|救助|补助)?\s*$")
+_PER_HOUSEHOLD = re.compile(r"(?:户均|每户|平均每户)(?:发放|救助|补助)?\s*$")
+
+
+def _num(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value != value.to_integral_value() else str(int(value))
+
+
+@rule("text.unit-mismatch", "warning",
+      title=("不同计量单位混加或错配", "figures of different units mixed"),
+      message=("{detail_zh}", "{detail_en}"))
+def unit_mismatch(ctx: CheckContext) -> Iterator[Hit]:
+    """人次 counts services and 人 counts people (spec §4.2 S4): one person helped three times is
+    three person-times. A total in 人 that equals the sum of person-times (or of households and
+    persons) adds things that cannot be added; an average "per person" that equals the amount
+    divided by households (or the reverse) was computed on the other denominator."""
+    for s in ctx.record.sentences:
+        yield from _mixed_sums(s)
+        yield from _wrong_denominator(s)
+
+
+def _mixed_sums(s: Sentence) -> Iterator[Hit]:
+    """合计N人 equal to the sum of the figures before it, when those are in other units."""
+    start = 0
+    for i, total in enumerate(s.quantities):
+        if not (total.measure in COUNTS and total.exact and total.role is None
+                and _TOTAL_WORD.search(s.text, max(0, total.start - 6), total.start)):
+            continue
+        parts = [q for q in s.quantities[start:i] if q.measure in COUNTS and q.exact
+                 and q.role is None]
+        start = i + 1
+        other = [q for q in parts if q.measure != total.measure]
+        for group in (other, parts if other else []):
+            if len(group) >= 2 and sum(q.value for q in group) == total.value:
+                units = sorted({UNIT[q.measure] for q in group})
+                expr = " + ".join(f"{_num(q.value)}{UNIT[q.measure]}" for q in group)
+                yield Hit({"parts": [_num(q.value) for q in group], "sum": _num(total.value),
+                           "detail_zh": f"{expr} = {_num(total.value)}，却写作“{total.text}”："
+                                        f"{'与'.join(units)}不能直接相加为{UNIT[total.measure]}",
+                           "detail_en": f"{expr} is stated as {total.text}: "
+                                        f"{' and '.join(UNIT_EN[q.measure] for q in group[:1])} "
+                                        f"cannot be added up to {UNIT_EN[total.measure]}"},
+                          "/facts", s.text[group[0].start:total.end], s.prov)
+                break
+
+
+def _wrong_denominator(s: Sentence) -> Iterator[Hit]:
+    """人均/户均 X元 that matches the amount over the other count, not over its own."""
+    amounts = [q for q in s.quantities if q.measure == "amount_yuan" and q.exact and q.role is None]
+    for avg in amounts:
+        per = "persons" if _PER_PERSON.search(s.text, max(0, avg.start - 6), avg.start) else \
+            "households" if _PER_HOUSEHOLD.search(s.text, max(0, avg.start - 6), avg.start) else None
+        if per is None:
+            continue
+        totals = [q for q in amounts if q.end <= avg.start and q.value > avg.value]
+        counts = {m: [q for q in s.quantities if q.measure == m and q.exact and q.end <= avg.start
+                      and q.role is None] for m in COUNTS}
+        if len(totals) != 1 or len(counts["households"]) != 1 or len(counts["persons"]) != 1:
+            continue
+        total, own = totals[0], counts[per][0]
+        other = counts["households" if per == "persons" else "persons"][0]
+        if own.value == other.value or own.value == 0 or other.value == 0:
+            continue
+        if not _agrees(total, own, avg) and _agrees(total, other, avg):
+            ratio = total.value / other.value
+            yield Hit({"average": _num(avg.value), "amount": _num(total.value),
+                       "count": _num(other.value),
+                       "detail_zh": f"{'人均' if per == 'persons' else '户均'}{_num(avg.value)}元"
+                                    f"等于{_num(total.value)}元 ÷ {_num(other.value)}"
+                                    f"{UNIT[other.measure]} = {_num(round(ratio, 2))}元，"
+                                    f"是按{UNIT[other.measure]}而不是按{UNIT[per]}计算的",
+                       "detail_en": f"the average {_num(avg.value)} yuan per {UNIT_EN[per][:-1]} "
+                                    f"equals {_num(total.value)} / {_num(other.value)} "
+                                    f"{UNIT_EN[other.measure]}: computed on the wrong denominator"},
+                      "/facts", s.text[min(own.start, other.start):avg.end], s.prov)
+
+
+def _agrees(total: Quantity, count: Quantity, avg: Quantity) -> bool:
+    """amount ÷ count equals the stated average within the rounding of both."""
+    slack = avg.tolerance + total.tolerance / count.value + avg.value * Decimal("0.002")
+    return abs(total.value / count.value - avg.value) <= slack
+
+
+RULES: tuple[Rule, ...] = (unit_mismatch,)

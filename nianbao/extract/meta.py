@@ -1,0 +1,182 @@
+"""What a document is: its kind, the period its figures stand at (`as_of`) and the body that
+issued or reported it (`org`), for every kind.
+
+Kind, in order (statistics.md §4):
+1. a notice *about* annual reports (关于开展…年度报告工作的通知, 填写说明) is a `notice`, even though
+   it names the form and its labels, unless it carries a filled form (a credit code value);
+2. an `annual_report` names 事业单位法人年度报告书 or three of the form's labels anywhere in the
+   document, however long the preamble before them (the whole text is searched: one regex pass);
+3. a `notice` has a 通知/实施方案 title in its first lines;
+4. a grid of indicators with value columns is a `statistics_report` whatever its title, unless
+   it is a small table inside a long piece of prose;
+5. anything else is a `work_summary`.
+
+`as_of` is the month the figures stand at: the title's or header block's period (2025年9月,
+9月份, 2025.09, 三季度 → 09, 1—9月 → 09), else 截至…底 in the text; a whole-year document stands
+at December. A publication date (2025年10月10日, 时间：2025-10-10) is not a period.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from nianbao.model import Block, Document
+
+_FORM_LABELS = re.compile(r"宗旨和\s*业务范围|开办资金|举办单位|经[费济]来源|网上名称|从业人数")
+_FORM_TITLE = re.compile(r"事业单位法人年度报告书")
+_CREDIT_VALUE = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
+_NOTICE_TITLE = re.compile(r"^.{0,60}(?:关于.{2,80})?(?:通知|通告|实施方案|填写说明|填报说明|工作方案)\s*$")
+_ABOUT_REPORTS = re.compile(r"关于.{0,40}年度报告.{0,20}(?:通知|工作)|填写说明|填报说明|年报工作")
+_STATS_TITLE = re.compile(r"统计月报|统计季报|统计年报|月报表|季报表|统计表|报表|统计数据|月报|季报")
+_FURNITURE = re.compile(r"^(?:来源|时间|发布时间|阅读|浏览|附件|扫一扫|分享|打印|首页|当前位置|【)")
+
+
+def detect_kind(document: Document) -> str:
+    """Which kind of document this is, from its wording and its tables."""
+    text = document.text
+    head_blocks = [b for b in document.blocks if b.kind != "page_break"
+                   and b.text.strip() and not _FURNITURE.match(b.text.strip())][:8]
+    head = "\n".join(b.text for b in head_blocks)
+    notice_title = any(_NOTICE_TITLE.match(b.text.strip()) for b in head_blocks[:4]
+                       if len(b.text.strip()) <= 90)
+    form = bool(_FORM_TITLE.search(text)) or len(set(_FORM_LABELS.findall(text))) >= 3
+    if form and notice_title and not _CREDIT_VALUE.search(text):
+        return "notice"
+    if form and not (_ABOUT_REPORTS.search(head) and not _CREDIT_VALUE.search(text)):
+        return "annual_report"
+    if notice_title or "实施方案" in head or _ABOUT_REPORTS.search(head):
+        return "notice"
+    if _is_statistics(document, head):
+        return "statistics_report"
+    return "work_summary"
+
+
+def _is_statistics(document: Document, head: str) -> bool:
+    from nianbao.extract.grid import find_tables
+
+    tables = find_tables(document.blocks)
+    value_rows = sum(1 for t in tables for r in t.rows[1:] if _has_value(t, r.cells))
+    if value_rows < 2:
+        return False
+    used = {i for t in tables for i in t.blocks}
+    prose = sum(len(b.text) for b in document.blocks if b.index not in used and b.kind != "row")
+    table_text = sum(len(b.text) for b in document.blocks if b.index in used)
+    title_says = bool(_STATS_TITLE.search(head[:200]))
+    return title_says or value_rows >= 3 and prose <= max(1500, 2 * table_text)
+
+
+def _has_value(table: object, cells: list[str]) -> bool:
+    from nianbao.extract.grid import is_number
+
+    return sum(1 for c in cells[1:] if is_number(c)) >= 1
+
+
+# --------------------------------------------------------------------------- as_of
+
+_YM = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:(?:1|一)\s*[—\-–~至到]+\s*)?(\d{1,2})\s*月(?:份)?"
+                 r"(?!\s*\d{1,2}\s*日)(?![\d])")
+_YM_DOT = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*[.．/年\-]\s*(\d{1,2})(?![\d.．/\-]|\s*月\s*\d|\s*日)")
+_QUARTER = re.compile(r"((?:19|20)\d{2})?\s*年?\s*(?:第\s*)?(前三|[一二三四1-4])\s*季度")
+_HALF = re.compile(r"((?:19|20)\d{2})?\s*年?\s*(上半年|下半年|全年|年度)")
+_MONTH_ONLY = re.compile(r"(?<![\d年])(?:(?:1|一)\s*[—\-–~至到]+\s*)?(\d{1,2})\s*月份?(?!\s*\d{1,2}\s*日)(?!\d)")
+_UNTIL = re.compile(r"截[至止]\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_QUARTER_END = {"一": 3, "1": 3, "二": 6, "2": 6, "三": 9, "3": 9, "四": 12, "4": 12, "前三": 9}
+
+
+def report_year(title: str, text: str) -> int | None:
+    m = _YEAR.search(title)
+    if m:
+        return int(m.group(1))
+    counts = Counter(int(y) for y in _YEAR.findall(text[:8000]))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def head_period(lines: list[str], year: int | None) -> tuple[int | None, int] | None:
+    """The (year, month) a document's head names as its period, or None."""
+    for line in lines:
+        if _FURNITURE.match(line.strip()) or re.search(r"\d{1,2}\s*日", line) and \
+                not re.search(r"截[至止]", line):
+            continue
+        for rx in (_YM, _YM_DOT):
+            m = rx.search(line)
+            if m and 1 <= int(m.group(2)) <= 12:
+                return int(m.group(1)), int(m.group(2))
+        m = _QUARTER.search(line)
+        if m:
+            return (int(m.group(1)) if m.group(1) else year), _QUARTER_END[m.group(2)]
+        m = _MONTH_ONLY.search(line)
+        if m and 1 <= int(m.group(1)) <= 12 and year is not None:
+            return year, int(m.group(1))
+        m = _HALF.search(line)
+        if m:
+            return (int(m.group(1)) if m.group(1) else year), 6 if m.group(2) == "上半年" else 12
+    return None
+
+
+def report_as_of(document: Document, kind: str, year: int | None) -> str | None:
+    """The month the document's figures stand at, as YYYY-MM."""
+    lines = _head_lines(document.blocks)
+    found = head_period(lines[:1], year)  # the title first
+    until = [(int(y), int(m)) for y, m in _UNTIL.findall(document.text) if 1 <= int(m) <= 12]
+    if year is not None:
+        until = [ym for ym in until if ym[0] == year] or until
+    if found is None and kind != "work_summary":
+        found = head_period(lines[1:12], year)
+    if found is None and until:
+        found = max(until)
+    if found is None and kind == "work_summary":
+        found = head_period(lines[1:4], year)
+    if found is not None and found[0] is not None:
+        return f"{found[0]}-{found[1]:02d}"
+    return f"{year}-12" if year else None
+
+
+def _head_lines(blocks: list[Block]) -> list[str]:
+    return [b.text.strip() for b in blocks[:40] if b.kind != "page_break" and b.text.strip()
+            and not _FURNITURE.match(b.text.strip())]
+
+
+# --------------------------------------------------------------------------- org
+
+_ORG_LABEL = re.compile(r"(?:编制单位|填报单位|填报机关|报送单位|制表单位|统计单位|报告单位|发布单位|发布机关)\s*[：:]\s*"
+                        r"([^\s：:，,。;；|]{2,40}?)(?=\s|$|[，,。;；|]|地区|单位负责人|统计负责人|填表人|报出日期)")
+_ORG_END = r"(?:民政局|民政厅|民政部|人民政府|办公室|办事处|社会救助服务中心|救助中心|服务中心|管理中心|委员会|局|厅|中心|办)"
+_NEWS_SOURCE = re.compile(rf"(?:记者|笔者)?从\s*([^\s，,。]{{2,30}}?{_ORG_END})(?:获悉|了解到|得知)")
+_TITLE_ORG = re.compile(rf"^([^\s，,。0-9]{{2,30}}?{_ORG_END})(?=关于|(?:19|20)\d{{2}}|\s|$|[（(])")
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*[、.．]|^[（(]")
+_MARKER_PREFIX = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*[、.．]\s*")
+_LEAD_IN = re.compile(r"本报讯|记者|通讯员|获悉|据了解|近日")
+_SIGNATURE = re.compile(rf"^([^\s，,。0-9：:]{{2,30}}{_ORG_END})$")
+
+
+def report_org(document: Document, title: str, current: str | None = None) -> str | None:
+    """The issuing or reporting body: 编制单位/填报单位, the title's org, the signing body at
+    the end, the body a news item names (记者从…获悉); never a list marker or a news lead-in."""
+    title = _MARKER_PREFIX.sub("", title)
+    current = _MARKER_PREFIX.sub("", current) if current else current
+    text = document.text
+    m = _ORG_LABEL.search(text[:20000])
+    if m and valid_org(m.group(1)):
+        return m.group(1)
+    if current and valid_org(current):
+        return current
+    m = _TITLE_ORG.match(title.strip())
+    if m and valid_org(m.group(1)):
+        return m.group(1)
+    tail = [b.text.strip() for b in document.blocks[-8:] if b.kind == "paragraph"]
+    for line in reversed(tail):
+        m = _SIGNATURE.match(line)
+        if m and valid_org(m.group(1)):
+            return m.group(1)
+    m = _NEWS_SOURCE.search(text[:3000])
+    if m and valid_org(m.group(1)):
+        return m.group(1)
+    return None
+
+
+def valid_org(org: str) -> bool:
+    org = org.strip()
+    return 2 <= len(org) <= 40 and not _LIST_MARKER.match(org) and not _LEAD_IN.search(org) \
+        and not re.search(r"\d{4}\s*年|[，,。：:]", org)

@@ -1,0 +1,348 @@
+"""Page geometry of the PDF reader: characters and ruling lines with boxes → Blocks.
+
+`page_blocks(pages)` turns what the reader took from each page (`PageContent`: characters and
+ruling edges in pdfplumber's terms, points from the page's top-left corner) into the
+Document's blocks: ruled tables (pdfplumber's "lines" strategy on the edges) give one `row`
+Block per table row, the text outside the tables one `paragraph` Block per line, top to bottom.
+
+A cell's text is joined as the DOCX reader gives it: lines wrapped by the layout are joined again
+(nothing between CJK characters) and only paragraph ends stay "\\n" (see `_unwrap`). A table that
+runs onto the next page continues there in rows whose label cells are "".
+
+Chinese text: a line is joined from its characters: a space glyph in the PDF stays a space, and a
+gap wider than `X_TOLERANCE` becomes a space only when the characters on both sides are not both
+CJK ("年度报告", "第1页 工作总结", "Word 文档"), so a justified or letter-spaced Chinese line does
+not come out as "年 度 报 告". Duplicate glyphs (fake bold) are dropped as pdfplumber's
+dedupe_chars did (`_dedupe`).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from operator import itemgetter
+from typing import Any, cast
+
+from pdfplumber.page import Page
+from pdfplumber.table import (
+    Table,
+    TableSettings,
+    cells_to_tables,
+    edges_to_intersections,
+    intersections_to_cells,
+    merge_edges,
+)
+from pdfplumber.utils.clustering import cluster_objects
+from pdfplumber.utils.geometry import filter_edges
+
+from nianbao.model import Block
+from nianbao.text.normalize import normalize
+
+BBox = tuple[float, float, float, float]
+Char = dict[str, Any]  # a pdfplumber character: text, x0, x1, top, bottom, size, fontname...
+
+TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+X_TOLERANCE = 3.0  # points: a wider gap between two characters is a space (pdfplumber's default)
+Y_TOLERANCE = 3.0  # points: characters whose tops differ by less are on the same line
+
+# Han ideographs (BMP, extensions and compatibility), CJK punctuation (not U+3000, a space),
+# kana, bopomofo, and the full-width forms (，：（）and full-width digits before normalisation).
+_CJK = (
+    "\u2e80-\u2fdf\u3001-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f"
+)
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+
+_EDGE = 1.0  # points: how far apart two ruling positions may be and still be the same line
+_CELL_PADDING = 6.0  # points: Word's default cell margin is 5.4, LibreOffice's 2.8
+
+
+@dataclass(frozen=True)
+class PageContent:
+    """One page as the reader took it: characters and ruling edges in pdfplumber's terms
+    (points from the page's top-left corner)."""
+
+    number: int
+    chars: list[Char]
+    edges: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A row or a line before it gets its index: sorted by where it sits on the page."""
+
+    kind: str
+    text: str
+    cells: tuple[str, ...]
+    bbox: BBox
+
+
+def page_blocks(pages: list[PageContent]) -> list[Block]:
+    blocks: list[Block] = []
+    for page in pages:
+        if page.number > 1:
+            blocks.append(Block(kind="page_break", text="", page=page.number, index=len(blocks)))
+        for item in _page_items(page):
+            blocks.append(
+                Block(
+                    kind="row" if item.kind == "row" else "paragraph",
+                    text=item.text,
+                    cells=item.cells,
+                    page=page.number,
+                    index=len(blocks),
+                    bbox=item.bbox,
+                )
+            )
+    return blocks
+
+
+def _page_items(page: PageContent) -> list[_Item]:
+    tables = [t for t in _find_tables(page.edges) if len(t.cells) > 1]
+    chars = _dedupe(page.chars)  # fake bold draws each character twice
+    items: list[_Item] = []
+    outside = chars
+    for table in tables:
+        box = table.bbox  # a property that walks every cell: once per table
+        inside: list[Char] = []
+        rest: list[Char] = []
+        for char in outside:
+            (inside if _midpoint_in(char, box) else rest).append(char)
+        outside = rest
+        items.extend(_table_rows(table, inside))
+    for line in _lines(outside):
+        items.append(_Item("paragraph", line.text, (), line.bbox))
+    items.sort(key=lambda item: (round(item.bbox[1], 1), item.bbox[0]))
+    return items
+
+
+def _find_tables(edges: list[dict[str, Any]]) -> list[Table]:
+    """Ruled tables from the page's edges: pdfplumber's "lines" strategy, step by step."""
+    if not edges:
+        return []
+    settings = TableSettings.resolve(TABLE_SETTINGS)
+    kept = filter_edges(edges, min_length=settings.edge_min_length_prefilter)
+    merged = merge_edges(kept, settings.snap_x_tolerance, settings.snap_y_tolerance,
+                         settings.join_x_tolerance, settings.join_y_tolerance)
+    merged = filter_edges(merged, min_length=settings.edge_min_length)
+    points = edges_to_intersections(merged, settings.intersection_x_tolerance,
+                                    settings.intersection_y_tolerance)
+    cells = intersections_to_cells(points)
+    return [Table(cast(Page, None), group) for group in cells_to_tables(cells)]
+
+
+def _dedupe(chars: list[Char], tolerance: float = 1.0) -> list[Char]:
+    """Drop a character drawn again at (nearly) the same place, as pdfplumber's dedupe_chars:
+    fake bold draws every glyph twice, a hair apart."""
+    kept: list[Char] = []
+    recent: dict[str, list[Char]] = {}
+    for char in chars:
+        same = recent.get(char["text"])
+        if same is None:
+            recent[char["text"]] = [char]
+        else:
+            x0, top = char["x0"], char["top"]
+            for other in same[-4:]:  # a plain loop: a generator costs more than the test
+                if abs(other["x0"] - x0) <= tolerance and abs(other["top"] - top) <= tolerance:
+                    break
+            else:
+                same.append(char)
+                kept.append(char)
+            continue
+        kept.append(char)
+    return kept
+
+
+def _table_rows(table: Table, chars: list[Char]) -> list[_Item]:
+    """One item per table row. A cell spanning columns appears once; a cell spanning rows gives
+    its text to its first row and "" to the rows below, so the columns stay where they are."""
+    grid = _Grid(table.cells)
+    texts = _cell_texts(grid, chars)
+    items: list[_Item] = []
+    for row in table.rows:
+        present = [c for c in row.cells if c is not None]
+        top = min(c[1] for c in present)
+        i = bisect_right(grid.tops, top + _EDGE) - 1
+        values: list[str] = []
+        last_cover: BBox | None = None
+        for j, cell in enumerate(row.cells):
+            if cell is not None:
+                values.append(texts[cell])
+                last_cover = None
+                continue
+            cover = grid.slots.get((i, j))
+            if cover is not None and abs(cover[1] - top) <= _EDGE:
+                continue  # a cell of this row spanning columns: it appears once
+            if cover is None or cover != last_cover:
+                values.append("")  # under a cell spanning rows: one "" however wide it is
+            last_cover = cover
+        if any(values):
+            x0, x1 = min(c[0] for c in present), max(c[2] for c in present)
+            bottom = max(c[3] for c in present)
+            bbox = _rounded((x0, top, x1, bottom))
+            items.append(_Item("row", "\t".join(values), tuple(values), bbox))
+    return items
+
+
+class _Grid:
+    """A table's cells on the grid of their left edges and tops: `slots[(i, j)]` is the cell
+    covering the i-th top and the j-th left edge, whichever row or column it starts in."""
+
+    def __init__(self, cells: Sequence[BBox]) -> None:
+        self.xs = sorted({c[0] for c in cells})  # the same columns as pdfplumber's Table.rows
+        self.tops = sorted({c[1] for c in cells})
+        self.slots: dict[tuple[int, int], BBox] = {}
+        for cell in cells:
+            rows = range(
+                bisect_left(self.tops, cell[1] - _EDGE), bisect_left(self.tops, cell[3] - _EDGE)
+            )
+            columns = range(
+                bisect_left(self.xs, cell[0] - _EDGE), bisect_left(self.xs, cell[2] - _EDGE)
+            )
+            for i in rows:
+                for j in columns:
+                    self.slots.setdefault((i, j), cell)
+
+    def cell_at(self, x: float, y: float) -> BBox | None:
+        cell = self.slots.get((bisect_right(self.tops, y) - 1, bisect_right(self.xs, x) - 1))
+        if cell is not None and cell[0] <= x < cell[2] and cell[1] <= y < cell[3]:
+            return cell
+        return None
+
+
+def _cell_texts(grid: _Grid, chars: Iterable[Char]) -> dict[BBox, str]:
+    """Each cell's text, from the characters whose midpoint lies in it."""
+    members: dict[BBox, list[Char]] = {cell: [] for cell in grid.slots.values()}
+    for char in chars:
+        cell = grid.cell_at((char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2)
+        if cell is not None:
+            members[cell].append(char)
+    return {cell: _unwrap(cell, _lines(own)) for cell, own in members.items()}
+
+
+def _unwrap(cell: BBox, lines: list[_Line]) -> str:
+    """A cell's lines joined as the DOCX reader would give the cell: "\\n" between paragraphs,
+    nothing where a line was wrapped between CJK characters, a space where it was wrapped between
+    words.
+
+    The cell's right text edge is where its widest line ends, if that is near the cell's border
+    (else no line in the cell was wrapped). A line was wrapped if the next line's first word would
+    not have fitted between its end and that edge; the next line starts a paragraph if the word
+    would have fitted, or if it is indented (and not merely centred)."""
+    if len(lines) < 2:
+        return "".join(line.text for line in lines)
+    size = max(line.bbox[3] - line.bbox[1] for line in lines)
+    widest = max(line.bbox[2] for line in lines)
+    wraps = widest >= cell[2] - _CELL_PADDING - 3 * size
+    left = min(line.bbox[0] for line in lines)
+    out = lines[0].text
+    for previous, line in pairwise(lines):
+        x0, _, x1, _ = line.bbox
+        centred = abs((x0 - cell[0]) - (cell[2] - x1)) < size / 2
+        indented = x0 > left + 0.9 * size and not centred
+        fits = _first_word_width(line.chars) + size / 4 < widest - previous.bbox[2]
+        if not wraps or indented or fits:
+            out += "\n"
+        elif not (_is_cjk(previous.text[-1]) or _is_cjk(line.text[0])):
+            out += " "
+        out += line.text
+    return out
+
+
+# Line-breaking classes that glue characters together (Unicode UAX #14, as LibreOffice and Word
+# apply it): no break before closing punctuation, none after opening punctuation, none on either
+# side of a quotation mark. They make the first "word" of a wrapped Chinese line longer than one
+# character: 金“一 of 金“一卡通”, 颈。 of 颈。四是.
+_CLOSING = set("，。、；：？！）》」』】〕〉…%,.;:?!)]}")
+_OPENING = set("（《「『【〔〈([{")
+_QUOTES = set("“”‘’\"'")
+
+
+def _first_word_width(chars: list[Char]) -> float:
+    """Width of the shortest start of a line that a line breaker could have put on the line
+    before: one CJK character or a run of Latin letters and digits, with the punctuation and
+    quotation marks glued to it."""
+    solid = [c["text"] for c in chars if not c["text"].isspace()]
+    boxes = [(c["x0"], c["x1"]) for c in chars if not c["text"].isspace()]
+    if not solid:
+        return 0.0
+    i = 0
+    while i < len(solid) - 1 and (solid[i] in _OPENING or solid[i] in _QUOTES):
+        i += 1
+    i += 1
+    if not _is_cjk(solid[i - 1]):
+        while i < len(solid) and not _is_cjk(solid[i]) and solid[i] not in _QUOTES:
+            if boxes[i][0] - boxes[i - 1][1] > X_TOLERANCE:
+                break
+            i += 1
+    while i < len(solid) and (solid[i] in _CLOSING or solid[i] in _QUOTES):
+        i += 2 if solid[i] in _QUOTES else 1
+    return float(boxes[min(i, len(solid)) - 1][1] - boxes[0][0])
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    bbox: BBox
+    chars: list[Char]
+
+
+def _lines(chars: list[Char]) -> list[_Line]:
+    """Characters grouped into lines (by their top), top to bottom."""
+    lines: list[_Line] = []
+    for group in cluster_objects(chars, itemgetter("top"), Y_TOLERANCE):
+        group.sort(key=itemgetter("x0"))
+        solid = [c for c in group if not c["text"].isspace()]
+        text = _clean(_join(group))
+        if solid and text:
+            bbox = (
+                min(c["x0"] for c in solid),
+                min(c["top"] for c in solid),
+                max(c["x1"] for c in solid),
+                max(c["bottom"] for c in solid),
+            )
+            lines.append(_Line(text, _rounded(bbox), group))
+    lines.sort(key=lambda line: line.bbox[1])
+    return lines
+
+
+def _join(chars: list[Char]) -> str:
+    """A line's characters, left to right. A space glyph in the PDF stays a space; a gap wider than
+    X_TOLERANCE becomes a space, except between two CJK characters (justified Chinese text)."""
+    out: list[str] = []
+    previous: Char | None = None
+    for char in chars:
+        text = char["text"]
+        if text.isspace():
+            out.append(" ")
+        elif previous is not None and not previous["text"].isspace():
+            gap = char["x0"] - previous["x1"]
+            if gap > X_TOLERANCE and not (_is_cjk(previous["text"]) and _is_cjk(text)):
+                out.append(" ")
+        if not text.isspace():
+            out.append(text)
+        previous = char
+    return "".join(out)
+
+
+def _midpoint_in(obj: dict[str, Any], box: BBox) -> bool:
+    if obj.get("object_type") != "char":
+        return False
+    mx: float = (obj["x0"] + obj["x1"]) / 2
+    my: float = (obj["top"] + obj["bottom"]) / 2
+    return box[0] <= mx < box[2] and box[1] <= my < box[3]
+
+
+def _rounded(bbox: BBox) -> BBox:
+    x0, top, x1, bottom = bbox
+    return (round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2))
+
+
+def _is_cjk(text: str) -> bool:
+    return _CJK_CHAR.fullmatch(text) is not None
+
+
+def _clean(text: str) -> str:
+    return normalize(text).strip()

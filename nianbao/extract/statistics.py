@@ -1,0 +1,308 @@
+"""Statistics tables read: each row's place in the hierarchy, its indicator, unit and values,
+and one fact per non-empty value cell.
+
+Hierarchy (statistics.md §1): 一、 > （一） > 1. > （1） > A. > I.; 其中： opens the children of the
+row above, and unmarked rows after it are its siblings until a numbered row climbs back; an
+unmarked row elsewhere is a sibling of the unmarked row before it, or a child of the numbered
+row above. 小计/合计/总计 rows are totals of their siblings. Each row's indicator is read from its
+label below its parent (the vocabulary data file), its unit from the unit column, the label or
+the header (单位：万元), and its values are scaled exactly with Decimal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from nianbao.extract.grid import (
+    CHANGE_ROLES,
+    NOT_APPLICABLE,
+    VALUE_ROLES,
+    Row,
+    Table,
+    find_tables,
+    is_number,
+)
+from nianbao.extract.vocabulary import (
+    Entry,
+    Unit,
+    lookup,
+    normalise_label,
+    readable_id,
+    unit_from_label,
+    unit_of,
+)
+from nianbao.model import Block, Fact
+
+_LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = tuple((lvl, re.compile(p)) for lvl, p in (
+    (1, r"^\s*[一二三四五六七八九十]+\s*[、.．]"),
+    (2, r"^\s*[（(]\s*[一二三四五六七八九十]+\s*[)）]"),
+    (3, r"^\s*\d{1,2}\s*[.．、](?!\d)"),
+    (4, r"^\s*[（(]\s*\d{1,2}\s*[)）]"),
+    (5, r"^\s*[A-Z]\s*[.．、]"),
+    (6, r"^\s*(?:Ⅰ|Ⅱ|Ⅲ|Ⅳ|Ⅴ|Ⅵ|Ⅶ|Ⅷ|I{1,3}|IV|VI{0,3})\s*[.．、]"),
+))
+_QIZHONG = re.compile(r"^\s*其中")
+_TOTAL = re.compile(r"^\s*(?:小计|合计|总计|合\s+计|总\s+计)\s*$")
+_FLOW_NEW = re.compile(r"新增|增加|新纳入")
+_FLOW_EXIT = re.compile(r"退出|减少|停保|注销")
+_PLACE = re.compile(r"^[^\s\d（(一二三四五六七八九十]{1,12}?(?:自治县|自治旗|县|区|市|旗|镇|乡|街道)(?:[（(]合计[)）])?$")
+_PAIRS = (("城市", "农村"), ("城镇", "农村"), ("集中", "分散"), ("男", "女"))
+
+
+@dataclass
+class StatRow:
+    """A table row read: where it sits, what it counts, its values by column."""
+
+    row: Row
+    label: str
+    level: float
+    marked: bool
+    qizhong: bool  # opens or continues a 其中 list
+    parent: int | None = None  # index into StatTable.rows
+    entry: Entry | None = None
+    unit: Unit | None = None
+    kind: str = "item"  # item heading total flow_new flow_exit place
+    group: str = ""  # the county a stacked city report gives this row under
+    values: dict[int, Decimal] = field(default_factory=dict)  # column → value in the row's unit
+    cells: dict[int, str] = field(default_factory=dict)  # column → the cell as written
+
+    @property
+    def indicator(self) -> str | None:
+        return self.entry.id if self.entry else None
+
+    @property
+    def measure(self) -> str | None:
+        if self.unit is not None:
+            return self.unit.measure
+        return self.entry.measure if self.entry else None
+
+
+@dataclass
+class StatTable:
+    table: Table
+    rows: list[StatRow]
+    kids: dict[int | None, list[int]] = field(default_factory=dict)  # parent → its rows
+
+    def __post_init__(self) -> None:
+        for i, row in enumerate(self.rows):
+            self.kids.setdefault(row.parent, []).append(i)
+
+    def column_role(self, index: int) -> str | None:
+        return self.table.columns[index].role if index < len(self.table.columns) else None
+
+    def columns_with(self, *roles: str) -> list[int]:
+        return [c.index for c in self.table.columns if c.role in roles]
+
+
+def read_tables(blocks: list[Block]) -> list[StatTable]:
+    """Every statistics table of a document, read."""
+    return [read_table(t) for t in find_tables(blocks)]
+
+
+def read_table(table: Table) -> StatTable:
+    label_i = table.role_index("label")
+    label_i = 0 if label_i is None else label_i
+    unit_i = table.role_index("unit")
+    value_cols = [c.index for c in table.columns if c.role in VALUE_ROLES + CHANGE_ROLES]
+    rows: list[StatRow] = []
+    for row in table.rows[1:]:
+        label = row.cells[label_i].strip() if label_i < len(row.cells) else ""
+        level, marked = _level(label)
+        stat = StatRow(row, label, level, marked, bool(_QIZHONG.match(label)))
+        for index in value_cols:
+            cell = row.cells[index].strip() if index < len(row.cells) else ""
+            if cell and cell not in NOT_APPLICABLE:
+                stat.cells[index] = cell
+                value = _decimal(cell)
+                if value is not None:
+                    stat.values[index] = value
+        unit_cell = row.cells[unit_i] if unit_i is not None and unit_i < len(row.cells) else ""
+        stat.unit = unit_of(unit_cell) if unit_cell else None
+        if not stat.cells and _PLACE.match(label):
+            stat.kind = "place"
+        group = label if stat.kind == "place" else (rows[-1].group if rows else "")
+        stat.group = group
+        rows.append(stat)
+    _link(rows)
+    for stat in rows:
+        _identify(stat, rows, table)
+    return StatTable(table, rows)
+
+
+def _decimal(cell: str) -> Decimal | None:
+    text = cell.replace(",", "").replace("，", "").replace("−", "-").rstrip("%").lstrip("+")
+    try:
+        return Decimal(text) if is_number(cell) else None
+    except InvalidOperation:
+        return None
+
+
+def _level(label: str) -> tuple[float, bool]:
+    for level, rx in _LEVELS:
+        if rx.match(label):
+            return float(level), True
+    return 0.0, False
+
+
+def _link(rows: list[StatRow]) -> None:
+    """Each row's parent from the numbering, 其中 and the rows around it."""
+    stack: list[int] = []  # indices of open rows, outermost first
+    for i, stat in enumerate(rows):
+        if stat.kind == "place":  # a county's block starts afresh
+            stack.clear()
+            continue
+        if _TOTAL.match(stat.label):
+            stat.kind = "total"
+            stat.parent = rows[i - 1].parent if i else None
+            stat.level = rows[i - 1].level if i else 0.0
+            continue
+        if stat.qizhong and i:
+            parent = _qizhong_parent(rows, i)
+            stat.parent = parent
+            stat.level = rows[parent].level + 0.5 if parent is not None else 0.5
+            while stack and rows[stack[-1]].level >= stat.level:
+                stack.pop()
+            stack.append(i)
+            continue
+        if stat.marked:
+            while stack and rows[stack[-1]].level >= stat.level:
+                stack.pop()
+        else:
+            sibling = next((j for j in reversed(stack) if not rows[j].marked), None)
+            if sibling is not None:
+                stat.level = rows[sibling].level
+                stat.qizhong = rows[sibling].qizhong
+                while stack and stack[-1] != sibling:
+                    stack.pop()
+                stack.pop()
+            else:
+                stat.level = rows[stack[-1]].level + 0.5 if stack else 0.0
+        stat.parent = stack[-1] if stack else None
+        stack.append(i)
+
+
+def _qizhong_parent(rows: list[StatRow], i: int) -> int | None:
+    """The row a 其中 list belongs to: the row above, unless that row is a 其中 itself (then
+    its parent), so 其中：A, 其中：B lists stay under one total."""
+    j = i - 1
+    if rows[j].qizhong and rows[j].parent is not None and not rows[j].values:
+        return rows[j].parent
+    return j
+
+
+def _identify(stat: StatRow, rows: list[StatRow], table: Table) -> None:
+    if stat.kind == "place":
+        return
+    parent = rows[stat.parent] if stat.parent is not None else None
+    parent_id = parent.indicator if parent else None
+    if stat.unit is None:
+        implied = unit_from_label(stat.label, table.money_unit)
+        stat.unit = unit_of(implied) if implied else None
+    measure = stat.unit.measure if stat.unit else None
+    entry = lookup(stat.label, parent_id, measure)
+    key = normalise_label(stat.label)
+    if stat.kind != "total":
+        if _FLOW_NEW.search(key) and parent is not None and (entry is None or entry.id == parent_id
+                                                             or entry.id.endswith("_new")):
+            stat.kind = "flow_new"
+        elif _FLOW_EXIT.search(key) and parent is not None and (
+                entry is None or entry.id == parent_id or entry.id.endswith("_exit")):
+            stat.kind = "flow_exit"
+    if stat.kind == "total" and parent is not None:
+        entry = parent.entry
+    elif stat.kind in ("flow_new", "flow_exit") and (entry is None or entry.id == parent_id):
+        suffix = "new" if stat.kind == "flow_new" else "exit"
+        base = parent_id or readable_id(stat.label)
+        entry = Entry(f"{base}_{suffix}", measure or "persons", stat.unit.text if stat.unit else "人",
+                      known=False)
+    elif entry is not None and parent is not None and entry.id == parent_id and \
+            parent.values and parent.measure == entry.measure and key != normalise_label(parent.label):
+        entry = _part_entry(stat, parent, entry)
+    elif entry is None:
+        own = readable_id(stat.label)
+        if parent is not None and parent_id and parent.values and not own.startswith(parent_id):
+            own = f"{parent_id}_{own}" if own != "indicator" else f"{parent_id}_part"
+        entry = Entry(own, measure or "value", stat.unit.text if stat.unit else "", known=False)
+    stat.entry = entry
+    if entry is None:
+        return
+    if stat.unit is None and entry.known:
+        stat.unit = unit_of(entry.unit)
+    if not stat.values and not stat.cells:
+        stat.kind = "heading" if stat.kind == "item" else stat.kind
+
+
+def _part_entry(stat: StatRow, parent: StatRow, entry: Entry) -> Entry:
+    """A part of its parent's total that the vocabulary reads as the total itself
+    (城市低保金 under 城市低保累计支出): a readable id of its own."""
+    own = readable_id(stat.label)
+    if own in (entry.id, "indicator") or not own.startswith(entry.id.split("_")[0]):
+        own = f"{entry.id}_{own}" if own not in (entry.id, "indicator") else f"{entry.id}_part"
+    return Entry(own, entry.measure, entry.unit, known=False)
+
+
+def children(table: StatTable, index: int) -> list[int]:
+    return table.kids.get(index, [])
+
+
+def complete_parts(table: StatTable, parent: int, parts: list[int]) -> bool:
+    """Whether the parts claim to complete the total: numbered breakdown items, a 小计 row's
+    siblings, a known identity (集中 + 分散 = 特困人员), or a complementary pair of words."""
+    rows = table.rows
+    if len(parts) < 2:
+        return False
+    ids = {rows[i].indicator for i in parts}
+    total_id = rows[parent].indicator
+    from nianbao.extract.vocabulary import identities
+
+    for total, members in identities():
+        if total == total_id and set(members) == ids:
+            return True
+    labels = [normalise_label(rows[i].label) for i in parts]
+    if len(labels) == 2:
+        for a, b in _PAIRS:
+            if (a in labels[0] and b in labels[1]) or (b in labels[0] and a in labels[1]):
+                return True
+    return all(rows[i].marked and not rows[i].qizhong for i in parts)
+
+
+# --------------------------------------------------------------------------- facts
+
+
+def facts(tables: list[StatTable]) -> list[Fact]:
+    """One fact per non-empty value cell of every table."""
+    out: list[Fact] = []
+    for table in tables:
+        for stat in table.rows:
+            out.extend(_row_facts(table, stat))
+    return out
+
+
+def _row_facts(table: StatTable, stat: StatRow) -> list[Fact]:
+    if stat.entry is None or not stat.values:
+        return []
+    out: list[Fact] = []
+    unit = stat.unit
+    for index, value in stat.values.items():
+        role = table.column_role(index)
+        fact = Fact(indicator=stat.entry.id, text=stat.row.text, qualifier=role,
+                    page=stat.row.page, row=stat.row.number, column=index + 1)
+        if role in CHANGE_ROLES or stat.cells[index].endswith("%") and (
+                unit is None or unit.measure != "percent"):
+            fact.percent = _number(value)
+        elif unit is None:
+            fact.value = _number(value)
+        else:
+            scaled = value * unit.scale
+            setattr(fact, unit.measure, _number(scaled))
+            fact.approx = unit.approx
+            if unit.measure == "value":
+                fact.unit = unit.text
+        out.append(fact)
+    return out
+
+
+def _number(value: Decimal) -> float:
+    return int(value) if value == value.to_integral_value() else float(value)

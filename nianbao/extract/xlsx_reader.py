@@ -1,0 +1,175 @@
+"""Read an Excel workbook (.xlsx) into a Document: one table row block per non-empty row.
+
+Statistics reports (民政统计月报/季报) often come as workbooks: one sheet per month or per county,
+merged header cells, numbers stored as numbers or as text with thousands commas. In a workbook
+of several sheets each sheet starts with a paragraph holding its name (unless it is a default
+name such as Sheet1: one sheet per month or per county names them); `page` is the sheet's number (1-based), so a fact's provenance names its sheet.
+A merged range gives its text to every cell it covers (a header 本期 merged over 数量 | 增减%
+heads both columns). Formulas are read as their cached values; a formula without one is empty.
+
+The file is checked as a zip before openpyxl sees it, with the same limits as a DOCX: size,
+member count, total uncompressed size and compression ratio (a zip bomb is refused without
+being inflated), encrypted members, no DTD in any XML part. Sheets larger than
+`MAX_CELLS` cells are refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import re
+import zipfile
+import zlib
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from nianbao.errors import NianbaoError, UnreadableInput
+from nianbao.extract.limits import DEFAULT_LIMITS, Limits, read_bytes
+from nianbao.model import Block, Document, Source
+from nianbao.text.normalize import normalize
+
+MAX_CELLS = 2_000_000  # a statistics workbook has a few thousand cells
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old .xls, or an encrypted .xlsx
+_DOCTYPE = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
+_DEFAULT_SHEET = re.compile(r"^(?:Sheet|工作表|sheet)\s*\d*$")
+
+
+def read(path: Path, source: Source, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read the workbook at `path`. Raises `UnreadableInput` and nothing else."""
+    data = read_bytes(path, limits)
+    _check_package(data, path.name, limits)
+    try:
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+    except NianbaoError:
+        raise
+    except Exception as exc:  # openpyxl raises KeyError, InvalidFileException, XML errors...
+        raise UnreadableInput(f"Excel文件已损坏，无法解析：{path.name}",
+                              f"the workbook is damaged and cannot be parsed: {path.name} "
+                              f"({type(exc).__name__})") from exc
+    blocks: list[Block] = []
+    for number, sheet in enumerate(workbook.worksheets, start=1):
+        if number > 1:
+            blocks.append(Block("page_break", "", page=number, index=len(blocks)))
+        _read_sheet(sheet, number, blocks, path.name, len(workbook.worksheets) > 1)
+    return Document(source=source, blocks=blocks, pages=len(workbook.worksheets))
+
+
+def _read_sheet(sheet: Any, number: int, blocks: list[Block], name: str, several: bool) -> None:
+    rows, cols = sheet.max_row or 0, sheet.max_column or 0
+    if rows * cols > MAX_CELLS:
+        raise UnreadableInput(
+            f"工作表“{sheet.title}”过大（{rows:,} 行 × {cols:,} 列）：{name}",
+            f"sheet {sheet.title!r} is too large ({rows:,} rows × {cols:,} columns): {name}")
+    if several and not _DEFAULT_SHEET.match(str(sheet.title)):
+        blocks.append(Block("paragraph", normalize(str(sheet.title)).strip(), page=number,
+                            index=len(blocks)))
+    merged: dict[tuple[int, int], tuple[int, int]] = {}
+    for rng in sheet.merged_cells.ranges:
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                merged[(r, c)] = (rng.min_row, rng.min_col)
+    values: dict[tuple[int, int], str] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                values[(cell.row, cell.column)] = _text(cell.value)
+    for r in range(1, rows + 1):
+        cells = [values.get(merged.get((r, c), (r, c)), "") for c in range(1, cols + 1)]
+        while cells and not cells[-1]:
+            cells.pop()
+        if not any(cells):
+            continue
+        cells = [normalize(c).strip() for c in cells]
+        if sum(1 for c in cells if c) == 1 and cells[0]:
+            blocks.append(Block("paragraph", cells[0], page=number, index=len(blocks)))
+            continue
+        blocks.append(Block("row", "\t".join(cells), cells=tuple(cells), page=number,
+                            index=len(blocks)))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return ""
+        number = Decimal(repr(value))
+        return str(int(number)) if number == number.to_integral_value() else format(number, "f")
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).replace("\t", " ")
+
+
+# --- defences -----------------------------------------------------------------------------------
+
+
+def _check_package(data: bytes, name: str, limits: Limits) -> None:
+    if data.startswith(_OLE_MAGIC):
+        raise UnreadableInput(
+            f"这是旧版Excel（.xls）文件或加密的Excel文件，请另存为未加密的 .xlsx：{name}",
+            f"this is an old Excel .xls file or a password-protected workbook; save it as an "
+            f"unprotected .xlsx: {name}")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            _check_members(package, name, limits)
+            _check_no_dtd(package)
+            if "xl/workbook.xml" not in package.namelist():
+                raise UnreadableInput(f"不是Excel工作簿（缺少 xl/workbook.xml）：{name}",
+                                      f"not an Excel workbook (no xl/workbook.xml): {name}")
+    except NianbaoError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError) as exc:
+        raise UnreadableInput(
+            f"不是有效的XLSX文件（zip压缩包已损坏或不是zip）：{name}",
+            f"not a valid XLSX file (the zip is damaged or it is not a zip): {name}") from exc
+
+
+def _check_members(package: zipfile.ZipFile, name: str, limits: Limits) -> None:
+    members = package.infolist()
+    if len(members) > limits.max_zip_members:
+        raise UnreadableInput(
+            f"XLSX压缩包内文件过多（{len(members):,} 个，上限 {limits.max_zip_members:,}）：{name}",
+            f"the XLSX holds too many files ({len(members):,}, limit "
+            f"{limits.max_zip_members:,}): {name}")
+    total = sum(m.file_size for m in members)
+    if total > limits.max_zip_uncompressed_bytes:
+        raise UnreadableInput(
+            f"XLSX解压后过大（{total:,} 字节，上限 {limits.max_zip_uncompressed_bytes:,}），"
+            f"疑似压缩炸弹：{name}",
+            f"the XLSX would expand to {total:,} bytes (limit "
+            f"{limits.max_zip_uncompressed_bytes:,}); it looks like a zip bomb: {name}")
+    for member in members:
+        if member.flag_bits & 0x1:
+            raise UnreadableInput(f"XLSX压缩包内的文件已加密，无法读取：{name}",
+                                  f"the XLSX's zip members are encrypted: {name}")
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size >= limits.zip_ratio_min_bytes and ratio > limits.max_zip_ratio:
+            raise UnreadableInput(
+                f"XLSX中的 {member.filename} 压缩比异常（{ratio:,.0f}:1），疑似压缩炸弹：{name}",
+                f"{member.filename} in the XLSX expands {ratio:,.0f} times (limit "
+                f"{limits.max_zip_ratio:,.0f}); it looks like a zip bomb: {name}")
+
+
+def _check_no_dtd(package: zipfile.ZipFile) -> None:
+    overlap = max(len(d) for d in _DOCTYPE) - 1
+    for member in package.infolist():
+        if not member.filename.lower().endswith((".xml", ".rels")):
+            continue
+        with package.open(member) as stream:
+            tail = b""
+            while chunk := stream.read(1 << 20):
+                window = tail + chunk
+                if any(d in window for d in _DOCTYPE):
+                    raise UnreadableInput(
+                        f"XLSX中的 {member.filename} 含有DTD声明（可能是XML外部实体攻击），拒绝读取",
+                        f"{member.filename} in the XLSX declares a DTD (OOXML forbids it; it "
+                        f"may be an XML external entity attack); refusing to read it")
+                tail = window[-overlap:]

@@ -1,0 +1,427 @@
+"""Checking an upload or a submitted draft, and storing it, in a worker process with a time limit.
+
+An upload is checked like a batch file: in a separate process that can be killed when it takes
+longer than the batch's time limit (`nianbao.batch.run.DEFAULT_TIMEOUT`), so a hostile PDF costs
+one request a clear error and the server stays up. The worker writes the bytes to a file of its
+own making (a fixed name in its own temporary folder, the suffix from a short allow-list): no
+name or path from a request reaches the filesystem.
+
+In one store transaction the worker loads the institution's other years, runs every rule
+(cross-year ones included), records the filing and its source (`filing_files`) and writes the
+audit line: a check is either stored whole or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import multiprocessing.connection
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from nianbao.errors import NianbaoError, UnreadableInput
+from nianbao.model import Block, Document, Finding, Record, Report, Source
+
+SUFFIXES = {".pdf": "application/pdf", ".docx": "application/vnd.openxmlformats-officedocument."
+            "wordprocessingml.document", ".txt": "text/plain; charset=utf-8"}
+MAGIC = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who is storing the filing (picklable copy of the account's scope)."""
+
+    user_id: int | None
+    user_name: str
+    role: str
+    org: str | None
+    region: str | None
+
+
+@dataclass(frozen=True)
+class UploadTask:
+    store: str
+    scope: Scope
+    filename: str
+    suffix: str
+    content: bytes
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class DraftTask:
+    store: str
+    scope: Scope
+    year: int
+    fields: dict[str, Any]
+    confirm_errors: bool
+
+
+@dataclass(frozen=True)
+class TextTask:
+    """Read an uploaded document and hand back its text (the work summary a draft is filled
+    from); nothing is stored."""
+
+    suffix: str
+    content: bytes
+
+
+@dataclass
+class CheckResult:
+    """What the worker hands back: the report and the stored filing's id, or a refusal."""
+
+    report: Report | None = None
+    filing_id: int | None = None
+    status: int = 200
+    error_code: str = ""
+    message_zh: str = ""
+    message_en: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    text: str = ""
+
+
+def refusal(status: int, code: str, zh: str, en: str) -> CheckResult:
+    return CheckResult(status=status, error_code=code, message_zh=zh, message_en=en)
+
+
+def sniff(suffix: str, content: bytes) -> bool:
+    """Whether the bytes look like the type their suffix claims."""
+    magic = MAGIC.get(suffix)
+    if magic is not None:
+        return content.startswith(magic)
+    if suffix == ".txt":
+        return b"\x00" not in content[:4096]
+    return False
+
+
+# --------------------------------------------------------------------------- in the worker
+
+
+Task = UploadTask | DraftTask | TextTask
+
+
+def run_task(task: Task, workdir: Path) -> CheckResult:
+    """Do one task (in the worker); every failure becomes a CheckResult, never an exception."""
+    try:
+        if isinstance(task, UploadTask):
+            return _upload(task, workdir)
+        if isinstance(task, TextTask):
+            return _text(task, workdir)
+        return _draft(task)
+    except UnreadableInput as exc:
+        return refusal(422, exc.code, exc.message_zh, exc.message_en)
+    except NianbaoError as exc:
+        return refusal(422, exc.code, exc.message_zh, exc.message_en)
+    except MemoryError:
+        return refusal(422, "memory", "处理该文件时内存不足", "ran out of memory on this file")
+
+
+def _upload(task: UploadTask, workdir: Path) -> CheckResult:
+    from nianbao.extract import read
+    from nianbao.pipeline import parse
+
+    path = workdir / f"upload{task.suffix}"
+    path.write_bytes(task.content)
+    try:
+        document = read(path)
+    finally:
+        path.unlink(missing_ok=True)
+    record = parse(document, task.kind)
+    sha = hashlib.sha256(task.content).hexdigest()
+    source = Source(task.filename, sha, document.source.format)
+    document = Document(source, document.blocks, document.pages, document.encoding)
+    return store_checked(task.store, task.scope, record, source, document,
+                         filename=task.filename, media_type=SUFFIXES[task.suffix],
+                         content=task.content, origin="upload", confirm_errors=True)
+
+
+def _text(task: TextTask, workdir: Path) -> CheckResult:
+    from nianbao.extract import read
+
+    path = workdir / f"upload{task.suffix}"
+    path.write_bytes(task.content)
+    try:
+        return CheckResult(text=read(path).text)
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _draft(task: DraftTask) -> CheckResult:
+    from nianbao.store.filings import plain
+
+    fields = dict(task.fields)
+    fields["report_year"] = task.year
+    data = plain(fields)
+    text = _canonical(data)
+    record = draft_record(fields, task.year)
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    source = Source(f"web:draft:{task.year}", sha, "json")
+    return store_checked(task.store, task.scope, record, source, None,
+                         filename=f"{task.year}年度报告（网上填报）", media_type="application/json",
+                         content=None, origin="draft", confirm_errors=task.confirm_errors)
+
+
+def draft_record(fields: dict[str, Any], year: int) -> Record:
+    """The annual-report record of a draft's fields (amounts as Decimal, facts filled)."""
+    from decimal import Decimal, InvalidOperation
+
+    from nianbao.extract import annual_report
+    from nianbao.forms import AMOUNT_FIELDS
+
+    values: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name in AMOUNT_FIELDS and value not in (None, ""):
+            try:
+                values[name] = Decimal(str(value).replace(",", "").strip())
+            except InvalidOperation:
+                values[name] = value
+        elif name == "staff_count" and isinstance(value, str) and value.strip().isdigit():
+            values[name] = int(value.strip())
+        else:
+            values[name] = value if value != "" else None
+    values["report_year"] = year
+    org = values.get("name")
+    record = Record(kind="annual_report", fields=values, year=year, as_of=f"{year}-12",
+                    org=org if isinstance(org, str) else None)
+    annual_report.fill_facts(record)
+    return record
+
+
+def _canonical(data: Any) -> str:
+    import json
+
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
+                  document: Document | None, *, filename: str, media_type: str,
+                  content: bytes | None, origin: str, confirm_errors: bool) -> CheckResult:
+    """Check `record` with its history and store it with its source, in one transaction."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from nianbao.checks import CheckContext, Settings
+    from nianbao.store.accounts import Scope as AccountScope
+    from nianbao.store.accounts import audit
+    from nianbao.store.cli_support import registry_with_xyear, ruleset_version, store_notes
+    from nianbao.store.db import StoreError
+    from nianbao.store.filings import code_if_valid_looking, institution_key, plain
+    from nianbao.store.schema import utcnow
+    from nianbao.store.web_schema import filing_files
+
+    key = institution_key(record)
+    code = code_if_valid_looking(record.fields.get("credit_code"))
+    account = AccountScope(scope.role, scope.org, scope.region)
+    if key is None:
+        return refusal(422, "no-institution", "文件中既无统一社会信用代码也无单位名称，无法归档",
+                       "the document names neither a credit code nor a name; cannot be filed")
+    if not account.sees(key, code):
+        return refusal(403, "not-yours",
+                       f"该文件属于单位 {key}，不在本账户的范围内，未保存",
+                       f"this document belongs to {key}, outside this account's scope; not stored")
+    registry = registry_with_xyear()
+    version = ruleset_version(registry)
+    store = _open_store(store_url)
+    for attempt in range(5):
+        try:
+            with store.transaction() as tx:
+                history = tx.related_history(record)
+                ctx = CheckContext(record, document, Settings(), history=history)
+                findings: list[Finding] = list(record.notes) + registry.run(ctx)
+                errors = [f for f in findings if f.severity == "error"]
+                if origin == "draft" and errors and not confirm_errors:
+                    return CheckResult(report=Report(source, record, findings), status=409,
+                                       error_code="needs-confirmation",
+                                       message_zh="报告仍有错误，须确认后才能提交",
+                                       message_en="the report still has errors; confirm to submit")
+                report = Report(source, record, findings)
+                ref = tx.record_filing(report, version)
+                if ref is None:
+                    return refusal(422, "no-institution", "无法归档", "cannot be filed")
+                now = utcnow()
+                values = {"org": key, "uploaded_by": scope.user_id, "filename": filename[:300],
+                          "media_type": media_type, "content": content,
+                          "blocks": _blocks_json(document), "origin": origin,
+                          "submitted_at": now,
+                          "errors_confirmed": bool(errors and confirm_errors)}
+                exists = tx.conn.execute(filing_files.select().where(
+                    filing_files.c.filing_id == ref.id)).first()
+                if exists is None:
+                    tx.conn.execute(filing_files.insert().values(filing_id=ref.id, **values))
+                else:
+                    tx.conn.execute(filing_files.update().where(
+                        filing_files.c.filing_id == ref.id).values(**values))
+                audit(tx.conn, scope.user_id, scope.user_name,
+                      "filing.submit" if origin == "draft" else "filing.upload", ref.id, key,
+                      None, {"year": record.year, "source": filename[:300], "status": ref.status,
+                             "errors": len(errors),
+                             "errors_confirmed": bool(errors and confirm_errors)})
+            report.findings.extend(store_notes(ref))
+            return CheckResult(report=report, filing_id=ref.id,
+                               extra={"record": plain(record.fields)})
+        except (IntegrityError, OperationalError, StoreError):
+            if attempt == 4:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+_STORES: dict[str, Any] = {}
+
+
+def _open_store(url: str) -> Any:
+    from nianbao.store.filings import Store
+
+    if url not in _STORES:
+        _STORES[url] = Store.open(url)
+    return _STORES[url]
+
+
+def _blocks_json(document: Document | None) -> list[dict[str, Any]]:
+    if document is None:
+        return []
+    return [{"kind": b.kind, "text": b.text, "page": b.page, "index": b.index,
+             "bbox": list(b.bbox) if b.bbox else None}
+            for b in document.blocks if b.kind != "page_break"]
+
+
+def blocks_from_json(data: Any) -> list[Block]:
+    out = []
+    for i, b in enumerate(data or []):
+        bbox = b.get("bbox")
+        out.append(Block(b.get("kind", "paragraph"), str(b.get("text", "")), (), b.get("page"),
+                         int(b.get("index", i)), tuple(bbox) if isinstance(bbox, list) and len(bbox) == 4 else None))
+    return out
+
+
+def worker_main(conn: multiprocessing.connection.Connection) -> None:
+    """A worker process: take tasks until told to stop or the server is gone."""
+    import logging
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    with tempfile.TemporaryDirectory(prefix="nianbao-web-") as tmp:
+        while True:
+            try:
+                task = conn.recv()
+            except (EOFError, OSError):
+                return
+            if task is None:
+                return
+            try:
+                result = run_task(task, Path(tmp))
+            except Exception as exc:  # noqa: BLE001 - one bad file must not stop the worker
+                text = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+                result = refusal(500, "internal", f"内部错误：{text}", f"internal error: {text}")
+            try:
+                conn.send(result)
+            except OSError:
+                return
+
+
+# --------------------------------------------------------------------------- the pool
+
+
+class _Worker:
+    def __init__(self) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        ours, theirs = ctx.Pipe()
+        self.process: BaseProcess = ctx.Process(target=worker_main, args=(theirs,), daemon=True)
+        self.process.start()
+        theirs.close()
+        self.conn = ours
+
+    def stop(self, *, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+        self.process.join(2)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
+
+
+class CheckPool:
+    """A few worker processes; `run` gives one a task and waits at most `timeout` seconds.
+
+    Called from a thread (the web app runs it off the event loop). A task that runs over the
+    limit, or a worker that dies, costs that request an error and the pool a fresh worker."""
+
+    def __init__(self, size: int, timeout: float) -> None:
+        self.size = max(1, size)
+        self.timeout = timeout
+        self._idle: list[_Worker] = []
+        self._all = 0
+        self._cond = threading.Condition()
+        self._closed = False
+
+    def start(self) -> None:
+        with self._cond:
+            while self._all < self.size:
+                self._idle.append(_Worker())
+                self._all += 1
+
+    def _take(self) -> _Worker:
+        with self._cond:
+            while not self._idle:
+                if self._closed:
+                    raise RuntimeError("the check pool is closed")
+                if self._all < self.size:
+                    self._all += 1
+                    break
+                self._cond.wait()
+            else:
+                return self._idle.pop()
+        try:
+            return _Worker()
+        except BaseException:
+            with self._cond:
+                self._all -= 1
+                self._cond.notify()
+            raise
+
+    def _give_back(self, worker: _Worker | None) -> None:
+        with self._cond:
+            if worker is None or self._closed:
+                self._all -= 1
+                if worker is not None:
+                    worker.stop()
+            else:
+                self._idle.append(worker)
+            self._cond.notify()
+
+    def run(self, task: Task) -> CheckResult:
+        worker = self._take()
+        try:
+            worker.conn.send(task)
+            if worker.conn.poll(self.timeout):
+                result: CheckResult = worker.conn.recv()
+                self._give_back(worker)
+                return result
+            worker.stop(kill=True)
+            self._give_back(None)
+            return refusal(504, "timeout", f"处理超时（超过 {self.timeout:g} 秒），已中止",
+                           f"timed out (over {self.timeout:g} s); stopped")
+        except (EOFError, OSError):
+            worker.stop(kill=True)
+            self._give_back(None)
+            return refusal(500, "crashed", "处理该文件时工作进程崩溃",
+                           "the worker process crashed on this file")
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            self._cond.notify_all()
+        for worker in idle:
+            worker.stop()

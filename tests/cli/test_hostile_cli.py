@@ -1,0 +1,63 @@
+"""Hostile input at the command line: what a user sees is one safe line and a documented exit code.
+
+Each hostile file is made here from a recipe, in a temporary folder. docs/hostile-inputs.md lists
+the cases with the behaviour and exit code these tests hold.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT, SEED_000
+
+# What a terminal would act on: ESC, BEL, the C1 controls, bidi overrides.
+ACTIVE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+ATTACK = "\x1b[2J\x1b[H\x1b]0;pwned\x07\x1b[8m\x9b32mOK 没有发现问题\u202e"
+
+
+def nianbao(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "nianbao", *args], check=False,
+                          capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def seed_with(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    text = SEED_000.with_suffix(".txt").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / name
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_terminal_escapes_in_a_document_are_shown_not_obeyed(tmp_path: Path) -> None:
+    path = seed_with(tmp_path, "escape.txt", "汨罗市城西开发区民政局机关大院内",
+                     "汨罗市城西开发区" + ATTACK)
+    for args in (["--record"], ["--lang", "en", "--record"]):
+        result = nianbao("check", str(path), *args)
+        assert result.returncode == 1
+        assert not ACTIVE.search(result.stdout + result.stderr)
+        assert "␛[2J" in result.stdout and "<U+009B>" in result.stdout
+
+
+def test_a_file_name_with_escapes_is_printed_safely(tmp_path: Path) -> None:
+    path = tmp_path / "a\x1b[2Jb.txt"
+    path.write_text("没有表格的一句话。", encoding="utf-8")
+    missing = tmp_path / "x\x1b]0;t\x07.txt"
+    result = nianbao("check", str(path), str(missing))
+
+    assert not ACTIVE.search(result.stdout + result.stderr)
+    assert "a␛[2Jb.txt" in result.stdout
+    assert len(result.stderr.strip().splitlines()) == 1 and result.returncode == 2
+
+
+def test_json_output_is_valid_and_carries_controls_only_as_escapes(tmp_path: Path) -> None:
+    path = seed_with(tmp_path, "escape.txt", "汨罗市城西开发区民政局机关大院内",
+                     "汨罗市城西开发区" + ATTACK)
+    result = nianbao("check", str(path), "--format", "json")
+    data = json.loads(result.stdout)
+
+    assert not ACTIVE.search(result.stdout)
+    assert ATTACK.rstrip("\u202e") in data["record"]["address"]  # the value itself is kept

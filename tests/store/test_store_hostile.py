@@ -1,0 +1,128 @@
+"""Stores that are missing, read-only, damaged or named by a broken URL: one line, exit 2.
+
+Before, `history` created an empty store at a mistyped path and could not read a store in a
+read-only folder; a store with damaged pages was an internal error (exit 3) that printed SQL and
+record values; a PostgreSQL URL with an unclosed "[::1" was an internal error.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from nianbao.store import Store, StoreError
+from nianbao.store.cli_support import check_with_store
+from tests.conftest import ROOT, SEED_000
+
+CODE = "12430681593289443F"
+
+
+def nianbao(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "nianbao", *args, "--lang", "en"], check=False,
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+def one_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    return lines[0]
+
+
+def make_store(path: Path) -> Path:
+    list(check_with_store([SEED_000.with_suffix(".txt")], str(path), None))
+    return path
+
+
+def test_history_on_a_mistyped_path_creates_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "typo" / "filings.sqlite"
+    line = one_line(nianbao("history", CODE, "--store", str(path)))
+
+    assert "no store at" in line and str(path) in line
+    assert not path.exists() and not path.parent.exists()
+
+
+def test_reading_does_not_write_the_store(tmp_path: Path) -> None:
+    path = make_store(tmp_path / "filings.sqlite")
+    before = path.read_bytes()
+    result = nianbao("history", CODE, "--store", str(path))
+
+    assert result.returncode == 0 and "2025" in result.stdout
+    assert path.read_bytes() == before
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path) -> Iterator[Path]:
+    """A folder nobody may write to: a read-only tmpfs when running as root (root ignores
+    permission bits), mode 0555 otherwise."""
+    if os.geteuid() != 0:
+        folder = tmp_path / "ro"
+        folder.mkdir()
+        yield folder
+        folder.chmod(0o755)
+        return
+    mount = shutil.which("mount")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if not mount or subprocess.run([mount, "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(folder)],
+                                   capture_output=True, check=False).returncode:
+        pytest.skip("running as root without a way to make a read-only folder")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True, check=False)
+
+
+def _seal(folder: Path) -> None:
+    if os.geteuid() != 0:
+        for path in folder.iterdir():
+            path.chmod(0o444)
+        folder.chmod(0o555)
+    else:
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+
+
+def test_history_reads_a_store_in_a_read_only_folder(tmp_path: Path,
+                                                      read_only_folder: Path) -> None:
+    path = make_store(tmp_path / "filings.sqlite")
+    shutil.copy(path, read_only_folder / "filings.sqlite")
+    _seal(read_only_folder)
+    result = nianbao("history", CODE, "--store", str(read_only_folder / "filings.sqlite"))
+
+    assert result.returncode == 0, result.stderr
+    assert "2025" in result.stdout
+
+
+def test_a_store_with_damaged_pages_is_one_line(tmp_path: Path) -> None:
+    path = make_store(tmp_path / "filings.sqlite")
+    with sqlite3.connect(path) as conn:
+        page = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'filings'").fetchone()[0]
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    data[(page - 1) * size: page * size] = b"\xab" * size  # the filings table's root page
+    path.write_bytes(bytes(data))
+    for args in (["history", CODE], ["check", str(SEED_000.with_suffix(".txt"))]):
+        line = one_line(nianbao(*args, "--store", str(path)))
+        assert "filings.sqlite" in line and "SELECT" not in line and "INSERT" not in line
+
+
+@pytest.mark.parametrize("url", ["postgresql://[::1", "postgresql://u:secret@[::1/db",
+                                 "postgresql://host:port/db"])
+def test_a_malformed_database_url_is_one_line(url: str) -> None:
+    line = one_line(nianbao("history", CODE, "--store", url))
+
+    assert "store URL" in line and "secret" not in line
+
+
+def test_a_mistyped_path_is_refused_by_the_library_too(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="no store at"):
+        Store.open(tmp_path / "nope.sqlite", read_only=True)
+    assert not (tmp_path / "nope.sqlite").exists()
