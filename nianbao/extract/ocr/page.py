@@ -168,7 +168,7 @@ def _spaced_labels(chars: list[tuple[str, float]]) -> list[tuple[str, float]]:
     text = "".join(c for c, _ in chars)
     starts = [m.start() for m in _inline_label().finditer(text)]
     for at in reversed(starts):
-        chars.insert(at, (" ", chars[at][1]))
+        chars.insert(at, (" ", (chars[at - 1][1] + chars[at][1]) / 2))
     return chars
 
 
