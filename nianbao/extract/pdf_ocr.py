@@ -17,16 +17,19 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pypdfium2 as pdfium
 
 from nianbao.errors import NeedsOCR, NianbaoError, UnreadableInput
 from nianbao.extract import pdf_reader, text_layer
 from nianbao.extract.limits import DEFAULT_LIMITS, Limits
-from nianbao.extract.ocr import DPI, OcrPage, blocks_of, info_of, read_page
 from nianbao.model import Block, Document, Source
 
+if TYPE_CHECKING:  # the OCR modules (OpenCV, ONNX Runtime) load only when a page needs them
+    from nianbao.extract.ocr import OcrPage
+
+_DPI = 200  # PDF pages are rendered at this resolution for OCR (at 150 dpi lines drop out)
 _LOCK = pdf_reader._PDFIUM  # PDFium is not thread-safe: one call at a time per process
 
 
@@ -69,6 +72,8 @@ def _no_text_layer() -> NeedsOCR:
 def _merged(source: Source, document: Document | None, pages: list[OcrPage],
             found: Plan) -> Document:
     """The text pages' blocks and the recognised pages' blocks, in page order."""
+    from nianbao.extract.ocr import blocks_of, info_of
+
     recognised = {p.number: p for p in pages}
     by_page: dict[int, list[Block]] = {}
     if document is not None:
@@ -130,21 +135,26 @@ def garbage_refused(garbage: tuple[tuple[int, str], ...]) -> NeedsOCR:
 def recognise(pdf: pdfium.PdfDocument, pages: tuple[int, ...], limits: Limits,
               lock: threading.Lock) -> list[OcrPage]:
     """Render and recognise the given pages (PDFium calls under `lock`)."""
+    from nianbao.extract.ocr import read_page
+
     out: list[OcrPage] = []
     for number in pages:
         with lock:
             image = _render(pdf, number, limits)
-        out.append(read_page(image, DPI, number))
+        out.append(read_page(image, _DPI, number))
     return out
 
 
-def _render(pdf: pdfium.PdfDocument, number: int, limits: Limits) -> np.ndarray:
+def _render(pdf: pdfium.PdfDocument, number: int, limits: Limits) -> Any:
+    """The page as a BGR array at 200 dpi (refused first if that would be too many pixels)."""
+    import numpy as np
+
     from nianbao.extract.image_reader import too_large
 
     page = pdf[number - 1]
     try:
         width, height = page.get_size()
-        scale = DPI / 72
+        scale = _DPI / 72
         if width * scale * height * scale > limits.max_image_pixels:
             raise too_large(f"page {number}", limits, round(width * scale), round(height * scale))
         bitmap = page.render(scale=scale)
