@@ -58,6 +58,14 @@ class UsageError(NianbaoError):
     exit_status = 2
 
 
+class OutputError(NianbaoError):
+    """An output cannot be written: it is a folder, its folder is read-only, the disk is full.
+    The message names the user's path, never the temporary file."""
+
+    code = "output"
+    exit_status = 2
+
+
 class RefusedToGenerate(NianbaoError):
     """A record with error findings is not generated unless forced."""
 

@@ -12,6 +12,7 @@ from nianbao.checks import (
     content,
     figures,
     identity,
+    limits,
     notice,
     ocr,
     programmes,
@@ -27,7 +28,7 @@ from nianbao.checks import (
 from nianbao.checks.registry import CheckContext, Hit, Registry, Rule, Settings, rule
 
 RULE_MODULES = (schema, public_copy, identity, report, arith, table, text, figures, content, units,
-                programmes, carryover, notice, xyear, rollup, ocr)
+                programmes, carryover, limits, notice, xyear, rollup, ocr)
 
 
 def default_registry() -> Registry:

@@ -10,10 +10,12 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from nianbao.checks.programmes import family
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.extract.claims import (
     SUMMABLE,
     Breakdown,
+    Part,
     breakdowns,
     complementary,
     enumerations,
@@ -22,7 +24,7 @@ from nianbao.extract.claims import (
     total_tolerance,
     upper,
 )
-from nianbao.extract.facts import Sentence
+from nianbao.extract.facts import Sentence, indicator_of
 from nianbao.model import Fact
 from nianbao.text.quantities import Quantity
 
@@ -70,7 +72,7 @@ def part_sum(ctx: CheckContext) -> Iterator[Hit]:
     特困 total, 城市 + 农村 = 城乡 total (spec §4.2 S1–S3), or "N类…" followed by N parts.
     Counts are exact; money tolerates half a unit of each item's last digit."""
     for b in breakdowns(_sentences(ctx)):
-        pair = complementary(b.parts)
+        pair = _complete(b)
         if pair is None:
             continue
         for measure in SUMMABLE:
@@ -139,6 +141,8 @@ def percent(ctx: CheckContext) -> Iterator[Hit]:
     for s in _sentences(ctx):
         yield from _rate_hits(s)
         yield from _change_hits(s)
+    for b in breakdowns(_sentences(ctx)):
+        yield from _share_hits(b)
 
 
 @rule("arith.percent-range", "error",
@@ -269,7 +273,7 @@ def _exceeding(ctx: CheckContext) -> Iterator[tuple[Breakdown, str, list[Quantit
     """(breakdown, measure, parts, total) where the parts of a "其中" list add up to more than
     the total allows. Every part must name exactly one figure of the measure."""
     for b in breakdowns(_sentences(ctx)):
-        if complementary(b.parts) is not None:
+        if _complete(b) is not None:
             continue  # a complete breakdown: arith.part-sum judges it
         overlapping = sum(bool(_ATTRIBUTE.search(p.label)) for p in b.parts) >= 2
         for measure in SUMMABLE:
@@ -293,6 +297,20 @@ def _exceeding(ctx: CheckContext) -> Iterator[tuple[Breakdown, str, list[Quantit
 #: "其中" list of them need not add up to at most the whole.
 _ATTRIBUTE = re.compile(r"老年|老人|岁以上|残疾|重残|重病|大病|慢性病|儿童|未成年|学生|妇女|女性|失能|"
                         r"单亲|留守|困境|孤寡|独居|空巢|脱贫|监测|易返贫|易致贫|退役|军人|党员|劳动力")
+
+
+def _complete(b: Breakdown) -> tuple[Part, ...] | None:
+    """The parts that make up the whole (城市 + 农村, 集中 + 分散, the care grades) — unless
+    every one of them names another programme than the total: 低收入人口21820人，其中城市低保
+    3016人，农村低保18462人 lists the 低保 share, not the whole."""
+    parts = complementary(b.parts)
+    if parts is None:
+        return None
+    whole = family(indicator_of(_subject(b)))
+    named = [family(indicator_of(p.label)) for p in parts]
+    if whole is not None and all(n is not None and n != whole for n in named):
+        return None
+    return parts
 
 
 def _subject(b: Breakdown) -> str:
@@ -329,6 +347,40 @@ def _rate_hits(s: Sentence) -> Iterator[Hit]:
                    "computed": _num(value.quantize(Decimal("0.01"))), "numerator": float(num.value),
                    "denominator": float(den.value), "percent": float(q.value)}, "/facts",
                   s.text[den.start:q.end], s.prov)
+
+
+_SHARE = re.compile(r"^\s*[，,]?\s*(?:占|约占|占比|占比为)\s*$")
+
+
+def _share_hits(b: Breakdown) -> Iterator[Hit]:
+    """"其中城市低保1852户3016人，占15.0%": a part's share of the total stated before 其中 must be
+    part ÷ total (households or persons, whichever the writer meant)."""
+    s = b.sentence
+    for previous, part in zip([None, *b.parts], b.parts, strict=False):
+        rates = [q for q in part.quantities if q.measure == "percent" and q.role is None]
+        counts = [q for q in part.quantities if q.measure in SUMMABLE and q.exact]
+        if not counts and previous is not None:  # "…1852户3016人，占15.0%": the share is a part
+            counts = [q for q in previous.quantities if q.measure in SUMMABLE and q.exact]
+        if len(rates) != 1 or not counts or rates[0].start < counts[-1].end \
+                or not _SHARE.match(s.text[counts[-1].end:rates[0].start]):
+            continue
+        rate = rates[0]
+        candidates = []
+        for num in counts:
+            totals = b.totals(num.measure)
+            if len(totals) == 1 and totals[0].exact and totals[0].value > 0:
+                candidates.append((num.value / totals[0].value * 100, num, totals[0]))
+        if not candidates:
+            continue
+        tolerance = max(rate.tolerance, Decimal("0.005"))
+        if any(abs(value - rate.value) <= tolerance for value, _, _ in candidates):
+            continue
+        value, num, den = candidates[-1]
+        yield Hit({"rate_name": "占比", "stated": _num(rate.value),
+                   "expr": f"{_num(num.value)}÷{_num(den.value)}",
+                   "computed": _num(value.quantize(Decimal("0.01"))), "numerator": float(num.value),
+                   "denominator": float(den.value), "percent": float(rate.value)}, "/facts",
+                  s.text[den.start:rate.end], s.prov)
 
 
 def _ratio_candidates(s: Sentence, rate: Quantity,

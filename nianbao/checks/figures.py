@@ -56,10 +56,11 @@ def corrupted_number(ctx: CheckContext) -> Iterator[Hit]:
     into one ("10521989人"); the result is a number no county could report."""
     typical = _typical_counts(ctx.record.sentences)
     years = _document_years(ctx)
+    stated = {(q.measure, q.value) for s in ctx.record.sentences for q in s.quantities}
     for s in ctx.record.sentences:
         for q in s.quantities:
             median = typical.get(q.measure)
-            merged_year = _glued_year(s.text, q, years, median)
+            merged_year = _glued_year(s.text, q, years, median, stated)
             huge = median is not None and q.scale is None and q.value >= 10**6 \
                 and q.value > 1000 * median
             if q.measure == "percent" and q.value > 1000 or merged_year or huge:
@@ -118,11 +119,13 @@ _DATE_WORDS = re.compile(r"(?:截至|截止|至|到|于|自|从|在)\s*$")
 _COUNTS = ("households", "persons", "person_times")
 
 
-def _glued_year(text: str, q: Quantity, years: set[int], median: Decimal | None) -> bool:
+def _glued_year(text: str, q: Quantity, years: set[int], median: Decimal | None,
+                stated: set[tuple[str, Decimal]]) -> bool:
     """A year of the document glued to the figure after it ("截至20231125户", "20231155人" among
     counts in the hundreds). A number that merely starts with 19 or 20 (补贴203415元, 累计发放
-    19023451.6元) is an ordinary figure: the year must be one the document is about, and either a
-    date word stands before it or the figure is far out of line with the document's counts."""
+    19023451.6元) is an ordinary figure: the year must be one the document is about, and a date
+    word stands before it, or the figure is far out of line with the document's counts, or what
+    follows the year is a figure the document states elsewhere."""
     digits = q.raw.split(".")[0].replace(",", "").replace("，", "")
     if q.scale is not None or len(digits) < 6 or not digits.isdigit() \
             or int(digits[:4]) not in years or q.measure not in _COUNTS:
@@ -132,7 +135,7 @@ def _glued_year(text: str, q: Quantity, years: set[int], median: Decimal | None)
         return False
     date_word = bool(_DATE_WORDS.search(text, max(0, q.start - 3), q.start))
     out_of_line = median is not None and q.value > 100 * median and rest <= 100 * median
-    return date_word or out_of_line
+    return date_word or out_of_line or (q.measure, rest) in stated
 
 
 def _document_years(ctx: CheckContext) -> set[int]:

@@ -18,7 +18,7 @@ _NAMES = {"dibao": ("低保", "dibao"), "tekun": ("特困供养", "tekun"),
           "rigid_expense_hardship": ("刚性支出困难家庭", "rigid-expense hardship families"),
           "temporary_assistance": ("临时救助", "temporary assistance"),
           "low_income_total": ("低收入人口", "low-income population")}
-_LOOKAHEAD = 4
+_LOOKAHEAD = 8  # facts after a total that may be its parts (a table gives one per column)
 
 
 def family(indicator: str | None) -> str | None:
@@ -46,12 +46,13 @@ def label_mismatch(ctx: CheckContext) -> Iterator[Hit]:
     another programme (城镇低保41户97人 under 低保边缘) is a copy-paste label error: a reader
     would count those families twice, once under each programme."""
     facts = ctx.record.facts
+    said: set[str] = set()
     for i, total in enumerate(facts):
         section = family(total.indicator)
         if section is None or not _counted(total) or _side(total.text) is not None:
             continue
-        following = facts[i + 1:i + 1 + _LOOKAHEAD]
-        for a, b in itertools.pairwise(following):
+        following = [f for f in facts[i + 1:i + 1 + _LOOKAHEAD] if f.qualifier == total.qualifier]
+        for a, b in itertools.combinations(following, 2):
             side_a, side_b = _side(a.text), _side(b.text)
             if side_a is None or side_b is None or side_a[0] != side_b[0] or side_a == side_b:
                 continue
@@ -65,6 +66,9 @@ def label_mismatch(ctx: CheckContext) -> Iterator[Hit]:
                 continue
             part = wrong[0]
             other = b if part is a else a
+            if part.text in said:
+                break
+            said.add(part.text)
             label = family(indicator_of(part.text)) or ""
             sums = "，".join(f"{_n(getattr(a, m))}+{_n(getattr(b, m))}={_n(getattr(total, m))}"
                             for m in _MEASURES if _all_have(m, total, a, b))

@@ -45,12 +45,23 @@ def schema_hits(ctx: CheckContext) -> Iterator[tuple[str, Hit]]:
             continue  # left out of the 公示 copy by design: report.public-copy says so
         label_zh = LABEL_ZH.get(field, field)
         evidence = ctx.record.evidence.get(field, ("", None))[0]
+        params: dict[str, Any] = {"field": field, "label_zh": label_zh,
+                                  "label_en": LABEL_EN.get(field, field),
+                                  "keyword": str(error.validator),
+                                  "detail": _short(error.message)}
+        if error.validator == "maxLength" and isinstance(error.instance, str):
+            params |= {"length": len(error.instance), "limit": error.validator_value}
         yield str(error.validator), Hit(
-            params={"field": field, "label_zh": label_zh, "label_en": LABEL_EN.get(field, field),
-                    "keyword": str(error.validator), "detail": error.message},
+            params=params,
             pointer="/record/" + "/".join(path),
             evidence=evidence,
         )
+
+
+def _short(text: str, limit: int = 200) -> str:
+    """A validator's message quotes the whole value: a megabyte field would be copied into
+    every output."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 KEYWORDS: dict[str, tuple[str, str]] = {
@@ -58,7 +69,8 @@ KEYWORDS: dict[str, tuple[str, str]] = {
     "type": ("“{label_zh}”的类型不对：{detail}", "{label_en} has the wrong type: {detail}"),
     "pattern": ("“{label_zh}”的格式不对", "{label_en} is not in the expected format"),
     "minLength": ("“{label_zh}”为空（没有内容请填“无”）", "{label_en} is empty (write 无 if none)"),
-    "maxLength": ("“{label_zh}”过长", "{label_en} is too long"),
+    "maxLength": ("“{label_zh}”过长（{length} 字，上限 {limit} 字）",
+                  "{label_en} is too long ({length} characters, limit {limit})"),
     "minimum": ("“{label_zh}”不能为负数或过小", "{label_en} is below its minimum"),
     "maximum": ("“{label_zh}”过大", "{label_en} is above its maximum"),
     "enum": ("“{label_zh}”不是允许的取值", "{label_en} is not an allowed value"),

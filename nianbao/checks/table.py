@@ -8,8 +8,10 @@ exact, rates are compared at their printed precision after the rounding of their
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.extract.grid import VALUE_ROLES, Column
@@ -34,8 +36,9 @@ def _fmt(value: Decimal) -> str:
     return text
 
 
+@lru_cache(maxsize=8192)
 def _decimals(cell: str) -> int:
-    digits = cell.rstrip("%")
+    digits = re.sub(r"[^\d.]+$", "", cell)
     return len(digits.split(".", 1)[1]) if "." in digits else 0
 
 
@@ -106,6 +109,7 @@ def part_sum(ctx: CheckContext) -> Iterator[Hit]:
             if parts and row.values:
                 yield from _compare(ctx, table, i, parts, complete_parts(table, i, parts), checked)
         yield from _identities(ctx, table, checked)
+        yield from _group_totals(ctx, table, checked)
 
 
 def _total_siblings(table: StatTable, i: int) -> list[int]:
@@ -118,7 +122,7 @@ def _total_siblings(table: StatTable, i: int) -> list[int]:
     if before:
         return before
     return [j for j in range(i + 1, len(rows)) if rows[j].parent == parent
-            and rows[j].kind == "item"]
+            and rows[j].kind == "item" and rows[j].measure == rows[i].measure]
 
 
 def _compare(ctx: CheckContext, table: StatTable, total_i: int, parts: list[int],
@@ -139,7 +143,8 @@ def _compare(ctx: CheckContext, table: StatTable, total_i: int, parts: list[int]
         shown_sum = _fmt(sum((r.values[index] * (r.unit.scale if r.unit else 1) /
                               (total.unit.scale if total.unit else 1) for r in present),
                              Decimal(0)))
-        base = {"total": total.label, "column": _column(table, index), "expr": expr,
+        column = total.group if total.row.sources and total.group else _column(table, index)
+        base = {"total": total.label, "column": column, "expr": expr,
                 "sum": shown_sum, "stated": total.cells[index],
                 "parts": [r.cells[index] for r in present]}
         if complete and abs(summed - stated) > tolerance:
@@ -162,14 +167,37 @@ def _identities(ctx: CheckContext, table: StatTable,
         yield from _group_identities(ctx, table, items, checked)
 
 
+_TOTAL_GROUP = re.compile(r"^(?:合计|总计|小计|全市|全县|全区|全州|全市合计|全县合计|全区合计)$")
+
+
+def _group_totals(ctx: CheckContext, table: StatTable,
+                  checked: set[tuple[int, int]]) -> Iterator[Hit]:
+    """A 合计/全市 block of a stacked table against the sum of the other blocks' same rows."""
+    keyed: dict[str, dict[tuple[str | None, str | None], int]] = {}
+    for i, row in enumerate(table.rows):
+        if row.kind == "item" and row.values and row.group:
+            keyed.setdefault(row.group, {}).setdefault((row.indicator, row.measure), i)
+    totals = [g for g in keyed if _TOTAL_GROUP.match(g)]
+    if len(totals) != 1 or len(keyed) < 3:
+        return
+    total_rows = keyed[totals[0]]
+    others = [rows for group, rows in keyed.items() if group != totals[0]]
+    for key, total_i in total_rows.items():
+        if all(key in rows for rows in others):
+            yield from _compare(ctx, table, total_i, [rows[key] for rows in others], True,
+                                checked)
+
+
 def _group_identities(ctx: CheckContext, table: StatTable, items: list[int],
                       checked: set[tuple[int, int]]) -> Iterator[Hit]:
+    by_key: dict[tuple[str | None, str | None], list[int]] = {}
+    for i in items:
+        by_key.setdefault((table.rows[i].indicator, table.rows[i].measure), []).append(i)
     for total_id, members in identities():
         for measure in ("households", "persons", "amount_yuan", "person_times"):
             found = {}
             for member in (total_id, *members):
-                matches = [i for i in items if table.rows[i].indicator == member
-                           and table.rows[i].measure == measure]
+                matches = by_key.get((member, measure), [])
                 if len(matches) != 1:
                     break
                 found[member] = matches[0]
@@ -223,6 +251,8 @@ def _rate_hit(ctx: CheckContext, table: StatTable, row: StatRow, now_i: int, bas
         return
     rate = (now - base) / abs(base) * 100
     places = _decimals(row.cells[change_i])
+    if abs(rate - stated) <= Decimal("0.5") * Decimal(10) ** -places:
+        return
     scale = row.unit.scale if row.unit is not None else Decimal(1)
     h_now, h_base = _half_unit(row, now_i) / scale, _half_unit(row, base_i) / scale
     slack = 100 * (h_now / abs(base) + abs(now) * h_base / (base * base))

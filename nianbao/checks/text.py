@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.model import Provenance
 from nianbao.text.normalize import is_cjk
+from nianbao.text.script import TABLE
+
+SIMPLIFIED_ONLY = frozenset(TABLE.values())
 
 _UNIT_OR_PLACE = "户人名元万亿号月日年个项次家所条件份批省市县区乡镇村街社组"
 _PLACE = "省市县区乡镇村街社"
@@ -112,8 +115,8 @@ def foreign_script(ctx: CheckContext) -> Iterator[Hit]:
         han = [c for c in text if is_cjk(c)]
         odd = sorted({c for c in han if not_gb2312(c)})
         traditional = len(odd) >= 3 and len(odd) >= 0.1 * len(set(han))
-        if in_passage and odd:
-            continue  # the same copied passage goes on
+        if in_passage and (odd or not any(c in SIMPLIFIED_ONLY for c in han)):
+            continue  # the passage goes on until a line written in simplified characters
         in_passage = traditional
         if traditional:
             yield Hit({"line": text[:60], "characters": "".join(odd),

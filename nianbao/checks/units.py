@@ -72,13 +72,14 @@ def _wrong_denominator(s: Sentence) -> Iterator[Hit]:
         totals = [q for q in amounts if q.end <= avg.start and q.value > avg.value]
         counts = {m: [q for q in s.quantities if q.measure == m and q.exact and q.end <= avg.start
                       and q.role is None] for m in COUNTS}
-        if len(totals) != 1 or len(counts["households"]) != 1 or len(counts["persons"]) != 1:
+        mismatched = "households" if per == "persons" else "persons"
+        if len(totals) != 1 or len(counts[mismatched]) != 1 or len(counts[per]) > 1:
             continue
-        total, own = totals[0], counts[per][0]
-        other = counts["households" if per == "persons" else "persons"][0]
-        if own.value == other.value or own.value == 0 or other.value == 0:
+        total, other = totals[0], counts[mismatched][0]
+        own = counts[per][0] if counts[per] else None  # 救助200户，资金30万元，人均1500元
+        if other.value == 0 or (own is not None and own.value in (0, other.value)):
             continue
-        if not _agrees(total, own, avg) and _agrees(total, other, avg):
+        if (own is None or not _agrees(total, own, avg)) and _agrees(total, other, avg):
             ratio = total.value / other.value
             yield Hit({"average": _num(avg.value), "amount": _num(total.value),
                        "count": _num(other.value),
@@ -89,7 +90,8 @@ def _wrong_denominator(s: Sentence) -> Iterator[Hit]:
                        "detail_en": f"the average {_num(avg.value)} yuan per {UNIT_EN[per][:-1]} "
                                     f"equals {_num(total.value)} / {_num(other.value)} "
                                     f"{UNIT_EN[other.measure]}: computed on the wrong denominator"},
-                      "/facts", s.text[min(own.start, other.start):avg.end], s.prov)
+                      "/facts", s.text[min(own.start if own else other.start, other.start):avg.end],
+                      s.prov)
 
 
 def _agrees(total: Quantity, count: Quantity, avg: Quantity) -> bool:

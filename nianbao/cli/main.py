@@ -21,7 +21,7 @@ from nianbao.cli import output
 from nianbao.errors import NianbaoError, RefusedToGenerate, UnreadableInput, UsageError
 from nianbao.extract import read
 from nianbao.model import Finding, Record, Report
-from nianbao.pipeline import KINDS, check_path, parse, to_json
+from nianbao.pipeline import KINDS, check_path, check_record, load_record, parse, to_json
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -82,7 +82,8 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(path_type=Path, readable=False))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="table: readable report; json: the output contract "
               "(one object per file, JSON Lines for several files).")
@@ -94,8 +95,8 @@ def cli() -> None:
 @lang_option
 def check(files: tuple[Path, ...], fmt: str, show_record: bool, store: str | None,
           kind: str | None, ocr: str, lang: str) -> None:
-    """Check filed documents (.txt .docx .pdf, scans as .pdf .png .jpg .tif) or record files
-    (.json).
+    """Check filed documents (.txt .docx .pdf .xlsx, scans as .pdf .png .jpg .tif) or record
+    files (.json).
 
     Each file is read, parsed and checked against every rule (`nianbao rules` lists them).
     A file that cannot be read gets one error line on stderr and the others go on.
@@ -156,12 +157,13 @@ def history(key: str, store: str | None, fmt: str, lang: str) -> None:
 
 
 @cli.command()
-@click.option("--previous", type=click.Path(path_type=Path), default=None,
+@click.option("--previous", type=click.Path(path_type=Path, readable=False), default=None,
               help="Last year's filed report (.txt .docx .pdf or record .json).")
 @store_option
 @click.option("--institution", default=None,
               help="With --store: the institution's 统一社会信用代码 or name.")
-@click.option("--summary", "summary_file", type=click.Path(path_type=Path), default=None,
+@click.option("--summary", "summary_file", type=click.Path(path_type=Path, readable=False),
+              default=None,
               help="This year's work summary: drafts 开展业务活动情况 from it.")
 @click.option("--year", type=int, required=True, help="The report year to draft (YYYY).")
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True,
@@ -235,14 +237,18 @@ def _previous_record(previous: Path | None, store: str | None, institution: str 
               help="Run on a Dask distributed cluster instead of local processes.")
 @click.option("--retry-failed", is_flag=True,
               help="Check again the files that timed out or crashed in an earlier run.")
+@click.option("--follow-links", is_flag=True,
+              help="Read symbolic links in the inbox too (by default they are not followed: a "
+                   "link can lead out of the inbox; each one is listed as not read).")
 @click.option("--progress/--no-progress", "show_progress", default=None,
               help="Progress bar on stderr (default: when stderr is a terminal).")
 @ocr_option
 @lang_option
 def batch(inbox: Path, out: Path, store: str | None, workers: int | None, timeout: float,
-          scheduler: str | None, retry_failed: bool, show_progress: bool | None,
-          ocr: str, lang: str) -> None:
-    """Check every .txt/.docx/.pdf below INBOX into OUT; a rerun resumes where it stopped.
+          scheduler: str | None, retry_failed: bool, follow_links: bool,
+          show_progress: bool | None, ocr: str, lang: str) -> None:
+    """Check every .txt/.docx/.pdf/.xlsx and scan image below INBOX into OUT; a rerun resumes
+    where it stopped.
 
     Files already checked under the same rule set (same content) are skipped. A file that
     cannot be read, hangs or crashes its worker becomes a failure row and the batch goes on.
@@ -275,7 +281,8 @@ def batch(inbox: Path, out: Path, store: str | None, workers: int | None, timeou
         try:
             result = run_batch(inbox, out, workers=workers, timeout=timeout,
                                scheduler=scheduler, store=_store_location(store),
-                               progress=on_progress, retry_failed=retry_failed, ocr=ocr)
+                               progress=on_progress, retry_failed=retry_failed,
+                               follow_links=follow_links, ocr=ocr)
         except BatchInterrupted as exc:
             output.fail(exc.message(lang))
             sys.exit(130)
@@ -295,12 +302,14 @@ def _store_location(store: str | None) -> str | None:
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True,
+                type=click.Path(path_type=Path, readable=False))
 @click.option("--region", required=True, help="The region the counties belong to, e.g. 平顶山市.")
 @click.option("--year", type=int, required=True, help="The year summarised (YYYY).")
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True,
               help="Output folder for the roll-up and every county's page (PDF and DOCX).")
-@click.option("--region-report", "region_reports", multiple=True, type=click.Path(path_type=Path),
+@click.option("--region-report", "region_reports", multiple=True,
+              type=click.Path(path_type=Path, readable=False),
               help="The region's own summary or statistics report whose totals are compared "
                    "with the counties (repeatable).")
 @click.option("--workers", type=int, default=2, show_default=True,
@@ -363,7 +372,7 @@ def _previous_rows(reports: list[Report], region: str, year: int,
 
 
 @cli.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path, readable=False))
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
               help="Write the JSON here (atomically) instead of printing it.")
 @kind_option
@@ -393,7 +402,7 @@ def generate() -> None:
 
 
 @generate.command("annual-report")
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", type=click.Path(path_type=Path, readable=False))
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True,
               help="Output file: .docx or .pdf.")
 @click.option("--public", is_flag=True, help="The 公示 copy: without 填表人 and 联系电话.")
@@ -407,9 +416,18 @@ def annual_report(source: Path, out: Path, public: bool, force: bool, lang: str)
     suffix = out.suffix.lower()
     if suffix not in (".docx", ".pdf"):
         raise UsageError(f"输出文件须为 .docx 或 .pdf：{out}", f"output must be .docx or .pdf: {out}")
-    report = check_path(source)
-    if report.record.kind != "annual_report":
+    from nianbao.generate.limits import check_sizes
+
+    if source.suffix.lower() == ".json":
+        record, origin = load_record(source)
+        document = None
+    else:
+        document = read(source)
+        record, origin = parse(document), document.source
+    if record.kind != "annual_report":
         raise UsageError(f"输入不是年度报告书：{source}", f"input is not an annual report: {source}")
+    check_sizes(record.fields)  # before the rules: a runaway field is refused at once
+    report = check_record(record, origin, document)
     errors = report.errors
     if errors and not force:
         rules = "、".join(dict.fromkeys(f.rule for f in errors))
@@ -428,7 +446,7 @@ def annual_report(source: Path, out: Path, public: bool, force: bool, lang: str)
 
 
 @generate.command("notice")
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", type=click.Path(path_type=Path, readable=False))
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True,
               help="Output file: .docx or .pdf.")
 @click.option("--force", is_flag=True, help="Generate even without 发文字号 or 版记 (error findings).")

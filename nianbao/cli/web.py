@@ -41,7 +41,8 @@ def _open(store: str | None):  # type: ignore[no-untyped-def]
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (127.0.0.1: this machine only).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on.")
 @_store_option
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="Processes checking uploads.")
@@ -81,7 +82,8 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["filer", "reviewer", "admin"]), required=True)
+@click.option("--role", type=click.Choice(["filer", "reviewer", "admin"]), required=True,
+              help="filer: one institution; reviewer: a region; admin: everything.")
 @click.option("--org", default=None, metavar="CREDIT_CODE",
               help="The filer's institution (统一社会信用代码).")
 @click.option("--region", default=None, metavar="DIVISION_CODE",
@@ -116,7 +118,7 @@ def users_token(name: str, store: str | None) -> None:
 @users.command("list")
 @_store_option
 def users_list(store: str | None) -> None:
-    """List the accounts."""
+    """List the accounts: name, role, institution, region, active or disabled."""
     _need_web()
     from nianbao.store.accounts import list_users
 
@@ -146,7 +148,8 @@ def users_disable(name: str, store: str | None) -> None:
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
               help="Also write the board as XLSX.")
 @_store_option
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the lines printed: zh (中文) or en.")
 def status(year: int, region: str | None, out: Path | None, store: str | None,
            lang: str) -> None:
     """The year's filing status: filed, filed late, not filed; 年报率 by division.

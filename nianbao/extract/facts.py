@@ -10,6 +10,7 @@ the sentence before it when the clause names no subject ("城市低保：保障8
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -32,12 +33,28 @@ class Sentence:
     prov: Provenance | None = None
     block: int = -1  # index of the source text it came from; sentences of one block share it
     clauses: list[tuple[int, int]] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list, init=False, repr=False, compare=False)
+    _figure_starts: list[int] = field(default_factory=list, init=False, repr=False,
+                                      compare=False)
 
     def clause_of(self, pos: int) -> tuple[int, int]:
-        for start, end in self.clauses:
+        """The clause span holding `pos` (the whole sentence when none does); a binary search,
+        so a sentence of a million characters costs no more per figure than a short one."""
+        if len(self._starts) != len(self.clauses):
+            self._starts = [start for start, _ in self.clauses]
+        i = bisect_right(self._starts, pos) - 1
+        if i >= 0:
+            start, end = self.clauses[i]
             if start <= pos < end:
                 return start, end
         return 0, len(self.text)
+
+    def next_figure_start(self, pos: int) -> int | None:
+        """Where the first figure at or after `pos` starts (binary search, like clause_of)."""
+        if len(self._figure_starts) != len(self.quantities):
+            self._figure_starts = sorted(q.start for q in self.quantities)
+        i = bisect_left(self._figure_starts, pos)
+        return self._figure_starts[i] if i < len(self._figure_starts) else None
 
 
 _HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
@@ -57,14 +74,24 @@ def unwrap(text: str) -> str:
     return out
 
 
+#: A sentence longer than this is not prose (a real one has a few hundred characters): its
+#: figures are not read, and the rule text.sentence-too-long says so. Reading them would cost
+#: time in proportion to the sentence's length for each of its figures.
+MAX_SENTENCE_CHARS = 5_000
+
+
 def sentences(texts: Iterable[tuple[str, Provenance | None]]) -> list[Sentence]:
-    """Sentences of every text, with their quantities."""
+    """Sentences of every text, with their quantities (none for a sentence past
+    `MAX_SENTENCE_CHARS`)."""
     out: list[Sentence] = []
     for i, (text, prov) in enumerate(texts):
         for m in _SENTENCE.finditer(unwrap(text)):
             raw = m.group(0)
             stripped = raw.strip()
             if not stripped:
+                continue
+            if len(stripped) > MAX_SENTENCE_CHARS:  # not prose: its figures are not read
+                out.append(Sentence(stripped, [], prov, i, []))
                 continue
             quantities = find_quantities(stripped)
             out.append(Sentence(stripped, quantities, prov, i, _clauses(stripped, quantities)))
@@ -120,7 +147,7 @@ INDICATORS: tuple[tuple[str, str], ...] = (
     ("tekun_total", r"特困|五保"),
     ("urban_dibao", r"(城市|城镇)低保|(城市|城镇)(居民)?最低生活保障"),
     ("rural_dibao", r"农村低保|农村(居民)?最低生活保障"),
-    ("dibao_total", r"低保|最低生活保障"),
+    ("dibao_total", r"低保|最低生活保障|在保家庭|在保对象"),
     ("staff_count", r"从业人[数员]"),
 )
 _INDICATOR_RES = tuple((name, re.compile(rx)) for name, rx in INDICATORS)
@@ -211,32 +238,46 @@ def _is_heading(s: Sentence) -> bool:
     return bool(_HEADING_START.match(s.text)) or s.text[-1:] not in "。；;，,"
 
 
+#: How far before a figure (and around it, in a clause without marks) its words are looked for.
+#: A real clause is far shorter; the cap keeps a hostile sentence with no marks linear.
+WORDS_WINDOW = 400
+
+
 def _sentence_facts(s: Sentence, inherited: str | None = None) -> Iterator[Fact]:
     subject: str | None = None
     current: Fact | None = None
     current_clause: tuple[int, int] | None = None
+    current_own: str | None = None
+    previous_end = 0
+    earlier = _EarlierSubjects(s)
     for q in _expanded(s.quantities):
         clause = s.clause_of(q.start)
-        words = s.text[clause[0]:q.start]
-        own = indicator_of(words) or indicator_of(s.text[clause[0]:clause[1]])
+        low = max(clause[0], q.start - WORDS_WINDOW)
+        words = s.text[low:q.start]
+        around = s.text[low:min(clause[1], q.end + WORDS_WINDOW)]
+        near = s.text[max(low, previous_end):q.start]
+        previous_end = max(previous_end, q.end)
+        own = indicator_of(_noun_after(s, q, clause[1])) or indicator_of(near) \
+            or indicator_of(words) or indicator_of(around)
         if own is None and _BENEFIT.search(words):
             own = _avg_benefit(subject)
         q = _as_rate(q, own or subject)
         if own is None and subject is None:
-            subject = _earlier_subject(s, clause[0])
+            subject = earlier.before(clause[0])
         if own is None and subject is None and inherited is not None:
-            own = _scoped(inherited, s.text[clause[0]:clause[1]])
+            own = _scoped(inherited, around)
         indicator = own or subject or _generic(q)
         if own:
             subject = own
         same_clause = current is not None and clause == current_clause
-        if same_clause and current is not None and _free(current, q):
+        if same_clause and current is not None and _free(current, q) \
+                and (own is None or current_own in (None, own)):
             _add(current, q)
             continue
         if current is not None:
             yield current
         current = _fact(q, indicator, s, clause)
-        current_clause = clause
+        current_clause, current_own = clause, own
     if current is not None:
         yield current
 
@@ -251,21 +292,45 @@ _YEARLY_FROM = Decimal(3000)
 def _as_rate(q: Quantity, indicator: str | None) -> Quantity:
     """A standard or an average benefit written in plain 元 ("标准由610元提高到650元") is a rate per
     person: per month for an average benefit, per month or per year for a standard by its size."""
-    if indicator not in _LEVELS or q.measure != "amount_yuan" or q.scale is not None:
+    per_head = q.measure == "value" and q.unit == "元/人"  # 低保标准为650元/人
+    if indicator not in _LEVELS or (q.measure != "amount_yuan" and not per_head) \
+            or q.scale is not None:
         return q
     if indicator in _STANDARDS and abs(q.value) >= _YEARLY_FROM:
         return replace(q, measure="rate_yuan_per_year", unit="元/人·年")
     return replace(q, measure="rate_yuan_per_month", unit="元/人·月")
 
 
+def _noun_after(s: Sentence, q: Quantity, clause_end: int) -> str:
+    """The words a figure counts when it stands before its noun ("196户在保家庭及118户特困供养
+    人员"): up to the next figure, at most a dozen characters."""
+    later = s.next_figure_start(q.end)
+    return s.text[q.end:min(clause_end, q.end + 12, clause_end if later is None else later)]
+
+
 def _earlier_subject(s: Sentence, before: int) -> str | None:
     """The subject named in an earlier clause of the sentence ("城市低保：保障832户…")."""
-    for start, end in reversed(s.clauses):
-        if end <= before:
-            found = indicator_of(s.text[start:end])
-            if found:
-                return found
-    return None
+    return _EarlierSubjects(s).before(before)
+
+
+class _EarlierSubjects:
+    """`_earlier_subject` for the figures of one sentence, in order: each clause is read once,
+    so a sentence of many clauses and many figures stays linear."""
+
+    def __init__(self, s: Sentence) -> None:
+        self.s = s
+        self.next = 0  # the first clause not read yet
+        self.found: str | None = None  # the subject of the last clause read that names one
+
+    def before(self, pos: int) -> str | None:
+        clauses = self.s.clauses
+        if self.next and clauses[self.next - 1][1] > pos:  # asked about an earlier place
+            self.next, self.found = 0, None
+        while self.next < len(clauses) and clauses[self.next][1] <= pos:
+            start, end = clauses[self.next]
+            self.found = indicator_of(self.s.text[start:end][:WORDS_WINDOW * 4]) or self.found
+            self.next += 1
+        return self.found
 
 
 _BENEFIT = re.compile(r"补差|补助水平")
@@ -301,6 +366,8 @@ def _expanded(quantities: list[Quantity]) -> Iterator[Quantity]:
 
 
 def _fact(q: Quantity, indicator: str, s: Sentence, clause: tuple[int, int]) -> Fact:
+    if clause[1] - clause[0] > 2 * WORDS_WINDOW:  # a clause without marks: the words around it
+        clause = (max(clause[0], q.start - WORDS_WINDOW), min(clause[1], q.end + WORDS_WINDOW))
     text = s.text[clause[0]:clause[1]].strip() or q.text
     if q.role == "change" and indicator in _LEVELS:
         indicator += "_change"  # 每人每月提高35元 is a change of the standard, never the standard

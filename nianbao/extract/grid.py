@@ -40,10 +40,11 @@ _ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((r, re.compile(p)) 
     ("previous_period", r"上月|上期|上季"),
     ("cumulative", r"累计|^\d{1,2}\s*[—\-–~至到]+\s*\d{1,2}\s*月|全年"),
     ("current", (r"本月|本期|当月|本季|数量|数值|^数据$|^期末|^年末|^金额$|^实际数|^\d{1,2}月份?$"
-                r"|^(?:19|20)\d{2}年\d{1,2}月$|^(?:19|20)\d{2}\.\d{1,2}$|^合计$|^总计$|^人数$")),
+                r"|^(?:19|20)\d{2}年\d{1,2}月(?:份|末|底)?$|^(?:19|20)\d{2}\.\d{1,2}$|^合计$|^总计$|^人数$"
+                r"|^(?:(?:19|20)\d{2}年)?(?:第?[一二三四1-4]|前三)季度$|^(?:19|20)\d{2}年(?:度|末)?$")),
 ))
 _COLUMN_NUMBER = re.compile(r"^(?:[甲乙丙丁戊己]|\d{1,2}|[A-Z])$")
-NUMBER = re.compile(r"^[-−+]?\d[\d,，]*(?:\.\d+)?%?$|^[-−+]?\.\d+%?$")
+NUMBER = re.compile(r"^[-−+]?(?:\d[\d,，]*(?:\.\d+)?|\.\d+)(%|(?:万|亿)?(?:户次|人次|户|人|元|个|家|张))?$")
 NOT_APPLICABLE = frozenset({"—", "-", "–", "——", "…", "……", "/", "－", "x", "X", "×", "--"})
 _CODE = re.compile(r"^[A-Z]{0,4}\d{3,12}$")
 _FURNITURE = re.compile(r"^(?:来源|时间|发布时间|阅读|浏览|附件下载|附件|扫一扫|分享|打印|关闭|【|上一篇|下一篇)")
@@ -67,6 +68,8 @@ class Row:
     number: int  # 1-based position in the table (the header is row 1)
     text: str  # the row as written: cells joined by tabs
     fault: str | None = None  # a layout fault found while aligning
+    sources: tuple[int, ...] = ()  # a regrouped row: the source column of each cell
+    kind: str = ""  # "place" for a county's heading made from a regrouped row
 
 
 @dataclass
@@ -118,8 +121,31 @@ def _header_roles(cells: Sequence[str]) -> list[str | None] | None:
     values = sum(1 for r in roles if r in VALUE_ROLES or r in CHANGE_ROLES or r == "change")
     anchors = sum(1 for r in roles if r in ("label", "unit", "code"))
     if values >= 1 and (anchors >= 1 or values >= 2) and sum(r is not None for r in roles) >= 2:
-        return _resolve_changes(roles)
+        return _resolve_changes(_resolve_dates(cells, roles))
     return None
+
+
+_DATE_HEADER = re.compile(r"^(?:((?:19|20)\d{2})\s*[年.．]\s*)?(\d{1,2})\s*月份?(?:末|底)?$")
+
+
+def _resolve_dates(cells: Sequence[str], roles: list[str | None]) -> list[str | None]:
+    """Columns headed by periods (2025年9月 | 2025年8月 | 2024年9月): the latest is the current
+    period, the same month a year before is previous_year, any other previous_period."""
+    dates: dict[int, tuple[int, int]] = {}
+    for i, cell in enumerate(cells):
+        m = _DATE_HEADER.match(re.sub(r"\s+", "", cell))
+        if m and roles[i] == "current":
+            dates[i] = (int(m.group(1) or 0), int(m.group(2)))
+    if len(dates) < 2:
+        return roles
+    latest = max(dates.values())
+    out = list(roles)
+    for i, (year, month) in dates.items():
+        if (year, month) == latest:
+            continue
+        out[i] = "previous_year" if month == latest[1] and year == latest[0] - 1 \
+            else "previous_period"
+    return out
 
 
 def _resolve_changes(roles: list[str | None]) -> list[str | None]:
@@ -156,7 +182,12 @@ def _line_cells(block: Block) -> list[str]:
             cells = [c if k == 0 or not is_number(c) else "" for c, n in
                      zip(cells, block.spans, strict=True) for k in range(n)]
         return cells
-    return block.text.split()
+    words = block.text.split()
+    if len(words) == 1 and len(words[0]) >= 6 and not is_number(words[0]):
+        glued = split_glued_header(words[0])
+        if glued is not None:
+            return glued
+    return words
 
 
 def _is_lone_pipe(block: Block) -> bool:
@@ -195,6 +226,12 @@ def _find_tables(blocks: Sequence[Block]) -> list[Table]:
                 continue
         header = _header_at(blocks, i)
         if header is None:
+            if _indicator_header(_line_cells(block)):
+                roles: list[str | None] = ["label"]
+                roles += ["current"] * (len(_line_cells(block)) - 1)
+                table, i = _grid_table(blocks, i, roles)
+                tables.append(_regroup(table))
+                continue
             i += 1
             continue
         table, i = _grid_table(blocks, i, header)
@@ -204,11 +241,67 @@ def _find_tables(blocks: Sequence[Block]) -> list[Table]:
     return [t for t in tables if any(_row_values(t, r) for r in t.rows)]
 
 
+_REGION_HEADER = re.compile(r"^(?:地区|单位|区划|行政区划|县[（(]?市、?区[)）]?|县市区|乡镇[（(]?街道[)）]?|"
+                            r"地区名称|单位名称|区县|县区|名称)$")
+
+
+def _indicator_header(cells: Sequence[str]) -> bool:
+    """A header naming places in its first column and indicators in the others (各县市区
+    城市低保人数 | 农村低保人数 | …): rows are counties, columns indicators."""
+    from nianbao.extract.vocabulary import lookup
+
+    if len(cells) < 3 or not _REGION_HEADER.match(re.sub(r"\s+", "", cells[0])):
+        return False
+    known = sum(1 for c in cells[1:] if c and not is_number(c) and lookup(c) is not None)
+    return known >= 2
+
+
+def _regroup(table: Table) -> Table:
+    """A county-by-indicator table as a stacked one: each county row becomes a heading with
+    one row per indicator column under it, so every rule and the summary read it alike."""
+    columns = [Column(0, table.columns[0].header, "label"), Column(1, "数值", "current")]
+    out = Table(columns, page=table.page, blocks=table.blocks, money_unit=table.money_unit)
+    out.rows.append(Row([columns[0].header, "数值"], table.rows[0].block, table.page, 1,
+                        table.rows[0].text))
+    headers = [c.header for c in table.columns]
+    for row in table.rows[1:]:
+        place = row.cells[0]
+        out.rows.append(Row([place, ""], row.block, row.page, row.number, row.text, kind="place"))
+        for index in range(1, len(headers)):
+            cell = row.cells[index] if index < len(row.cells) else ""
+            out.rows.append(Row([headers[index], cell], row.block, row.page, row.number,
+                                row.text, row.fault, sources=(0, index)))
+    return out
+
+
 def _header_at(blocks: Sequence[Block], i: int) -> list[str | None] | None:
     cells = _line_cells(blocks[i])
     if blocks[i].kind == "paragraph" and len(blocks[i].text) > 80:
         return None
     return _header_roles(cells)
+
+
+_HEADER_WORDS = sorted((
+    "指标名称", "指标", "项目", "名称", "计量单位", "单位", "代码", "行次", "本月数", "本月", "上月数",
+    "上月", "本期数", "本期", "上期数", "上期", "本季", "上季度", "上季", "本年累计", "累计", "上年同期",
+    "去年同期", "同期", "数量", "环比(%)", "环比（%）", "环比%", "环比", "同比(%)", "同比（%）", "同比%",
+    "同比", "增减(%)", "增减（%）", "增减%", "增长(%)", "增长（%）", "增长%", "甲", "乙", "丙",
+), key=len, reverse=True)
+
+
+def split_glued_header(text: str) -> list[str] | None:
+    """A header whose cells a PDF's text layer glued together ("指标名称单位代码本月数上月数
+    环比(%)"), cut at known header words; None unless the words cover the whole line."""
+    text = re.sub(r"\s+", "", text)
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        word = next((w for w in _HEADER_WORDS if text.startswith(w, i)), None)
+        if word is None:
+            return None
+        out.append(word)
+        i += len(word)
+    return out if len(out) >= 3 else None
 
 
 def _row_values(table: Table, row: Row) -> bool:
@@ -390,6 +483,8 @@ def align(tokens: list[str], columns: list[Column]) -> tuple[list[str], str | No
     fault = None
     if unit_i is not None and rest and unit_of(rest[0]) is not None:
         cells[unit_i] = rest.pop(0)
+    elif unit_i is not None:
+        cells[label_i], cells[unit_i] = _glued_unit(cells[label_i])
     if code_i is not None and rest and _CODE.match(rest[0]) and len(rest) > 1 and \
             (len(rest) > len(value_cols) or "," not in rest[0] and len(rest[0]) >= 4):
         cells[code_i] = rest.pop(0)
@@ -400,6 +495,19 @@ def align(tokens: list[str], columns: list[Column]) -> tuple[list[str], str | No
     for index, token in zip(value_cols, rest, strict=False):
         cells[index] = token
     return cells, fault
+
+
+_GLUED_UNITS = ("元/人、月", "元/人·月", "元/人·年", "元/人、年", "万人次", "人次", "户次", "万人",
+                "万户", "万元", "亿元", "户", "人", "个", "%")
+
+
+def _glued_unit(label: str) -> tuple[str, str]:
+    """A unit a PDF glued to the label ("1.城市低保户数户" → "1.城市低保户数", "户")."""
+    for unit in _GLUED_UNITS:
+        if label.endswith(unit) and len(label) > len(unit) + 1 and (
+                len(unit) > 1 or label[-2] in "数次员额"):
+            return label[:-len(unit)], unit
+    return label, ""
 
 
 def _positional_fault(table: Table, row: Row) -> None:

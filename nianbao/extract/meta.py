@@ -23,8 +23,11 @@ from collections import Counter
 
 from nianbao.model import Block, Document
 
-_FORM_LABELS = re.compile(r"宗旨和\s*业务范围|开办资金|举办单位|经[费济]来源|网上名称|从业人数")
-_FORM_TITLE = re.compile(r"事业单位法人年度报告书")
+# The form's labels as labels: at a line start or after a cell break, followed by another cell,
+# a colon or the line end (not the same words in a sentence of a work summary).
+_FORM_LABELS = re.compile(r"(?:^|[\t|])\s*(宗旨和\s*业务范围|开办资金|举办单位|经[费济]来源|网上名称|"
+                          r"从业人数)\s*(?=[\t|:：]|$)", re.MULTILINE)
+_FORM_TITLE = re.compile(r"^[^\n]{0,20}事业单位法人年度报告书[^\n]{0,20}$", re.MULTILINE)
 _CREDIT_VALUE = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
 _NOTICE_TITLE = re.compile(r"^.{0,60}(?:关于.{2,80})?(?:通知|通告|实施方案|填写说明|填报说明|工作方案)\s*$")
 _ABOUT_REPORTS = re.compile(r"关于.{0,40}年度报告.{0,20}(?:通知|工作)|填写说明|填报说明|年报工作")
@@ -40,7 +43,8 @@ def detect_kind(document: Document) -> str:
     head = "\n".join(b.text for b in head_blocks)
     notice_title = any(_NOTICE_TITLE.match(b.text.strip()) for b in head_blocks[:4]
                        if len(b.text.strip()) <= 90)
-    form = bool(_FORM_TITLE.search(text)) or len(set(_FORM_LABELS.findall(text))) >= 3
+    labels = {re.sub(r"\s+", "", m) for m in _FORM_LABELS.findall(text)}
+    form = bool(_FORM_TITLE.search(text)) or len(labels) >= 3
     if form and notice_title and not _CREDIT_VALUE.search(text):
         return "notice"
     if form and not (_ABOUT_REPORTS.search(head) and not _CREDIT_VALUE.search(text)):
@@ -76,7 +80,7 @@ def _has_value(table: object, cells: list[str]) -> bool:
 
 _YM = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:(?:1|一)\s*[—\-–~至到]+\s*)?(\d{1,2})\s*月(?:份)?"
                  r"(?!\s*\d{1,2}\s*日)(?![\d])")
-_YM_DOT = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*[.．/年\-]\s*(\d{1,2})(?![\d.．/\-]|\s*月\s*\d|\s*日)")
+_YM_DOT = re.compile(r"(?<![\d.])((?:19|20)\d{2})\s*[.．/\-]\s*(\d{1,2})(?![\d.．/\-]|\s*月\s*\d|\s*日)")
 _QUARTER = re.compile(r"((?:19|20)\d{2})?\s*年?\s*(?:第\s*)?(前三|[一二三四1-4])\s*季度")
 _HALF = re.compile(r"((?:19|20)\d{2})?\s*年?\s*(上半年|下半年|全年|年度)")
 _MONTH_ONLY = re.compile(r"(?<![\d年])(?:(?:1|一)\s*[—\-–~至到]+\s*)?(\d{1,2})\s*月份?(?!\s*\d{1,2}\s*日)(?!\d)")
@@ -158,8 +162,8 @@ def report_org(document: Document, title: str, current: str | None = None) -> st
     current = _MARKER_PREFIX.sub("", current) if current else current
     text = document.text
     m = _ORG_LABEL.search(text[:20000])
-    if m and valid_org(m.group(1)):
-        return m.group(1)
+    if m and valid_org(_trim_org(m.group(1))):
+        return _trim_org(m.group(1))
     if current and valid_org(current):
         return current
     m = _TITLE_ORG.match(title.strip())
@@ -174,6 +178,20 @@ def report_org(document: Document, title: str, current: str | None = None) -> st
     if m and valid_org(m.group(1)):
         return m.group(1)
     return None
+
+
+_STRONG_END = re.compile(r"民政局|民政厅|民政部|人民政府|社会救助服务中心|救助中心|统计局")
+_ANY_END = re.compile(_ORG_END)
+
+
+def _trim_org(org: str) -> str:
+    """Words glued after the body's name (a spam site injected into a copied page) are cut:
+    the name ends at its first strong ending (民政局), else at its last ending (中心, 办)."""
+    strong = _STRONG_END.search(org)
+    if strong:
+        return org[:strong.end()]
+    ends = list(_ANY_END.finditer(org))
+    return org[:ends[-1].end()] if ends else org
 
 
 def valid_org(org: str) -> bool:

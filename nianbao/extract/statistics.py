@@ -18,11 +18,11 @@ from decimal import Decimal, InvalidOperation
 from nianbao.extract.grid import (
     CHANGE_ROLES,
     NOT_APPLICABLE,
+    NUMBER,
     VALUE_ROLES,
     Row,
     Table,
     find_tables,
-    is_number,
 )
 from nianbao.extract.vocabulary import (
     Entry,
@@ -120,7 +120,9 @@ def read_table(table: Table) -> StatTable:
                     stat.values[index] = value
         unit_cell = row.cells[unit_i] if unit_i is not None and unit_i < len(row.cells) else ""
         stat.unit = unit_of(unit_cell) if unit_cell else None
-        if not stat.cells and _PLACE.match(label):
+        if stat.unit is None:
+            stat.unit = next((u for u in map(_cell_unit, stat.cells.values()) if u), None)
+        if not stat.cells and (_PLACE.match(label) or row.kind == "place"):
             stat.kind = "place"
         group = label if stat.kind == "place" else (rows[-1].group if rows else "")
         stat.group = group
@@ -132,11 +134,21 @@ def read_table(table: Table) -> StatTable:
 
 
 def _decimal(cell: str) -> Decimal | None:
-    text = cell.replace(",", "").replace("，", "").replace("−", "-").rstrip("%").lstrip("+")
+    m = NUMBER.match(cell.strip())
+    if m is None:
+        return None
+    text = cell.strip()[:m.start(1)] if m.group(1) else cell.strip()
+    text = text.replace(",", "").replace("，", "").replace("−", "-").lstrip("+")
     try:
-        return Decimal(text) if is_number(cell) else None
+        return Decimal(text)
     except InvalidOperation:
         return None
+
+
+def _cell_unit(cell: str) -> Unit | None:
+    """The unit written inside a value cell ("1,236户"), if any."""
+    m = NUMBER.match(cell.strip())
+    return unit_of(m.group(1)) if m and m.group(1) and m.group(1) != "%" else None
 
 
 def _level(label: str) -> tuple[float, bool]:
@@ -200,6 +212,9 @@ def _identify(stat: StatRow, rows: list[StatRow], table: Table) -> None:
     if stat.unit is None:
         implied = unit_from_label(stat.label, table.money_unit)
         stat.unit = unit_of(implied) if implied else None
+    if stat.unit is None and parent is not None and parent.unit is not None and \
+            parent.values and stat.kind == "item":
+        stat.unit = parent.unit  # a part is counted in its total's unit
     measure = stat.unit.measure if stat.unit else None
     entry = lookup(stat.label, parent_id, measure)
     key = normalise_label(stat.label)
@@ -287,8 +302,9 @@ def _row_facts(table: StatTable, stat: StatRow) -> list[Fact]:
     unit = stat.unit
     for index, value in stat.values.items():
         role = table.column_role(index)
+        column = stat.row.sources[index] if index < len(stat.row.sources) else index
         fact = Fact(indicator=stat.entry.id, text=stat.row.text, qualifier=role,
-                    page=stat.row.page, row=stat.row.number, column=index + 1)
+                    page=stat.row.page, row=stat.row.number, column=column + 1)
         if role in CHANGE_ROLES or stat.cells[index].endswith("%") and (
                 unit is None or unit.measure != "percent"):
             fact.percent = _number(value)

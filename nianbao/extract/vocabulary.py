@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 _DATA = Path(__file__).resolve().parent.parent / "data" / "indicators.toml"
 
@@ -53,6 +54,7 @@ class Vocabulary:
     patterns: tuple[_Pattern, ...]
     identities: tuple[tuple[str, tuple[str, ...]], ...]
     words: tuple[tuple[str, str], ...]
+    summary_columns: tuple[dict[str, Any], ...] = ()
 
 
 @cache
@@ -71,7 +73,8 @@ def vocabulary(path: Path = _DATA) -> Vocabulary:
             patterns.append(_Pattern(entry, re.compile(item["match"]), under))
     identities = tuple((i["total"], tuple(i["parts"])) for i in data.get("identity", []))
     words = tuple(sorted(data.get("words", {}).items(), key=lambda kv: -len(kv[0])))
-    return Vocabulary({k: tuple(v) for k, v in exact.items()}, tuple(patterns), identities, words)
+    return Vocabulary({k: tuple(v) for k, v in exact.items()}, tuple(patterns), identities, words,
+                      tuple(data.get("summary_column", ())))
 
 
 _MARKER = re.compile(
@@ -132,6 +135,11 @@ def readable_id(label: str) -> str:
         else:
             i += 1
     return "_".join(tokens) or "indicator"
+
+
+def summary_columns() -> tuple[dict[str, Any], ...]:
+    """The county-summary columns (nianbao.rollup), as the data file gives them."""
+    return vocabulary().summary_columns
 
 
 def identities() -> tuple[tuple[str, tuple[str, ...]], ...]:

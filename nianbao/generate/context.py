@@ -19,6 +19,8 @@ from collections.abc import Iterator, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Self
 
+from nianbao.generate.limits import check_sizes
+
 RECORD_FIELDS: tuple[str, ...] = (
     "credit_code", "report_year", "name", "legal_representative", "purpose_and_scope",
     "address", "registered_capital_wan", "funding_source", "sponsor", "net_assets_begin_wan",
@@ -86,8 +88,10 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 def build_context(record: Mapping[str, Any], *, public: bool = False) -> dict[str, Any]:
     """The template context for one annual report; `public` makes the 公示 copy.
 
-    The 公示 copy leaves 填表人 and 联系电话 blank and carries the mark 公示版.
+    The 公示 copy leaves 填表人 and 联系电话 blank and carries the mark 公示版. A field over
+    the schema's size limit is refused (`nianbao.generate.limits`).
     """
+    check_sizes(record)
     ctx: dict[str, Any] = {"labels": dict(LABELS)}
     for key in LINE_FIELDS:
         ctx[key] = one_line(record.get(key))

@@ -1,9 +1,10 @@
 """Filling a DOCX template with docxtpl, shared by the form and the notice.
 
-- The template is read once per process and its Jinja sources (body, headers, footers, core
-  properties) are compiled once: docxtpl compiles every part again on each render, seven
-  compiles per form, most of the time a DOCX took. Each document is still rendered into a fresh
-  copy of the template, so nothing carries over from one document to the next.
+- The template is parsed once per process, its XML cleaned for Jinja once and its Jinja sources
+  (body, headers, footers, core properties) compiled once: docxtpl does all three again on each
+  render (seven compiles per form), most of the time a DOCX took. After each document the
+  template is restored, so nothing carries over from one document to the next; the zip is
+  written once with fixed member times.
 - Autoescaping is on, braces are written as character references (`literal_braces`), so a value
   such as ``<w:t>``, ``&`` or ``{{ x }}`` is printed literally and the file stays valid XML;
   `StrictUndefined` makes a template asking for a value the context lacks fail loudly.
@@ -15,14 +16,18 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
+import threading
 import unicodedata
 import zipfile
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+from docx import Document
+from docx.opc.pkgwriter import PackageWriter
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, Template, TemplateError
 from markupsafe import Markup, escape
@@ -64,28 +69,111 @@ def _template_bytes(name: str) -> bytes:
     return template_path(name).read_bytes()
 
 
-def render(name: str, ctx: Mapping[str, Any], *, what: tuple[str, str]) -> DocxTemplate:
-    """templates/`name` filled from `ctx` (a fresh copy of the template each time)."""
-    tpl = DocxTemplate(io.BytesIO(_template_bytes(name)))
-    try:
-        tpl.render(dict(ctx), jinja_env=_environment(name), autoescape=True)
-    except TemplateError as exc:
-        around = " | ".join(line.strip() for line in getattr(exc, "docx_context", []) or [])
-        raise NianbaoError(f"{what[0]}无法填写：{exc}（{around}）",
-                           f"{what[1]} failed: {exc} ({around})") from exc
-    return tpl
+class _Prepared(DocxTemplate):  # type: ignore[misc]
+    """One template per process, parsed once and restored after each document.
+
+    docxtpl parses the template's parts, cleans its XML for Jinja (a dozen regular expressions
+    over the whole body) and compiles it on every render. Here the package is parsed once, the
+    cleaning and the compiled templates are kept, and after each document the body and the
+    header and footer parts are put back as they were, so nothing carries over from one
+    document to the next. A lock keeps threads (the Dask executor's) from sharing one render.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__(io.BytesIO(_template_bytes(name)))
+        self._patched: dict[str, str] = {}
+        self.docx = Document(io.BytesIO(_template_bytes(name)))
+        self._body = copy.deepcopy(self.docx.element.body)
+        self._targets = {rid: rel._target for rid, rel in self.docx.part.rels.items()}
+        self.lock = threading.Lock()
+        # Parts no render changes (styles, settings, fonts, theme…), serialised once.
+        self.static = {part: part.blob for part in self.docx.part.package.parts
+                       if part is not self.docx.part and not part.partname.endswith("core.xml")}
+
+    def init_docx(self, reload: bool = True) -> None:
+        """Keep the parsed package (`restore` puts the template back between documents)."""
+
+    def restore(self) -> None:
+        root = self.docx.element
+        root.replace(root.body, copy.deepcopy(self._body))
+        for rid, rel in self.docx.part.rels.items():
+            rel._target = self._targets[rid]
+        self.is_rendered = self.is_saved = False
+
+    def patch_xml(self, src_xml: str) -> str:
+        found = self._patched.get(src_xml)
+        if found is None:
+            found = self._patched[src_xml] = super().patch_xml(src_xml)
+        return found
 
 
-def to_bytes(tpl: DocxTemplate, created: str, *, title: str | None = None) -> bytes:
-    """The rendered document as reproducible DOCX bytes, dated `created` (ISO date)."""
-    props = tpl.docx.core_properties
-    when = created_time(created)
-    props.created = props.modified = props.last_printed = when
-    if title is not None:
-        props.title = title
+@cache
+def _prepared(name: str) -> _Prepared:
+    return _Prepared(name)
+
+
+def render_bytes(name: str, ctx: Mapping[str, Any], *, what: tuple[str, str], created: str,
+                 title: str | None = None) -> bytes:
+    """templates/`name` filled from `ctx` as reproducible DOCX bytes, dated `created` (an ISO
+    date; never the clock) and titled `title` when given."""
+    tpl = _prepared(name)
+    with tpl.lock:
+        try:
+            tpl.render(dict(ctx), jinja_env=_environment(name), autoescape=True)
+            props = tpl.docx.core_properties
+            when = created_time(created)
+            props.created = props.modified = props.last_printed = when
+            if title is not None:
+                props.title = title
+            return package_bytes(tpl.docx, tpl.static)
+        except TemplateError as exc:
+            around = " | ".join(line.strip() for line in getattr(exc, "docx_context", []) or [])
+            raise NianbaoError(f"{what[0]}无法填写：{exc}（{around}）",
+                               f"{what[1]} failed: {exc} ({around})") from exc
+        finally:
+            tpl.restore()
+
+
+def package_bytes(document: Any, static: Mapping[Any, bytes] | None = None) -> bytes:
+    """`document` (python-docx) as a zip with fixed member times: written once, where saving
+    and then normalising (`normalise_zip`) would deflate every part twice. `static` gives the
+    serialised XML of parts known not to have changed."""
+    package = document.part.package
+    static = static or {}
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
     buffer = io.BytesIO()
-    tpl.save(buffer)
-    return normalise_zip(buffer.getvalue())
+    writer = _FixedTimeZip(buffer)
+    api: Any = PackageWriter  # python-docx's own writer steps (untyped)
+    api._write_content_types_stream(writer, parts)
+    api._write_pkg_rels(writer, package.rels)
+    for part in parts:
+        writer.write(part.partname, static.get(part) or part.blob)
+        if len(part.rels):
+            writer.write(part.partname.rels_uri, part.rels.xml)
+    writer.close()
+    return buffer.getvalue()
+
+
+class _FixedTimeZip:
+    """python-docx's physical package writer, with fixed member timestamps and attributes."""
+
+    def __init__(self, buffer: io.BytesIO) -> None:
+        self._zip = zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self._zip.writestr(_member(pack_uri.membername), blob)
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+def _member(name: str) -> zipfile.ZipInfo:
+    member = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+    member.compress_type = zipfile.ZIP_DEFLATED
+    member.external_attr = 0o644 << 16
+    return member
 
 
 def literal_braces(value: Any) -> Markup:
@@ -124,8 +212,5 @@ def normalise_zip(data: bytes) -> bytes:
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
     ):
         for info in src.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            dst.writestr(member, src.read(info.filename))
+            dst.writestr(_member(info.filename), src.read(info.filename))
     return out.getvalue()

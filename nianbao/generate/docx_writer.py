@@ -34,5 +34,4 @@ def write_docx(
 
 def render_docx(ctx: Mapping[str, Any]) -> bytes:
     """The filled template as DOCX bytes."""
-    tpl = docx_render.render(TEMPLATE, ctx, what=WHAT)
-    return docx_render.to_bytes(tpl, str(ctx.get("created") or ""))
+    return docx_render.render_bytes(TEMPLATE, ctx, what=WHAT, created=str(ctx.get("created") or ""))

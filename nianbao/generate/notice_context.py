@@ -37,11 +37,14 @@ TITLE_CHARS = 20  # 2号 characters on one line of the 版心
 MARK_MAX_PT = 42.0  # 初号
 MARK_WIDTH = 0.94 * 156 / 25.4 * 72  # the 标志 keeps a little air inside the 版心
 RULE_MM = 0.5  # the red separator's thickness
-# The open fallback fonts' vertical metrics (Noto CJK: ascent 1.151 em, descent 0.286 em; the
-# ideographic em box runs from 0.88 em above the baseline to 0.12 em below). With CSS centring
-# the font's ascent+descent in each line box, the em box's top sits EM_TOP(L, S) below the top
-# of a line box L high holding S-point text.
-_ASCENT, _DESCENT, _EM_ASCENT = 1.151, 0.286, 0.88
+# The fonts' vertical metrics: the official faces and their open fallback (the Fandol faces)
+# have an ascent and descent of one em together, 0.88 em above the baseline and 0.12 em below,
+# as is the ideographic em box. With CSS centring the font's ascent+descent in each line box,
+# the em box's top sits EM_TOP(L, S) below the top of a line box L high holding S-point text.
+_ASCENT, _DESCENT, _EM_ASCENT = 0.88, 0.12, 0.88
+# The 标志's top edge is that of its characters' ink: in FandolSong Bold, the open 小标宋-like
+# face, hanzi reach 0.763 em above the baseline, 0.117 em below the em box's top.
+_MARK_INK = 0.763
 
 
 def em_top(line_height: float, size: float) -> float:
@@ -259,7 +262,7 @@ def _mark(issuers: list[str], suffix: str) -> dict[str, Any]:
     size = min(MARK_MAX_PT, math.floor(MARK_WIDTH / total * 2) / 2)
     # The content area starts SHIFT above the 版心 (see templates/css/notice.css) so that the
     # 标志's em box top lands 35 mm below the 版心's top edge.
-    top = 35 / 25.4 * 72 + SHIFT - em_top(size, size)
+    top = 35 / 25.4 * 72 + SHIFT - em_top(size, size) - (_EM_ASCENT - _MARK_INK) * size
     # Two empty lines from the 标志's bottom edge to the 发文字号's em box; the 标志's em box
     # hangs em_top(size, size) below its line box (line-height = font size).
     gap = 2 * PITCH - SHIFT + em_top(size, size)

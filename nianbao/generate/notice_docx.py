@@ -26,9 +26,8 @@ WHAT = ("通知 DOCX 模板", "the notice DOCX template")
 
 def render_notice_docx(ctx: Mapping[str, Any]) -> bytes:
     """The filled template as DOCX bytes."""
-    tpl = docx_render.render(TEMPLATE, ctx, what=WHAT)
-    return docx_render.to_bytes(tpl, str(ctx.get("created") or ""),
-                                title=str(ctx.get("title") or ""))
+    return docx_render.render_bytes(TEMPLATE, ctx, what=WHAT, created=str(ctx.get("created") or ""),
+                                    title=str(ctx.get("title") or ""))
 
 
 def write_notice_docx(

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Literal
 
 from nianbao.extract.facts import Sentence, indicator_of
+from nianbao.extract.vocabulary import summary_columns
 from nianbao.model import Fact, Record, Report
 from nianbao.text.numbers import decimals
 from nianbao.text.quantities import find_quantities
@@ -54,59 +55,17 @@ class Column:
         return self.long_zh or self.group_zh + self.short_zh
 
 
-def _c(id: str, group: str, short: str, unit: str, en: str, indicators: tuple[str, ...],
-       measures: tuple[str, ...], **kw: object) -> Column:
-    return Column(id, group, short, unit, en, indicators, measures, **kw)  # type: ignore[arg-type]
+def _columns() -> tuple[Column, ...]:
+    """The columns of the indicator data file (nianbao/data/indicators.toml, summary_column)."""
+    return tuple(Column(
+        id=c["id"], group_zh=c["group_zh"], short_zh=c["short_zh"], unit=c["unit"],
+        label_en=c["label_en"], indicators=tuple(c["indicators"]), measures=tuple(c["measures"]),
+        parts=tuple(tuple(p) for p in c.get("parts", ())), combine=c.get("combine", "sum"),
+        flow=bool(c.get("flow", False)), shown=bool(c.get("shown", True)),
+        long_zh=c.get("long_zh", "")) for c in summary_columns())
 
 
-_H, _P, _A = ("households",), ("persons",), ("amount_yuan",)
-_M, _Y = ("rate_yuan_per_month", "rate_yuan_per_year"), ("rate_yuan_per_year", "rate_yuan_per_month")
-
-COLUMNS: tuple[Column, ...] = (
-    _c("urban_households", "城市低保", "户数", "户", "urban dibao households", ("urban_dibao",), _H),
-    _c("urban_persons", "城市低保", "人数", "人", "urban dibao persons", ("urban_dibao",), _P),
-    _c("urban_funds", "城市低保", "资金", "万元", "urban dibao funds", ("urban_dibao",), _A,
-       flow=True),
-    _c("rural_households", "农村低保", "户数", "户", "rural dibao households", ("rural_dibao",), _H),
-    _c("rural_persons", "农村低保", "人数", "人", "rural dibao persons", ("rural_dibao",), _P),
-    _c("rural_funds", "农村低保", "资金", "万元", "rural dibao funds", ("rural_dibao",), _A,
-       flow=True),
-    _c("dibao_households", "城乡低保", "户数", "户", "dibao households", ("dibao_total",), _H,
-       parts=(("urban_households", "rural_households"),)),
-    _c("dibao_persons", "城乡低保", "人数", "人", "dibao persons", ("dibao_total",), _P,
-       parts=(("urban_persons", "rural_persons"),)),
-    _c("dibao_funds", "城乡低保", "资金", "万元", "dibao funds", ("dibao_total",), _A,
-       parts=(("urban_funds", "rural_funds"),), flow=True),
-    _c("tekun_urban_persons", "城市特困", "人数", "人", "urban tekun persons", ("tekun_urban",), _P,
-       shown=False),
-    _c("tekun_rural_persons", "农村特困", "人数", "人", "rural tekun persons", ("tekun_rural",), _P,
-       shown=False),
-    _c("tekun_urban_funds", "城市特困", "资金", "万元", "urban tekun funds", ("tekun_urban",), _A,
-       flow=True, shown=False),
-    _c("tekun_rural_funds", "农村特困", "资金", "万元", "rural tekun funds", ("tekun_rural",), _A,
-       flow=True, shown=False),
-    _c("tekun_persons", "特困人员", "合计", "人", "tekun persons", ("tekun_total",), _P,
-       parts=(("tekun_centralized", "tekun_dispersed"),
-              ("tekun_urban_persons", "tekun_rural_persons")), long_zh="特困人员人数"),
-    _c("tekun_centralized", "特困人员", "集中供养", "人", "tekun centralized",
-       ("tekun_centralized",), _P, long_zh="特困人员集中供养"),
-    _c("tekun_dispersed", "特困人员", "分散供养", "人", "tekun dispersed", ("tekun_dispersed",), _P,
-       long_zh="特困人员分散供养"),
-    _c("tekun_funds", "特困人员", "资金", "万元", "tekun funds", ("tekun_total",), _A,
-       parts=(("tekun_urban_funds", "tekun_rural_funds"),), flow=True, long_zh="特困供养资金"),
-    _c("temp_cases", "临时救助", "人次", "人次", "temporary assistance cases",
-       ("temporary_assistance",), ("person_times", "persons"), flow=True, long_zh="临时救助"),
-    _c("temp_funds", "临时救助", "资金", "万元", "temporary assistance funds",
-       ("temporary_assistance",), _A, flow=True),
-    _c("std_dibao_urban", "低保标准", "城市", "元/人·月", "urban dibao standard",
-       ("dibao_standard_urban",), _M, combine="range", long_zh="城市低保标准"),
-    _c("std_dibao_rural", "低保标准", "农村", "元/人·月", "rural dibao standard",
-       ("dibao_standard_rural",), _M, combine="range", long_zh="农村低保标准"),
-    _c("std_tekun_urban", "特困供养标准", "城市", "元/人·年", "urban tekun standard",
-       ("tekun_standard_urban",), _Y, combine="range", long_zh="城市特困供养标准"),
-    _c("std_tekun_rural", "特困供养标准", "农村", "元/人·年", "rural tekun standard",
-       ("tekun_standard_rural",), _Y, combine="range", long_zh="农村特困供养标准"),
-)
+COLUMNS: tuple[Column, ...] = _columns()
 COLUMN = {c.id: c for c in COLUMNS}
 
 # Facts whose indicator says only what was counted, not of whom.

@@ -277,10 +277,19 @@ def _skipped(m: re.Match[str], folded: str, raw: str) -> bool:
             or (m.group("unit") == "个" and bool(_RHETORIC_AFTER.match(folded, m.end())))
     if m.group("cn"):
         unit = (m.group("unit") or "").split("/")[0]
-        return (unit not in _STAT_UNITS or m.group("cn") == "一"
+        counted = unit in _STAT_UNITS or (unit in _OTHER_UNITS and unit not in _TIME_UNITS
+                                          and _place_valued(raw, 11))  # 一百二十个乡镇
+        return (not counted or m.group("cn") == "一"
                 or (len(raw) > 1 and all(c in CN_DIGITS for c in raw))
                 or folded[m.end():m.end() + 1] == "一")
     return False
+
+
+def _place_valued(raw: str, least: int) -> bool:
+    """A Chinese numeral written with 十/百/千/万 and worth at least `least` ("一百二十", not "三")."""
+    value = parse_chinese(raw)
+    return any(c in CN_UNITS or c in CN_SCALES for c in raw) and value is not None \
+        and value >= least
 
 
 def _unit(m: re.Match[str], folded: str,
@@ -393,14 +402,21 @@ def _period_from_clause(found: list[Quantity], folded: str) -> list[Quantity]:
     ends = [e.start() for e in _CLAUSE_END.finditer(folded)]
     out = []
     for q in found:
-        if q.measure == "amount_yuan" and q.unit == "元" and q.scale is None:
+        per_head = q.measure == "value" and q.unit in ("元/人", "元/户")  # 提高至420元/人
+        if (q.measure == "amount_yuan" and q.unit == "元" or per_head) and q.scale is None:
             begin = ends[i - 1] + 1 if (i := bisect.bisect_left(ends, q.start)) else 0
             words = _CLAUSE_PERIOD.findall(folded, begin, q.start)
             if words:
                 who, period = _PERIOD_WORDS[words[-1]]
+                who = q.unit[2:] if per_head else who
                 q = replace(q, unit=_rate_unit(who, period), measure=_rate_measure(period))
+        elif q.measure in _COUNTED and q.value != q.value.to_integral_value():
+            q = replace(q, measure="value")  # 户均2.3人: an average, not a count of people
         out.append(q)
     return out
+
+
+_COUNTED = frozenset({"households", "persons", "person_times", "household_times"})
 
 
 def _pair_changes(found: list[Quantity], folded: str) -> list[Quantity]:

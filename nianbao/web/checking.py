@@ -223,15 +223,27 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
         return refusal(403, "not-yours",
                        f"该文件属于单位 {key}，不在本账户的范围内，未保存",
                        f"this document belongs to {key}, outside this account's scope; not stored")
-    registry = registry_with_xyear()
+    global _REGISTRY
+    if _REGISTRY is None:
+        _REGISTRY = registry_with_xyear()
+    registry = _REGISTRY
     version = ruleset_version(registry)
     store = _open_store(store_url)
+    # The rules run before the write transaction, on the history as read then; the write
+    # transaction reads it again and runs them again only when it changed meanwhile. So the
+    # store's write lock (SQLite: the whole file) is held for the writing, not the checking.
+    with store.transaction(read_only=True) as tx:
+        history = tx.related_history(record)
+    findings: list[Finding] = list(record.notes) + registry.run(
+        CheckContext(record, document, Settings(), history=history))
     for attempt in range(5):
         try:
             with store.transaction() as tx:
-                history = tx.related_history(record)
-                ctx = CheckContext(record, document, Settings(), history=history)
-                findings: list[Finding] = list(record.notes) + registry.run(ctx)
+                now_history = tx.related_history(record)
+                if _history_key(now_history) != _history_key(history):
+                    history = now_history
+                    findings = list(record.notes) + registry.run(
+                        CheckContext(record, document, Settings(), history=history))
                 errors = [f for f in findings if f.severity == "error"]
                 if origin == "draft" and errors and not confirm_errors:
                     return CheckResult(report=Report(source, record, findings), status=409,
@@ -247,7 +259,7 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
                           "media_type": media_type, "content": content,
                           "blocks": _blocks_json(document), "origin": origin,
                           "submitted_at": now,
-                          "errors_confirmed": bool(errors and confirm_errors)}
+                          "errors_confirmed": bool(origin == "draft" and errors and confirm_errors)}
                 exists = tx.conn.execute(filing_files.select().where(
                     filing_files.c.filing_id == ref.id)).first()
                 if exists is None:
@@ -259,7 +271,8 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
                       "filing.submit" if origin == "draft" else "filing.upload", ref.id, key,
                       None, {"year": record.year, "source": filename[:300], "status": ref.status,
                              "errors": len(errors),
-                             "errors_confirmed": bool(errors and confirm_errors)})
+                             "errors_confirmed": bool(origin == "draft" and errors
+                                                      and confirm_errors)})
             report.findings.extend(store_notes(ref))
             return CheckResult(report=report, filing_id=ref.id,
                                extra={"record": plain(record.fields)})
@@ -270,7 +283,25 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
     raise AssertionError("unreachable")
 
 
+def _history_key(history: list[Record]) -> list[tuple[Any, ...]]:
+    return [(r.year, r.kind, sorted((k, str(v)) for k, v in r.fields.items())) for r in history]
+
+
 _STORES: dict[str, Any] = {}
+_REGISTRY: Any = None
+
+
+def warm_up() -> None:
+    """Import what a check needs before the first request arrives (a worker starts cold)."""
+    global _REGISTRY
+    import nianbao.extract.docx_reader
+    import nianbao.extract.pdf_reader
+    import nianbao.extract.txt_reader
+    import nianbao.pipeline  # noqa: F401
+    from nianbao.store.cli_support import registry_with_xyear
+
+    if _REGISTRY is None:
+        _REGISTRY = registry_with_xyear()
 
 
 def _open_store(url: str) -> Any:
@@ -305,6 +336,7 @@ def worker_main(conn: multiprocessing.connection.Connection) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    warm_up()
     with tempfile.TemporaryDirectory(prefix="nianbao-web-") as tmp:
         while True:
             try:

@@ -20,7 +20,7 @@ def test_the_corpus_covers_every_shape_and_format() -> None:
     assert len(EXPECTED) >= 40
     suffixes = {name.split(".", 1)[1] for name in EXPECTED}
     assert {"pipe.txt", "tab.txt", "space.txt", "cells.txt", "broken.txt", "docx", "pdf",
-            "xlsx"} <= suffixes
+            "unruled.pdf", "xlsx"} <= suffixes
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -153,6 +153,7 @@ def test_issuer_mark_is_red_centred_and_35_mm_into_the_text_block(example_pdf: P
     first = lines(example_pdf, 0)[0]
     assert first["text"] == "临湘市民政局"
     assert first["colour"][0] > 0.8 and max(first["colour"][1:]) < 0.2  # red
+    assert all("FandolSong" in f for f in first["fonts"])  # a 小标宋-like bold 宋体
 
 
 def test_document_number_rule_and_title(example_pdf: Path) -> None:
@@ -209,9 +210,9 @@ def test_full_pages_have_22_lines_of_28_characters(seed_pdf: Path) -> None:
 def test_heading_fonts_by_level(example_pdf: Path) -> None:
     page = lines(example_pdf, 1)
     fonts = {ln["text"][:3]: ln["fonts"] for ln in page}
-    assert any("Sans" in f or "Hei" in f for f in fonts["一、总"])  # 黑体 (Noto Sans CJK)
-    assert any("Kai" in f or "UKai" in f for f in fonts["（一）"])  # 楷体 (AR PL UKai)
-    assert all("Serif" in f or "FangSong" in f for f in fonts["为切实"])  # 仿宋
+    assert any("Hei" in f for f in fonts["一、总"])  # 黑体 (FandolHei, the open 黑体)
+    assert any("Kai" in f for f in fonts["（一）"])  # 楷体 (FandolKai)
+    assert all("Fang" in f for f in fonts["为切实"])  # 仿宋 (FandolFang), not a 宋体-style serif
 
 
 # --------------------------------------------------------------------------- 主体 end

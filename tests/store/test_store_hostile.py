@@ -7,12 +7,10 @@ record values; a PostgreSQL URL with an unclosed "[::1" was an internal error.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ import pytest
 from nianbao.store import Store, StoreError
 from nianbao.store.cli_support import check_with_store
 from tests.conftest import ROOT, SEED_000
+from tests.hostile import sealable_folder
 
 CODE = "12430681593289443F"
 
@@ -58,43 +57,12 @@ def test_reading_does_not_write_the_store(tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
-@pytest.fixture
-def read_only_folder(tmp_path: Path) -> Iterator[Path]:
-    """A folder nobody may write to: a read-only tmpfs when running as root (root ignores
-    permission bits), mode 0555 otherwise."""
-    if os.geteuid() != 0:
-        folder = tmp_path / "ro"
-        folder.mkdir()
-        yield folder
-        folder.chmod(0o755)
-        return
-    mount = shutil.which("mount")
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    if not mount or subprocess.run([mount, "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(folder)],
-                                   capture_output=True, check=False).returncode:
-        pytest.skip("running as root without a way to make a read-only folder")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", str(folder)], capture_output=True, check=False)
-
-
-def _seal(folder: Path) -> None:
-    if os.geteuid() != 0:
-        for path in folder.iterdir():
-            path.chmod(0o444)
-        folder.chmod(0o555)
-    else:
-        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
-
-
-def test_history_reads_a_store_in_a_read_only_folder(tmp_path: Path,
-                                                      read_only_folder: Path) -> None:
+def test_history_reads_a_store_in_a_read_only_folder(tmp_path: Path) -> None:
     path = make_store(tmp_path / "filings.sqlite")
-    shutil.copy(path, read_only_folder / "filings.sqlite")
-    _seal(read_only_folder)
-    result = nianbao("history", CODE, "--store", str(read_only_folder / "filings.sqlite"))
+    with sealable_folder(tmp_path) as (folder, seal):
+        shutil.copy(path, folder / "filings.sqlite")
+        seal()
+        result = nianbao("history", CODE, "--store", str(folder / "filings.sqlite"))
 
     assert result.returncode == 0, result.stderr
     assert "2025" in result.stdout

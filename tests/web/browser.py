@@ -53,12 +53,12 @@ def seed(store_path: Path, *, pdf: bool = False) -> None:
 
 
 @contextmanager
-def live_server(store_path: Path) -> Iterator[str]:
+def live_server(store_path: Path, workers: int = 1) -> Iterator[str]:
     port = free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     process = subprocess.Popen(
         [sys.executable, "-m", "nianbao", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--store", str(store_path), "--workers", "1"],
+         "--store", str(store_path), "--workers", str(workers)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -33,6 +33,7 @@ def test_check_returns_the_contract_and_a_filing_id(site: Site) -> None:
     assert filing.status_code == 200
     assert filing.json()["institution"]["credit_code"] == MILUO
     assert filing.json()["source"]["path"] == "report.txt"
+    assert filing.json()["errors_confirmed"] is False  # an upload is not a confirmed submission
 
 
 def test_pdf_upload_is_checked_too(site: Site) -> None:
