@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "scans"))
 
-from make_scans import EXAMPLES, build, summary_pdf  # noqa: E402
+from make_scans import EXAMPLES, build, summary_pdf
 
-from nianbao.pipeline import check_path  # noqa: E402
+from nianbao.pipeline import check_path
 
 ORIGINALS = {
     "000_miluo_2025-scan": EXAMPLES / "annual_report" / "000_miluo_2025.pdf",
@@ -75,6 +75,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scans", type=Path)
     parser.add_argument("--only", nargs="*", default=[])
+    parser.add_argument("--details", type=Path, help="write the differing values here (JSON)")
     args = parser.parse_args()
     work = args.scans or Path(tempfile.mkdtemp(prefix="nianbao-scans-"))
     names = tuple(args.only) or tuple(ORIGINALS)
@@ -88,6 +89,7 @@ def main() -> None:
 
     engine._engine()  # load the models before timing
     rows = []
+    details: dict[str, Any] = {}
     for name in names:
         original = ORIGINALS[name] or summary
         text = check_path(original).to_json()
@@ -103,12 +105,17 @@ def main() -> None:
             share, wrong = field_agreement(scanned["record"], text["record"])
             row["fields"] = round(share, 3)
             row["fields_differing"] = wrong
+            details[name] = {k: {"scan": scanned["record"].get(k), "text": text["record"].get(k)}
+                             for k in wrong}
         row["facts_f1"] = round(facts_f1(scanned["facts"], text["facts"]), 3)
         row["findings_scan"] = sorted({f["rule"] for f in scanned["findings"]})
         row["findings_text"] = sorted({f["rule"] for f in text["findings"]})
         rows.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}")
+    if args.details:
+        args.details.write_text(json.dumps(details, ensure_ascii=False, indent=1, default=str),
+                                encoding="utf-8")
 
 
 def _pages(pdf: Path) -> int:
