@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -78,17 +79,39 @@ class BatchSummary:
     warnings: int = 0
     seconds: float = 0.0
     outputs: list[Path] = field(default_factory=list)
+    not_read: dict[str, int] = field(default_factory=dict)  # links, pipes… by NotRead.why
 
     def line(self, lang: str = "zh") -> str:
         rate = self.checked / self.seconds if self.seconds > 0 else 0.0
-        if lang == "en":
+        en = lang == "en"
+        if self.checked:
+            speed = (f"{self.seconds:.1f} s ({rate:.1f} files/s)" if en
+                     else f"用时 {self.seconds:.1f} 秒（{rate:.1f} 个/秒）")
+        else:
+            speed = "nothing new to check" if en else "没有需要新检查的文件"
+        not_read = ""
+        if self.not_read:
+            names = NOT_READ_NAMES["en" if en else "zh"]
+            parts = [f"{n} {names.get(why, why)}" for why, n in sorted(self.not_read.items())]
+            not_read = (f"; not read: {', '.join(parts)} (listed in findings.csv)" if en
+                        else f"；未读取：{'，'.join(parts)}（见 findings.csv）")
+        if en:
             return (f"{self.files} files: {self.checked} checked, {self.skipped} already done, "
-                    f"{self.failed} failed; {self.filings_with_errors} filings with errors "
-                    f"({self.errors} errors, {self.warnings} warnings); {self.seconds:.1f} s "
-                    f"({rate:.1f} files/s) → {self.out}")
+                    f"{self.failed} failed{not_read}; {self.filings_with_errors} filings with "
+                    f"errors ({self.errors} errors, {self.warnings} warnings); {speed} → {self.out}")
         return (f"共 {self.files} 个文件：本次检查 {self.checked} 个，已完成跳过 {self.skipped} 个，"
-                f"失败 {self.failed} 个；{self.filings_with_errors} 份报告有错误（错误 {self.errors} "
-                f"条，警告 {self.warnings} 条）；用时 {self.seconds:.1f} 秒（{rate:.1f} 个/秒）→ {self.out}")
+                f"失败 {self.failed} 个{not_read}；{self.filings_with_errors} 份报告有错误（错误 "
+                f"{self.errors} 条，警告 {self.warnings} 条）；{speed} → {self.out}")
+
+
+NOT_READ_NAMES = {
+    "zh": {"link": "个符号链接", "dangling-link": "个失效链接", "link-loop": "个循环链接",
+           "fifo": "个命名管道", "device": "个设备文件", "socket": "个套接字",
+           "special": "个特殊文件"},
+    "en": {"link": "symbolic link(s)", "dangling-link": "dangling link(s)",
+           "link-loop": "looping link(s)", "fifo": "named pipe(s)", "device": "device file(s)",
+           "socket": "socket(s)", "special": "special file(s)"},
+}
 
 
 class BatchInterrupted(NianbaoError):
@@ -105,19 +128,97 @@ class BatchInterrupted(NianbaoError):
         self.summary = summary
 
 
-def find_inputs(inbox: Path, out: Path) -> Iterator[Path]:
-    """Every .txt/.docx/.pdf/.xlsx below `inbox` (not under `out`, not hidden), in path order."""
+@dataclass(frozen=True)
+class NotRead:
+    """An entry of the inbox that looks like a document but is not read, and why."""
+
+    name: str  # relative to the inbox
+    why: str  # link | dangling-link | link-loop | fifo | device | socket | special
+
+
+NOT_READ_REASONS = {
+    "link": ("符号链接，未跟随（默认不读取链接；确需读取请加 --follow-links）",
+             "a symbolic link, not followed (links are not read by default; use --follow-links)"),
+    "dangling-link": ("符号链接指向的文件不存在", "a symbolic link to a file that does not exist"),
+    "link-loop": ("链接指向它所在的上级文件夹（循环），未读取",
+                  "a link back to a folder above it (a loop): not read"),
+    "fifo": ("命名管道（FIFO），不是普通文件，未读取", "a named pipe (FIFO), not a regular file: not read"),
+    "device": ("设备文件，不是普通文件，未读取", "a device file, not a regular file: not read"),
+    "socket": ("套接字，不是普通文件，未读取", "a socket, not a regular file: not read"),
+    "special": ("不是普通文件，未读取", "not a regular file: not read"),
+}
+
+
+def find_inputs(inbox: Path, out: Path, *, follow_links: bool = False,
+                not_read: list[NotRead] | None = None) -> Iterator[Path]:
+    """Every .txt/.docx/.pdf/.xlsx below `inbox` (not under `out`, not hidden), in path order.
+
+    Symbolic links are not followed unless `follow_links` (a link could lead out of the inbox,
+    to /etc/passwd or another office's files); named pipes, devices and sockets are never read
+    (a pipe would block the batch). Each entry left out this way, and each dangling link, is
+    added to `not_read` so the batch can report it instead of dropping it silently."""
     out = out.resolve()
-    for root, dirs, files in os.walk(inbox):
+    seen_dirs: set[tuple[int, int]] = set()
+
+    def skip(path: Path, why: str) -> None:
+        if not_read is not None:
+            not_read.append(NotRead(path.relative_to(inbox).as_posix(), why))
+
+    for root, dirs, files in os.walk(inbox, followlinks=follow_links):
         here = Path(root)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and (here / d).resolve() != out)
+        if follow_links:
+            st = os.stat(here)
+            if (st.st_dev, st.st_ino) in seen_dirs:
+                dirs[:] = []
+                continue
+            seen_dirs.add((st.st_dev, st.st_ino))
+        kept = []
+        for d in sorted(dirs):
+            if d.startswith(".") or (here / d).resolve() == out:
+                continue
+            if (here / d).is_symlink():
+                if not follow_links:
+                    skip(here / d, "link")
+                    continue
+                target = (here / d).resolve()
+                if target == here.resolve() or here.resolve().is_relative_to(target):
+                    skip(here / d, "link-loop")
+                    continue
+            kept.append(d)
+        dirs[:] = kept
         for name in sorted(files):
             if name.startswith(".") or Path(name).suffix.lower() not in FORMATS:
                 continue
             path = here / name
-            if path.is_file():
+            why = _why_not_read(path, follow_links)
+            if why is None:
                 yield path
+            else:
+                skip(path, why)
+
+
+def _why_not_read(path: Path, follow_links: bool) -> str | None:
+    """None for a regular file to read; otherwise the NOT_READ_REASONS key."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None  # gone or unreadable: the reader says so as a failure row
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            st = os.stat(path)
+        except OSError:
+            return "dangling-link"
+        if not follow_links:
+            return "link"
+    if stat.S_ISREG(st.st_mode):
+        return None
+    if stat.S_ISFIFO(st.st_mode):
+        return "fifo"
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+        return "device"
+    if stat.S_ISSOCK(st.st_mode):
+        return "socket"
+    return "special"
 
 
 def run_batch(
@@ -132,6 +233,7 @@ def run_batch(
     retry_failed: bool = False,
     memory_mb: int = DEFAULT_MEMORY_MB,
     check: str = CHECK_FILE,
+    follow_links: bool = False,
 ) -> BatchSummary:
     """Check every .txt/.docx/.pdf/.xlsx below `inbox`; write the results to `out`.
 
@@ -140,7 +242,9 @@ def run_batch(
     Dask cluster instead; `store` checks through the filings store (cross-year rules).
     Files already done under the same rule set are skipped; `retry_failed` tries failed files
     again. `check` names the function that checks one file ("module:function", called in the
-    worker processes; `nianbao.batch.task.check_file` unless a test gives another). Raises `BatchInterrupted` on Ctrl-C, `UsageError` for a bad inbox or output folder.
+    worker processes; `nianbao.batch.task.check_file` unless a test gives another). Symbolic
+    links are read only with `follow_links`; links not followed, dangling links, pipes and
+    devices become failure rows with their reason and are counted in `summary.not_read`. Raises `BatchInterrupted` on Ctrl-C, `UsageError` for a bad inbox or output folder.
     """
     started = time.monotonic()
     inbox, out = Path(inbox), Path(out)
@@ -156,9 +260,15 @@ def run_batch(
     with Ledger.in_folder(out) as ledger:
         if retry_failed:
             ledger.forget_failures(ruleset, ("timeout", "crashed", "internal", "memory"))
-        summary.files = ledger.set_paths(ruleset, _hash_inputs(inbox, out))
+        not_read: list[NotRead] = []
+        summary.files = ledger.set_paths(ruleset, _hash_inputs(inbox, out, follow_links,
+                                                               not_read))
+        for entry in not_read:
+            ledger.record(ruleset, _not_read_result(entry))
+            summary.not_read[entry.why] = summary.not_read.get(entry.why, 0) + 1
         planned = ledger.plan(ruleset)
-        summary.skipped = summary.files - planned  # done before, or a copy of another file
+        # done before, or a copy of another file (entries not read are counted apart)
+        summary.skipped = summary.files - planned - len(not_read)
         todo = (Task(name, str(inbox / name), sha, json_name, str(out), store,
                      write_json=scheduler is None)
                 for name, sha, json_name in ledger.todo())
@@ -223,16 +333,35 @@ def _check_folders(inbox: Path, out: Path) -> None:
         raise UsageError("输出目录不能与收件目录相同", "the output folder cannot be the inbox")
 
 
-def _hash_inputs(inbox: Path, out: Path) -> Iterator[tuple[str, str, str]]:
+def _hash_inputs(inbox: Path, out: Path, follow_links: bool = False,
+                 not_read: list[NotRead] | None = None) -> Iterator[tuple[str, str, str]]:
     """(name in the inbox, sha256, JSON name) of every input, as they are hashed. A file that
-    cannot be read gets a pseudo hash of its name, so that it still becomes a failure row."""
-    for path in find_inputs(inbox, out):
+    cannot be read gets a pseudo hash of its name, so that it still becomes a failure row; so
+    does an entry that is not read (a link, a pipe), which is added to `not_read` as well."""
+    skipped: list[NotRead] = [] if not_read is None else not_read
+    listed = 0
+    for path in find_inputs(inbox, out, follow_links=follow_links, not_read=skipped):
+        for entry in skipped[listed:]:
+            yield entry.name, _not_read_sha(entry), f"{JSON_DIR}/{entry.name}.json"
+        listed = len(skipped)
         name = path.relative_to(inbox).as_posix()
         try:
             sha = sha256_file(path)
         except OSError:
             sha = "unreadable:" + hashlib.sha256(name.encode()).hexdigest()
         yield name, sha, f"{JSON_DIR}/{name}.json"
+    for entry in skipped[listed:]:
+        yield entry.name, _not_read_sha(entry), f"{JSON_DIR}/{entry.name}.json"
+
+
+def _not_read_sha(entry: NotRead) -> str:
+    return f"not-read:{entry.why}:" + hashlib.sha256(entry.name.encode()).hexdigest()
+
+
+def _not_read_result(entry: NotRead) -> FileResult:
+    zh, en = NOT_READ_REASONS[entry.why]
+    return FileResult(entry.name, _not_read_sha(entry), "failed", entry.why, zh, en,
+                      format=FORMATS.get(Path(entry.name).suffix.lower()))
 
 
 def _copy_duplicates(ledger: Ledger, ruleset: str, inbox: Path, out: Path) -> None:
@@ -261,6 +390,7 @@ def remove_outputs(out: Path) -> None:
 
 
 __all__ = [
-    "BatchInterrupted", "BatchProgress", "BatchSummary", "find_inputs", "remove_outputs",
+    "BatchInterrupted", "BatchProgress", "BatchSummary", "NotRead", "find_inputs",
+    "remove_outputs",
     "run_batch",
 ]

@@ -8,8 +8,12 @@ from collections.abc import Iterator
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 
 PERSONAL_FIELDS = ("filler", "phone")
+_LABELS = {"filler": "填表人", "phone": "联系电话"}
 _BLANK = re.compile(r"^[\s_＿*＊×xX—\-/无]*$")
-_PUBLIC = re.compile(r"公示")
+# A copy marked as the published one: 公示稿/公示版/（公示）, or a title ending in 公示. The 委托
+# opinion of every report says 经委托登记管理机构公示…, so the bare word proves nothing.
+_PUBLIC = re.compile(r"公示(?:稿|版|本|件|用)|[（(【\[]\s*公示\s*[)）】\]]|(?:报告书?|年报)\s*公示\s*$",
+                     re.MULTILINE)
 
 
 def _missing(value: object) -> bool:
@@ -17,24 +21,31 @@ def _missing(value: object) -> bool:
 
 
 def is_public_copy(ctx: CheckContext) -> bool:
-    """A published (公示) copy: the 填表人/联系电话 lines are gone or blanked, and either both are
-    or the report says it is published (委托…公示, 可对外公示, a 公示 heading)."""
+    """A published (公示) copy: every missing 填表人/联系电话 line is withheld on purpose — its
+    label left out of the document altogether or its value masked (****) — or the document
+    marks itself as the published copy (公示稿, （公示）, a title ending in 公示). A filing whose
+    line is there but blank (联系电话: _____) is incomplete, not public; a record without its
+    document (a draft, a JSON record) is never a public copy."""
     fields = ctx.record.fields
     missing = [name for name in PERSONAL_FIELDS if _missing(fields.get(name))]
-    if ctx.record.kind != "annual_report" or not missing:
+    if ctx.record.kind != "annual_report" or not missing or ctx.document is None:
         return False
-    if len(missing) == len(PERSONAL_FIELDS):
+    text = ctx.document.text
+    if _PUBLIC.search(text):
         return True
-    text = ctx.document.text if ctx.document is not None else " ".join(
-        str(v) for v in fields.values() if isinstance(v, str))
-    return bool(_PUBLIC.search(text))
+    return all(_withheld(text, _LABELS[name]) for name in missing)
+
+
+def _withheld(text: str, label: str) -> bool:
+    found = re.search(re.escape(label) + r"\s*[:：]?\s*(\S{0,2})", text)
+    return found is None or bool(re.match(r"[*＊×]{2}", found.group(1)))
 
 
 @rule("report.public-copy", "info",
       title=("公示稿省略填表人和联系电话", "public copy without the filer's contact"),
       message=("这是年度报告的公示稿，按规定不公开{labels}，不作缺项处理",
-               ("this is the published copy of the report; {labels_en} are left out by design "
-               "and not reported as missing")),
+               ("this is the published copy of the report: {labels_en} left out by design, "
+               "not reported as missing")),
       kinds=("annual_report",))
 def public_copy(ctx: CheckContext) -> Iterator[Hit]:
     """The copy of an annual report published on the registration authority's site (公示稿)

@@ -73,7 +73,8 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(path_type=Path, readable=False))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="table: readable report; json: the output contract "
               "(one object per file, JSON Lines for several files).")
@@ -145,12 +146,13 @@ def history(key: str, store: str | None, fmt: str, lang: str) -> None:
 
 
 @cli.command()
-@click.option("--previous", type=click.Path(path_type=Path), default=None,
+@click.option("--previous", type=click.Path(path_type=Path, readable=False), default=None,
               help="Last year's filed report (.txt .docx .pdf or record .json).")
 @store_option
 @click.option("--institution", default=None,
               help="With --store: the institution's 统一社会信用代码 or name.")
-@click.option("--summary", "summary_file", type=click.Path(path_type=Path), default=None,
+@click.option("--summary", "summary_file", type=click.Path(path_type=Path, readable=False),
+              default=None,
               help="This year's work summary: drafts 开展业务活动情况 from it.")
 @click.option("--year", type=int, required=True, help="The report year to draft (YYYY).")
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True,
@@ -224,12 +226,15 @@ def _previous_record(previous: Path | None, store: str | None, institution: str 
               help="Run on a Dask distributed cluster instead of local processes.")
 @click.option("--retry-failed", is_flag=True,
               help="Check again the files that timed out or crashed in an earlier run.")
+@click.option("--follow-links", is_flag=True,
+              help="Read symbolic links in the inbox too (by default they are not followed: a "
+                   "link can lead out of the inbox; each one is listed as not read).")
 @click.option("--progress/--no-progress", "show_progress", default=None,
               help="Progress bar on stderr (default: when stderr is a terminal).")
 @lang_option
 def batch(inbox: Path, out: Path, store: str | None, workers: int | None, timeout: float,
-          scheduler: str | None, retry_failed: bool, show_progress: bool | None,
-          lang: str) -> None:
+          scheduler: str | None, retry_failed: bool, follow_links: bool,
+          show_progress: bool | None, lang: str) -> None:
     """Check every .txt/.docx/.pdf/.xlsx below INBOX into OUT; a rerun resumes where it stopped.
 
     Files already checked under the same rule set (same content) are skipped. A file that
@@ -263,7 +268,8 @@ def batch(inbox: Path, out: Path, store: str | None, workers: int | None, timeou
         try:
             result = run_batch(inbox, out, workers=workers, timeout=timeout,
                                scheduler=scheduler, store=_store_location(store),
-                               progress=on_progress, retry_failed=retry_failed)
+                               progress=on_progress, retry_failed=retry_failed,
+                               follow_links=follow_links)
         except BatchInterrupted as exc:
             output.fail(exc.message(lang))
             sys.exit(130)
@@ -283,12 +289,14 @@ def _store_location(store: str | None) -> str | None:
 
 
 @cli.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, required=True,
+                type=click.Path(path_type=Path, readable=False))
 @click.option("--region", required=True, help="The region the counties belong to, e.g. 平顶山市.")
 @click.option("--year", type=int, required=True, help="The year summarised (YYYY).")
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True,
               help="Output folder for the roll-up and every county's page (PDF and DOCX).")
-@click.option("--region-report", "region_reports", multiple=True, type=click.Path(path_type=Path),
+@click.option("--region-report", "region_reports", multiple=True,
+              type=click.Path(path_type=Path, readable=False),
               help="The region's own summary or statistics report whose totals are compared "
                    "with the counties (repeatable).")
 @click.option("--workers", type=int, default=2, show_default=True,
@@ -351,7 +359,7 @@ def _previous_rows(reports: list[Report], region: str, year: int,
 
 
 @cli.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path, readable=False))
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
               help="Write the JSON here (atomically) instead of printing it.")
 @kind_option
@@ -380,7 +388,7 @@ def generate() -> None:
 
 
 @generate.command("annual-report")
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", type=click.Path(path_type=Path, readable=False))
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True,
               help="Output file: .docx or .pdf.")
 @click.option("--public", is_flag=True, help="The 公示 copy: without 填表人 and 联系电话.")
@@ -424,7 +432,7 @@ def annual_report(source: Path, out: Path, public: bool, force: bool, lang: str)
 
 
 @generate.command("notice")
-@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("source", type=click.Path(path_type=Path, readable=False))
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True,
               help="Output file: .docx or .pdf.")
 @click.option("--force", is_flag=True, help="Generate even without 发文字号 or 版记 (error findings).")

@@ -57,7 +57,7 @@ FAILING: dict[str, tuple[dict[str, Any], str | None]] = {
                                                    "每人每年10000元。"}, None),
     "text.foreign-script": ({"activities": "請就本報調查之情況，就下列各點發表意見。"}, None),
     "text.markup-artefact": ({"activities": "**一是政策引领到位。**"}, None),
-    "report.public-copy": ({"filler": None, "phone": None}, None),
+    "report.public-copy": ({"filler": None, "phone": None}, "事业单位法人年度报告书（公示稿）\n单位名称: 汨罗市社会救助服务中心\n"),
     "text.injected-content": ({"activities": "全年发放低保资金1280万元，澳门威尼斯人官网真人娱乐百家乐。"}, None),
     "text.unit-mismatch": ({"activities": "临时救助18210人次，医疗救助20433人次，合计38643人。"}, None),
     "table.label-mismatch": ({"activities": "低保边缘家庭120户300人，城镇低保41户97人，农村79户203人。"},

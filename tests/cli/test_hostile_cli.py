@@ -7,11 +7,16 @@ the cases with the behaviour and exit code these tests hold.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from nianbao.cli.main import main
 from tests.conftest import ROOT, SEED_000
 
 # What a terminal would act on: ESC, BEL, the C1 controls, bidi overrides.
@@ -61,3 +66,33 @@ def test_json_output_is_valid_and_carries_controls_only_as_escapes(tmp_path: Pat
 
     assert not ACTIVE.search(result.stdout)
     assert ATTACK.rstrip("\u202e") in data["record"]["address"]  # the value itself is kept
+
+
+def test_an_unreadable_file_among_good_ones_is_one_line_and_the_others_go_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    locked = tmp_path / "locked.txt"
+    locked.write_text("单位名称 x\n", encoding="utf-8")
+    if os.geteuid() != 0:
+        locked.chmod(0)
+    else:  # root reads any file: make this one behave as mode 000 does for everyone else
+        real_access, real_open = os.access, Path.open
+
+        def access(path: Any, mode: int, *args: Any, **kwargs: Any) -> bool:
+            return False if str(path) == str(locked) else real_access(path, mode, *args, **kwargs)
+
+        def open_(self: Path, *args: Any, **kwargs: Any) -> Any:
+            if self == locked:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real_open(self, *args, **kwargs)
+
+        monkeypatch.setattr(os, "access", access)
+        monkeypatch.setattr(Path, "open", open_)
+    good = SEED_000.with_suffix(".txt")
+    with pytest.raises(SystemExit) as stopped:
+        main(["check", str(good), str(locked), str(good), "--lang", "en"])
+    out, err = capsys.readouterr()
+
+    assert stopped.value.code == 2
+    assert err.strip() == f"nianbao: cannot read file: {locked} (Permission denied)"
+    assert out.count("== ") == 2  # both good files were checked

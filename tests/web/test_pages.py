@@ -171,3 +171,18 @@ def test_status_board_counts_filed_late_and_missing_by_division(site: Site, tmp_
         assert exc.code == 0
     assert out.exists()
     assert load_workbook(out)["年报率"].max_row == 3  # two divisions without --region
+
+
+def test_a_document_uploaded_from_the_inbox_page_is_checked_and_stored(site: Site) -> None:
+    site.login("clerk")
+    csrf = site.csrf()
+    r = site.client.post("/upload", data={"csrf": csrf}, follow_redirects=False,
+                         files={"file": ("miluo.docx", SEED_000.with_suffix(".docx").read_bytes())})
+    assert r.status_code == 303 and r.headers["location"].startswith("/filings/")
+    page = site.client.get(r.headers["location"]).text
+    assert "miluo.docx" in page and "report.signer-mismatch" in page
+    refused = site.client.post("/upload", data={"csrf": csrf},
+                               files={"file": ("x.pdf", b"not a pdf")})
+    assert refused.status_code == 415
+    no_csrf = site.client.post("/upload", files={"file": ("x.txt", b"text")})
+    assert no_csrf.status_code == 403
