@@ -47,9 +47,9 @@ def _registry() -> Registry:
     global _REGISTRY
     with _REGISTRY_LOCK:
         if _REGISTRY is None:
-            from nianbao.store.cli_support import registry_with_xyear
+            from nianbao.checks import default_registry
 
-            _REGISTRY = registry_with_xyear()
+            _REGISTRY = default_registry()
         return _REGISTRY
 
 
