@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+import zlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from weasyprint import CSS, HTML
@@ -152,6 +154,7 @@ def render_pdf(
     WeasyPrint warnings that are not about fonts are appended to `warnings` when given.
     """
     justify_cjk()
+    fast_deflate()
     fonts, sheet = stylesheet(css)
     root = templates_dir()
     fetcher = LocalFetcher(root, images)
@@ -286,6 +289,26 @@ def _spread(context: Any, box: Any, spacing: float, x_advance: float) -> float:
     else:  # an atomic inline (an image): moved, not stretched
         box.translate(x_advance, 0)
     return x_advance
+
+
+class _Deflate:
+    """zlib as pydyf (WeasyPrint's PDF writer) sees it: streams deflated at level 1, not 9.
+    On a form's font and page streams level 9 takes 1.8 times as long for 2.5 % fewer bytes."""
+
+    compress = staticmethod(zlib.compress)
+
+    @staticmethod
+    def compressobj(level: int = -1) -> Any:
+        return zlib.compressobj(level=min(level, DEFLATE_LEVEL))
+
+
+DEFLATE_LEVEL = 1
+
+
+@cache
+def fast_deflate() -> None:
+    """Make pydyf deflate at `DEFLATE_LEVEL` (once per process)."""
+    pydyf.zlib = _Deflate
 
 
 @cache

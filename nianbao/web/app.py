@@ -3,7 +3,8 @@ runs with uvicorn.
 
 Routes (pages need a session, the API a bearer token):
 
-- ``GET /healthz``; ``GET|POST /login``; ``POST /logout``; ``GET /static/NAME``
+- ``GET /healthz``; ``GET|POST /login``; ``POST /logout``; ``GET /static/NAME``;
+  ``POST /upload`` (a filed document from the inbox page)
 - ``POST /api/check`` (multipart ``file``) → the output contract JSON plus ``filing_id``;
   ``GET /api/filings/{id}`` → the stored filing (404 outside the caller's scope)
 - the reviewer's pages (`nianbao.web.reviewer`) and the filer's (`nianbao.web.filer`)
@@ -158,6 +159,19 @@ async def check_upload(request: Request, user: User, form: Any) -> CheckResult:
     return await run_in_threadpool(ctx.pool.run, task)
 
 
+@page()
+async def upload_page(request: Request, auth: Auth) -> Response:
+    """A filed document uploaded from the inbox page: checked and stored like /api/check, then
+    its filing page (or the reason it was refused)."""
+    ctx = ctx_of(request)
+    form = await request.form()  # read, size-limited, by the CSRF check
+    result = await check_upload(request, auth.user, form)
+    if result.filing_id is None:
+        return ctx.render(request, "error.html", result.status, title="未能保存",
+                          message=result.message_zh)
+    return RedirectResponse(f"/filings/{result.filing_id}", status_code=303)
+
+
 async def api_check(request: Request) -> Response:
     ctx = ctx_of(request)
     user = await run_in_threadpool(bearer_user, request)
@@ -233,6 +247,7 @@ def create_app(config: WebConfig) -> Starlette:
         Route("/login", login, methods=["GET", "POST"]),
         Route("/logout", logout, methods=["POST"]),
         Route("/", home),
+        Route("/upload", upload_page, methods=["POST"]),
         Route("/api/check", api_check, methods=["POST"]),
         Route("/api/filings/{filing_id}", api_filing),
         *reviewer.routes(),

@@ -83,3 +83,17 @@ def test_counties_as_rows_and_indicators_as_columns(name: str, mismatches: int) 
         ("青禾县", 5660), ("白石县", 5625)]
     assert summary.region_row is not None
     assert len(mismatch_findings(summary)) == mismatches
+
+
+def test_summary_command_on_a_workbook(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from nianbao.cli.main import cli
+
+    result = CliRunner().invoke(cli, [
+        "summary", str(CORPUS / "city_stacked_rollup_planted.xlsx"), "--region", "云川市",
+        "--year", "2025", "-o", str(tmp_path / "out"), "--workers", "1"])
+    assert result.exit_code == 1, result.output
+    assert "青禾县" in result.output and "白石县" in result.output
+    assert result.output.count("rollup.mismatch") == 2
+    assert (tmp_path / "out" / "云川市2025年社会救助工作汇总.pdf").exists()

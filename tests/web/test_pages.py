@@ -126,7 +126,15 @@ def test_filer_drafts_from_last_year_sees_findings_as_they_type_and_submits(site
     assert "填报人确认后带错误提交" in body and "schema.required" in body
     site.client.cookies.clear()
     site.login("county")
-    assert "filing.submit" in site.client.get(f"/filings/{filing_id}").text
+    body = site.client.get(f"/filings/{filing_id}").text
+    assert "filing.submit" in body
+    key = body.split('name="key" value="')[1].split('"')[0]
+    site.client.post(f"/filings/{filing_id}/decide",
+                     data={"csrf": site.csrf(), "key": key, "action": "ask", "reason": "请补填"})
+    site.client.cookies.clear()
+    site.login("clerk")
+    asks = site.client.get("/report?year=2026").text.split('id="asks"')[1].split("</section>")[0]
+    assert "审核人要求更正" in site.client.get("/report?year=2026").text and "请补填" in asks
 
 
 def test_filer_prefills_activities_from_a_work_summary(site: Site) -> None:
@@ -171,3 +179,18 @@ def test_status_board_counts_filed_late_and_missing_by_division(site: Site, tmp_
         assert exc.code == 0
     assert out.exists()
     assert load_workbook(out)["年报率"].max_row == 3  # two divisions without --region
+
+
+def test_a_document_uploaded_from_the_inbox_page_is_checked_and_stored(site: Site) -> None:
+    site.login("clerk")
+    csrf = site.csrf()
+    r = site.client.post("/upload", data={"csrf": csrf}, follow_redirects=False,
+                         files={"file": ("miluo.docx", SEED_000.with_suffix(".docx").read_bytes())})
+    assert r.status_code == 303 and r.headers["location"].startswith("/filings/")
+    page = site.client.get(r.headers["location"]).text
+    assert "miluo.docx" in page and "report.signer-mismatch" in page
+    refused = site.client.post("/upload", data={"csrf": csrf},
+                               files={"file": ("x.pdf", b"not a pdf")})
+    assert refused.status_code == 415
+    no_csrf = site.client.post("/upload", files={"file": ("x.txt", b"text")})
+    assert no_csrf.status_code == 403
