@@ -9,17 +9,15 @@ failed result with its reason; it never raises.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from nianbao import __version__
 from nianbao.batch.state import FileResult, FindingRow
 from nianbao.checks import Registry, default_registry
 from nianbao.errors import NianbaoError, UnreadableInput
-from nianbao.extract import FORMATS, read
+from nianbao.extract import FORMATS
 from nianbao.model import Document, Finding, Report
 
 _SENTENCE_ENDS = "。；！？!?;\n"
@@ -63,22 +61,6 @@ def page_count(path: Path) -> int:
     return 0
 
 
-def ruleset_version(registry: Registry) -> str:
-    """nianbao's version and a digest of the sorted rule ids: the results a rerun may reuse."""
-    ids = ",".join(sorted(rule.id for rule in registry))
-    return f"{__version__}+{hashlib.sha256(ids.encode()).hexdigest()[:12]}"
-
-
-def batch_registry(store: str | None) -> Registry:
-    """The rules a batch runs: the default set, plus the cross-year rules with a store."""
-    registry = default_registry()
-    if store is not None:
-        from nianbao.store.cli_support import registry_with_xyear
-
-        registry = registry_with_xyear(registry)
-    return registry
-
-
 @dataclass(frozen=True)
 class Task:
     """One file to check. `name` is its path inside the inbox (the reports' key)."""
@@ -108,7 +90,7 @@ def check_file(task: Task, registry: Registry | None = None) -> Outcome:
     (except KeyboardInterrupt and SystemExit)."""
     start = time.perf_counter()
     try:
-        report, document = _check(task, registry or batch_registry(task.store))
+        report, document = _check(task, registry or default_registry())
         json_text = _contract_json(report)
         if task.write_json:
             write_json(Path(task.out) / task.json_name, json_text)
@@ -138,17 +120,15 @@ def failure(task: Task, code: str, zh: str, en: str, start: float | None = None)
 
 
 def _check(task: Task, registry: Registry) -> tuple[Report, Document | None]:
-    from nianbao.pipeline import check_document
+    from nianbao.pipeline import check, load
 
+    loaded = load(task.path, ocr=task.ocr)
     if task.store is None:
-        document = read(task.path, ocr=task.ocr)
-        return check_document(document, registry=registry), document
-    from nianbao.store.cli_support import check_with_store
+        return check(loaded, registry=registry), loaded.document
+    from nianbao.store.filings import Store
 
-    outcome = next(iter(check_with_store([task.path], task.store, registry=registry)))
-    if isinstance(outcome, UnreadableInput):
-        raise outcome
-    return outcome, None
+    with Store.open(task.store) as store:
+        return check(loaded, registry=registry, store=store), loaded.document
 
 
 def _contract_json(report: Report) -> str:

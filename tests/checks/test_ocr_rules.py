@@ -9,7 +9,7 @@ from __future__ import annotations
 from nianbao.checks import Registry
 from nianbao.extract.txt_reader import blocks
 from nianbao.model import Block, Document, OcrInfo, OcrRegion, Source
-from nianbao.pipeline import check_document
+from nianbao.pipeline import check
 
 ENTRUST = Block("row", "事业单位委托意见\t经委托公示 法定代表人 邹建波",
                 ("事业单位委托意见", "经委托公示 法定代表人 邹建波"), page=1, index=0,
@@ -29,7 +29,7 @@ def scan(seals: list[tuple[int, tuple[float, float, float, float]]],
 
 
 def rules(document: Document, registry: Registry) -> list[str]:
-    report = check_document(document, "annual_report", registry)
+    report = check(document, registry=registry, kind="annual_report")
     return [f.rule for f in report.findings if f.rule.startswith(("report.s", "ocr."))]
 
 
@@ -39,7 +39,7 @@ def test_a_stamped_and_signed_scan_is_silent(registry: Registry) -> None:
 
 
 def test_a_missing_sponsor_seal_is_reported_for_that_block(registry: Registry) -> None:
-    report = check_document(scan([SEAL_ON_ENTRUST], [SIGNATURE]), "annual_report", registry)
+    report = check(scan([SEAL_ON_ENTRUST], [SIGNATURE]), registry=registry, kind="annual_report")
     (finding,) = [f for f in report.findings if f.rule == "report.seal-missing"]
     assert "举办单位意见" in finding.message_zh and finding.severity == "warning"
     assert finding.provenance is not None and finding.provenance.bbox == SPONSOR.bbox
@@ -72,7 +72,7 @@ DOUBTFUL = OcrRegion(page=1, bbox=(72.0, 100.0, 500.0, 114.0),
 
 
 def test_a_figure_read_with_low_confidence_is_named_with_its_region(registry: Registry) -> None:
-    report = check_document(summary_scan([DOUBTFUL]), "work_summary", registry)
+    report = check(summary_scan([DOUBTFUL]), registry=registry, kind="work_summary")
 
     (finding,) = [f for f in report.findings if f.rule == "ocr.low-confidence"]
     assert finding.severity == "info"
@@ -83,13 +83,13 @@ def test_a_figure_read_with_low_confidence_is_named_with_its_region(registry: Re
 def test_a_doubtful_line_no_figure_uses_is_not_reported(registry: Registry) -> None:
     unused = OcrRegion(page=1, bbox=(72.0, 60.0, 300.0, 74.0), text="社会救助工作总结",
                        confidence=0.6)
-    report = check_document(summary_scan([unused]), "work_summary", registry)
+    report = check(summary_scan([unused]), registry=registry, kind="work_summary")
     assert "ocr.low-confidence" not in [f.rule for f in report.findings]
 
 
 def test_an_arithmetic_error_on_a_doubtful_figure_says_it_came_from_ocr(
         registry: Registry) -> None:
-    report = check_document(summary_scan([DOUBTFUL]), "work_summary", registry)
+    report = check(summary_scan([DOUBTFUL]), registry=registry, kind="work_summary")
 
     (sum_error,) = [f for f in report.findings if f.rule == "arith.part-sum"]
     assert "OCR" in sum_error.message_zh and "misreading" in sum_error.message_en
@@ -99,6 +99,6 @@ def test_an_arithmetic_error_on_a_doubtful_figure_says_it_came_from_ocr(
 def test_the_same_error_in_typed_text_does_not_mention_ocr(registry: Registry) -> None:
     typed = summary_scan([])
     typed.ocr = None
-    report = check_document(typed, "work_summary", registry)
+    report = check(typed, registry=registry, kind="work_summary")
     (sum_error,) = [f for f in report.findings if f.rule == "arith.part-sum"]
     assert "OCR" not in sum_error.message_zh

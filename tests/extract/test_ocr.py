@@ -20,7 +20,7 @@ from nianbao.checks import Registry
 from nianbao.errors import NeedsOCR
 from nianbao.extract import read
 from nianbao.model import Document
-from nianbao.pipeline import check_document, check_path
+from nianbao.pipeline import check, check_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SCANS = ROOT / "tests" / "fixtures" / "scans"
@@ -72,14 +72,14 @@ def test_the_seal_over_the_text_does_not_hide_it(stamped: Document) -> None:
 
 def test_seals_and_signature_are_found_on_the_stamped_scan(stamped: Document,
                                                           registry: Registry) -> None:
-    report = check_document(stamped, "annual_report", registry)
+    report = check(stamped, registry=registry, kind="annual_report")
     assert stamped.ocr is not None and len(stamped.ocr.seals) == 2
     assert not {"report.seal-missing", "report.signature-missing"} & set(report.flatten()[0])
     assert [f.rule for f in report.findings if f.rule.startswith("report.s")] == []
 
 
 def test_an_unstamped_sponsor_block_is_reported(registry: Registry) -> None:
-    report = check_document(read(UNSTAMPED), "annual_report", registry)
+    report = check(read(UNSTAMPED), registry=registry, kind="annual_report")
 
     missing = [f for f in report.findings if f.rule == "report.seal-missing"]
     assert [f.params["block"] for f in missing] == ["sponsor"]
