@@ -10,10 +10,12 @@ failed result with its reason; it never raises.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nianbao import __version__
 from nianbao.batch.state import FileResult, FindingRow
@@ -21,6 +23,9 @@ from nianbao.checks import Registry, default_registry
 from nianbao.errors import NianbaoError, UnreadableInput
 from nianbao.extract import FORMATS, read
 from nianbao.model import Document, Finding, Report
+
+if TYPE_CHECKING:
+    from nianbao.store.filings import Store
 
 _SENTENCE_ENDS = "。；！？!?;\n"
 _SENTENCE_MAX = 300
@@ -106,10 +111,21 @@ def _check(task: Task, registry: Registry) -> tuple[Report, Document | None]:
         return check_document(document, registry=registry), document
     from nianbao.store.cli_support import check_with_store
 
-    outcome = next(iter(check_with_store([task.path], task.store, registry=registry)))
+    outcome = next(iter(check_with_store([task.path], task.store, registry=registry,
+                                         store=_open_store(task.store, os.getpid()))))
     if isinstance(outcome, UnreadableInput):
         raise outcome
     return outcome, None
+
+
+@cache
+def _open_store(url: str, pid: int) -> Store:
+    """The batch's store, opened once per worker process (engine, migration check) instead of
+    once per file; keyed by process so that a forked worker never shares its parent's
+    connection. It stays open for the life of the process."""
+    from nianbao.store.filings import Store
+
+    return Store.open(url)
 
 
 def _contract_json(report: Report) -> str:
