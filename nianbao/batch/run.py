@@ -31,7 +31,8 @@ from pathlib import Path
 
 from nianbao.batch.pool import CHECK_FILE, DEFAULT_MEMORY_MB, ProcessPool
 from nianbao.batch.state import LEDGER_NAME, FileResult, Ledger
-from nianbao.batch.task import Task, batch_registry, ruleset_version, write_json
+from nianbao.batch.task import Task, write_json
+from nianbao.checks import default_registry, ruleset_version
 from nianbao.errors import NianbaoError, UsageError
 from nianbao.extract import FORMATS, sha256_file
 
@@ -250,7 +251,7 @@ def run_batch(
     started = time.monotonic()
     inbox, out = Path(inbox), Path(out)
     _check_folders(inbox, out)
-    registry = batch_registry(store)
+    registry = default_registry()
     ruleset = ruleset_version(registry)
     if store is not None:  # cross-year findings depend on the store checked against
         ruleset += "+store-" + hashlib.sha256(str(store).encode()).hexdigest()[:8]
@@ -331,10 +332,9 @@ def _reports(ledger: Ledger, ruleset: str, out: Path, inbox: Path) -> dict[str, 
 
 def _open_store(store: str) -> None:
     """Create or migrate the store here, once, before the workers race to do it."""
-    from nianbao.store.cli_support import check_with_store
+    from nianbao.store.filings import Store
 
-    for _ in check_with_store([], store):  # no files: it only opens (creates, migrates) it
-        pass
+    Store.open(store).close()
 
 
 def _cores() -> int:

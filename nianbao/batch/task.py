@@ -9,7 +9,6 @@ failed result with its reason; it never raises.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from dataclasses import dataclass
@@ -17,11 +16,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from nianbao import __version__
 from nianbao.batch.state import FileResult, FindingRow
 from nianbao.checks import Registry, default_registry
 from nianbao.errors import NianbaoError, UnreadableInput
-from nianbao.extract import FORMATS, read
+from nianbao.extract import FORMATS
 from nianbao.model import Document, Finding, Report
 
 if TYPE_CHECKING:
@@ -29,22 +27,6 @@ if TYPE_CHECKING:
 
 _SENTENCE_ENDS = "。；！？!?;\n"
 _SENTENCE_MAX = 300
-
-
-def ruleset_version(registry: Registry) -> str:
-    """nianbao's version and a digest of the sorted rule ids: the results a rerun may reuse."""
-    ids = ",".join(sorted(rule.id for rule in registry))
-    return f"{__version__}+{hashlib.sha256(ids.encode()).hexdigest()[:12]}"
-
-
-def batch_registry(store: str | None) -> Registry:
-    """The rules a batch runs: the default set, plus the cross-year rules with a store."""
-    registry = default_registry()
-    if store is not None:
-        from nianbao.store.cli_support import registry_with_xyear
-
-        registry = registry_with_xyear(registry)
-    return registry
 
 
 @dataclass(frozen=True)
@@ -74,7 +56,7 @@ def check_file(task: Task, registry: Registry | None = None) -> Outcome:
     (except KeyboardInterrupt and SystemExit)."""
     start = time.perf_counter()
     try:
-        report, document = _check(task, registry or batch_registry(task.store))
+        report, document = _check(task, registry or default_registry())
         json_text = _contract_json(report)
         if task.write_json:
             write_json(Path(task.out) / task.json_name, json_text)
@@ -104,18 +86,13 @@ def failure(task: Task, code: str, zh: str, en: str, start: float | None = None)
 
 
 def _check(task: Task, registry: Registry) -> tuple[Report, Document | None]:
-    from nianbao.pipeline import check_document
+    from nianbao.pipeline import check, load
 
+    loaded = load(task.path)
     if task.store is None:
-        document = read(task.path)
-        return check_document(document, registry=registry), document
-    from nianbao.store.cli_support import check_with_store
-
-    outcome = next(iter(check_with_store([task.path], task.store, registry=registry,
-                                         store=_open_store(task.store, os.getpid()))))
-    if isinstance(outcome, UnreadableInput):
-        raise outcome
-    return outcome, None
+        return check(loaded, registry=registry), loaded.document
+    store = _open_store(task.store, os.getpid())
+    return check(loaded, registry=registry, store=store), loaded.document
 
 
 @cache

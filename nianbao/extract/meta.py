@@ -23,8 +23,11 @@ from collections import Counter
 
 from nianbao.model import Block, Document
 
-_FORM_LABELS = re.compile(r"宗旨和\s*业务范围|开办资金|举办单位|经[费济]来源|网上名称|从业人数")
-_FORM_TITLE = re.compile(r"事业单位法人年度报告书")
+# The form's labels as labels: at a line start or after a cell break, followed by another cell,
+# a colon or the line end (not the same words in a sentence of a work summary).
+_FORM_LABELS = re.compile(r"(?:^|[\t|])\s*(宗旨和\s*业务范围|开办资金|举办单位|经[费济]来源|网上名称|"
+                          r"从业人数)\s*(?=[\t|:：]|$)", re.MULTILINE)
+_FORM_TITLE = re.compile(r"^[^\n]{0,20}事业单位法人年度报告书[^\n]{0,20}$", re.MULTILINE)
 _CREDIT_VALUE = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
 _NOTICE_TITLE = re.compile(r"^.{0,60}(?:关于.{2,80})?(?:通知|通告|实施方案|填写说明|填报说明|工作方案)\s*$")
 _ABOUT_REPORTS = re.compile(r"关于.{0,40}年度报告.{0,20}(?:通知|工作)|填写说明|填报说明|年报工作")
@@ -40,7 +43,8 @@ def detect_kind(document: Document) -> str:
     head = "\n".join(b.text for b in head_blocks)
     notice_title = any(_NOTICE_TITLE.match(b.text.strip()) for b in head_blocks[:4]
                        if len(b.text.strip()) <= 90)
-    form = bool(_FORM_TITLE.search(text)) or len(set(_FORM_LABELS.findall(text))) >= 3
+    labels = {re.sub(r"\s+", "", m) for m in _FORM_LABELS.findall(text)}
+    form = bool(_FORM_TITLE.search(text)) or len(labels) >= 3
     if form and notice_title and not _CREDIT_VALUE.search(text):
         return "notice"
     if form and not (_ABOUT_REPORTS.search(head) and not _CREDIT_VALUE.search(text)):

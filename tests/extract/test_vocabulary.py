@@ -17,11 +17,15 @@ from nianbao.extract.vocabulary import (
 
 MEASURES = {"households", "persons", "person_times", "amount_yuan", "rate_yuan_per_month",
             "rate_yuan_per_year", "percent", "value"}
-CORE = set("""dibao_total urban_dibao rural_dibao tekun_total tekun_urban tekun_rural
-tekun_centralized tekun_dispersed tekun_centralized_rate dibao_edge rigid_expense_hardship
-low_income_total temporary_assistance temporary_assistance_reserve dibao_standard_urban
-dibao_standard_rural tekun_standard_urban tekun_standard_rural urban_dibao_avg_benefit
-rural_dibao_avg_benefit dibao_new dibao_exit orphans de_facto_unsupported_children""".split())
+CORE = {
+    "dibao_total", "urban_dibao", "rural_dibao", "tekun_total", "tekun_urban", "tekun_rural",
+    "tekun_centralized", "tekun_dispersed", "tekun_centralized_rate", "dibao_edge",
+    "rigid_expense_hardship", "low_income_total", "temporary_assistance",
+    "temporary_assistance_reserve", "dibao_standard_urban", "dibao_standard_rural",
+    "tekun_standard_urban", "tekun_standard_rural", "urban_dibao_avg_benefit",
+    "rural_dibao_avg_benefit", "dibao_new", "dibao_exit", "orphans",
+    "de_facto_unsupported_children",
+}
 
 
 def _entries() -> set[tuple[str, str, str]]:
