@@ -16,13 +16,13 @@ from pathlib import Path
 
 from nianbao.checks import default_registry
 from nianbao.extract import read
-from nianbao.pipeline import check_document
+from nianbao.pipeline import check
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_summary(path: Path) -> Path:
-    prose = [check_document(read(ROOT / f"examples/annual_report/{name}.txt")).record.fields["activities"]
+    prose = [check(read(ROOT / f"examples/annual_report/{name}.txt")).record.fields["activities"]
              for name in ("004_linyou_2022", "000_miluo_2025")]
     text = "2025年社会救助工作总结\n" + "\n".join(str(p) for p in prose)
     path.write_text(text[:5000], encoding="utf-8")
@@ -38,7 +38,7 @@ def main() -> None:
     times, findings, facts = [], 0, 0
     for _ in range(args.repeat):
         start = time.perf_counter()
-        report = check_document(read(path), registry=registry)
+        report = check(read(path), registry=registry)
         times.append(time.perf_counter() - start)
         facts, findings = len(report.record.facts), len(report.findings)
     times.sort()

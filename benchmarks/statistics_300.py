@@ -19,7 +19,7 @@ from pathlib import Path
 
 from nianbao.checks import default_registry
 from nianbao.extract import read
-from nianbao.pipeline import check_document
+from nianbao.pipeline import check
 
 
 def rate(now: int, base: int) -> str:
@@ -64,7 +64,7 @@ def main() -> None:
     facts = findings = 0
     for _ in range(args.repeat):
         start = time.perf_counter()
-        report = check_document(read(path), registry=registry)
+        report = check(read(path), registry=registry)
         times.append(time.perf_counter() - start)
         facts, findings = len(report.record.facts), len(report.findings)
     times.sort()

@@ -25,11 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nianbao.checks import Registry, Settings, xyear
+from nianbao.checks import Registry, Settings, default_registry, xyear
 from nianbao.model import Record, Source
-from nianbao.pipeline import check_path
+from nianbao.pipeline import Loaded, check, check_path
 from nianbao.store import Store
-from nianbao.store.cli_support import check_and_record, registry_with_xyear
 from nianbao.text.credit_code import check_char, org_check_digit
 
 EXAMPLES = ROOT / "examples" / "annual_report"
@@ -76,10 +75,10 @@ def main() -> int:
                         help="run every rule, not only the cross-year ones")
     args = parser.parse_args()
     if args.all_rules:
-        registry = registry_with_xyear()
+        registry = default_registry()
     else:
         registry = Registry()
-        xyear.register(registry)
+        registry.add(*xyear.RULES)
     inputs = list(filings(args.n))
     with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
         where = args.store or str(Path(tmp) / "filings.sqlite")
@@ -88,7 +87,8 @@ def main() -> int:
             started = time.perf_counter()
             flagged = 0
             for record, source in inputs:
-                report = check_and_record(store, record, source, None, registry, settings)
+                report = check(Loaded(record, source), registry=registry, settings=settings,
+                               store=store)
                 flagged += any(f.rule.startswith("xyear.") for f in report.findings)
             seconds = time.perf_counter() - started
             stored = store.count_filings()

@@ -1,19 +1,34 @@
-"""The pipeline in one call: read → detect kind → parse → check → Report."""
+"""The pipeline in one call: read → detect kind → parse → check → Report.
+
+    report = check("report.pdf")                        # default rules and settings
+    with Store.open("filings.sqlite") as store:         # with the institution's other years,
+        report = check("report.pdf", store=store)       # and the filing recorded
+
+`check` is the one entry the command line, the batch and the web app use: `source` is a
+document (.txt .docx .pdf), a record file (.json) written by nianbao, a `Document` already read,
+or a `Loaded` record with its source. With a `store`, the institution's other filings are the
+cross-year rules' history and the filing is recorded in the same transaction.
+"""
 
 from __future__ import annotations
 
 import json
 import math
 import re
+import time
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nianbao.checks import CheckContext, Registry, Settings, default_registry
+from nianbao.checks import CheckContext, Registry, Settings, default_registry, ruleset_version
 from nianbao.errors import UnreadableInput
 from nianbao.extract import annual_report, meta, notice, read, sha256_file, summary
 from nianbao.extract.structured import BadValue, load_json
 from nianbao.model import Document, Finding, Record, Report, Source
+
+if TYPE_CHECKING:
+    from nianbao.store.filings import Store
 
 KINDS = ("annual_report", "work_summary", "statistics_report", "notice")
 
@@ -40,30 +55,86 @@ def parse(document: Document, kind: str | None = None) -> Record:
     return record
 
 
-def check_document(document: Document, kind: str | None = None,
-                   registry: Registry | None = None, settings: Settings | None = None) -> Report:
-    record = parse(document, kind)
-    return check_record(record, document.source, document, registry, settings)
+@dataclass
+class Loaded:
+    """A parsed record with the source it came from, and the document when it was read from one
+    (None for a record file)."""
+
+    record: Record
+    source: Source
+    document: Document | None = None
 
 
-def check_record(record: Record, source: Source, document: Document | None = None,
-                 registry: Registry | None = None, settings: Settings | None = None) -> Report:
+STORE_RETRIES = 5  # a concurrent writer recording the same institution: try again
+
+
+def load(path: str | Path, kind: str | None = None) -> Loaded:
+    """A document (.txt .docx .pdf) read and parsed, or a record file (.json) loaded."""
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        record, source = load_record(path)
+        return Loaded(record, source)
+    document = read(path)
+    return Loaded(parse(document, kind), document.source, document)
+
+
+def check(source: str | Path | Document | Loaded, *, registry: Registry | None = None,
+          settings: Settings | None = None, store: Store | None = None,
+          kind: str | None = None) -> Report:
+    """Check one filing: read and parse `source` (unless it is `Loaded`), run the rules and
+    return the Report. With `store`, in one transaction: load the institution's other years
+    (the cross-year rules' history), run the rules and record the filing (retried when a
+    concurrent writer got there first); the store's notes (superseded, not recorded) follow the
+    findings. Raises `UnreadableInput` for a file that cannot be read."""
+    if isinstance(source, Loaded):
+        loaded = source
+    elif isinstance(source, Document):
+        loaded = Loaded(parse(source, kind), source.source, source)
+    else:
+        loaded = load(source, kind)
     registry = registry or default_registry()
+    settings = settings or Settings()
+    if store is None:
+        return _run(loaded, registry, settings, [])
+    return _run_with_store(loaded, registry, settings, store)
+
+
+def _run(loaded: Loaded, registry: Registry, settings: Settings,
+         history: list[Record]) -> Report:
+    record = loaded.record
     if record.kind == "annual_report" and not record.sentences and not record.facts:
         annual_report.fill_facts(record)  # a record loaded from JSON
-    ctx = CheckContext(record, document, settings or Settings())
+    ctx = CheckContext(record, loaded.document, settings, history=history)
     findings: list[Finding] = list(record.notes) + registry.run(ctx)
-    return Report(source=source, record=record, findings=findings)
+    return Report(source=loaded.source, record=record, findings=findings)
+
+
+def _run_with_store(loaded: Loaded, registry: Registry, settings: Settings,
+                    store: Store) -> Report:
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from nianbao.store.db import StoreError
+    from nianbao.store.filings import recording_notes
+
+    version = ruleset_version(registry)
+    for attempt in range(STORE_RETRIES):
+        try:
+            with store.transaction() as tx:
+                report = _run(loaded, registry, settings, tx.related_history(loaded.record))
+                ref = tx.record_filing(report, version)
+            report.findings.extend(recording_notes(ref))
+            return report
+        except (IntegrityError, StoreError, OperationalError):
+            if attempt == STORE_RETRIES - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def check_path(path: str | Path, kind: str | None = None, registry: Registry | None = None,
                settings: Settings | None = None) -> Report:
-    """Check one file: a .txt/.docx/.pdf document, or a record .json written by nianbao."""
-    path = Path(path)
-    if path.suffix.lower() == ".json":
-        record, source = load_record(path)
-        return check_record(record, source, None, registry, settings)
-    return check_document(read(path), kind, registry, settings)
+    """`check(path)` without a store (kept for callers that pass the kind positionally)."""
+    return check(path, registry=registry, settings=settings, kind=kind)
 
 
 MAX_RECORD_BYTES = 20_000_000  # a record is ~30 KB; its envelope with facts a few hundred KB

@@ -17,7 +17,7 @@ from nianbao.batch.run import (
     run_batch,
 )
 from nianbao.batch.state import FileResult, FindingRow, Ledger
-from nianbao.batch.task import ruleset_version
+from nianbao.checks import ruleset_version
 
 __all__ = [
     "BatchInterrupted",

@@ -24,8 +24,8 @@ from typing import Any
 
 from nianbao.batch.pool import CHECK_FILE, load_check
 from nianbao.batch.state import FileResult
-from nianbao.batch.task import Outcome, Task, batch_registry, failure, write_json
-from nianbao.checks import Registry
+from nianbao.batch.task import Outcome, Task, failure, write_json
+from nianbao.checks import Registry, default_registry
 from nianbao.errors import UsageError
 
 WINDOW_PER_THREAD = 4
@@ -33,8 +33,8 @@ MIN_WINDOW = 64
 
 
 @cache
-def _registry(store: str | None) -> Registry:
-    return batch_registry(store)
+def _registry() -> Registry:
+    return default_registry()
 
 
 def check_remote(task: Task, timeout: float, check: str = CHECK_FILE) -> Outcome:
@@ -42,7 +42,7 @@ def check_remote(task: Task, timeout: float, check: str = CHECK_FILE) -> Outcome
     see `nianbao.batch.pool.load_check`), giving up after `timeout` seconds."""
     box: list[Outcome] = []
     function = load_check(check)
-    thread = threading.Thread(target=lambda: box.append(function(task, _registry(task.store))),
+    thread = threading.Thread(target=lambda: box.append(function(task, _registry())),
                               daemon=True, name=f"nianbao {task.name}")
     thread.start()
     thread.join(timeout)

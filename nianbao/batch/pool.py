@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from nianbao.batch.state import FileResult
-from nianbao.batch.task import Outcome, Task, batch_registry, failure
-from nianbao.checks import Registry
+from nianbao.batch.task import Outcome, Task, failure
+from nianbao.checks import Registry, default_registry
 
 DEFAULT_MEMORY_MB = 2048
 TASKS_PER_WORKER = 1000  # a worker is replaced after this many files, so no leak can pile up
@@ -57,7 +57,7 @@ def worker_main() -> None:
         except (ValueError, OSError):
             pass
     conn = multiprocessing.connection.Connection(socket.socket(fileno=fd).detach())
-    registries: dict[str | None, Registry] = {}
+    registry = default_registry()
     while True:
         try:
             task = conn.recv()
@@ -65,10 +65,8 @@ def worker_main() -> None:
             return  # the main process is gone
         if task is None:
             return
-        if task.store not in registries:
-            registries[task.store] = batch_registry(task.store)
         try:
-            conn.send(check(task, registries[task.store]))
+            conn.send(check(task, registry))
         except OSError:
             return
 

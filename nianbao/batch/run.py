@@ -20,6 +20,7 @@ The library never prints: progress goes to a callback the caller gives.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import stat
@@ -30,7 +31,8 @@ from pathlib import Path
 
 from nianbao.batch.pool import CHECK_FILE, DEFAULT_MEMORY_MB, ProcessPool
 from nianbao.batch.state import LEDGER_NAME, FileResult, Ledger
-from nianbao.batch.task import Task, batch_registry, ruleset_version, write_json
+from nianbao.batch.task import Task, write_json
+from nianbao.checks import default_registry, ruleset_version
 from nianbao.errors import NianbaoError, UsageError
 from nianbao.extract import FORMATS, sha256_file
 
@@ -249,7 +251,7 @@ def run_batch(
     started = time.monotonic()
     inbox, out = Path(inbox), Path(out)
     _check_folders(inbox, out)
-    registry = batch_registry(store)
+    registry = default_registry()
     ruleset = ruleset_version(registry)
     if store is not None:  # cross-year findings depend on the store checked against
         ruleset += "+store-" + hashlib.sha256(str(store).encode()).hexdigest()[:8]
@@ -287,7 +289,9 @@ def run_batch(
                 progress(state)
 
         try:
-            if scheduler is None:
+            if not planned:
+                pass  # nothing new: no workers to start
+            elif scheduler is None:
                 pool = ProcessPool(workers or _cores(), timeout, memory_mb, check)
                 pool.run(todo, on_result)
             else:
@@ -298,23 +302,39 @@ def run_batch(
             summary.seconds = time.monotonic() - started
             raise BatchInterrupted(summary) from None
         _copy_duplicates(ledger, ruleset, inbox, out)
-        from nianbao.batch.reports import write_reports
-
-        totals = write_reports(ledger, ruleset, out, inbox=str(inbox))
-    summary.failed = totals.failed
-    summary.filings_with_errors = totals.filings_with_errors
-    summary.errors, summary.warnings = totals.errors, totals.warnings
+        counts = _reports(ledger, ruleset, out, inbox)
+    summary.failed = counts["failed"]
+    summary.filings_with_errors = counts["filings_with_errors"]
+    summary.errors, summary.warnings = counts["errors"], counts["warnings"]
     summary.outputs = [out / name for name in OUTPUTS]
     summary.seconds = time.monotonic() - started
     return summary
 
 
+_COUNTS = ("failed", "filings_with_errors", "errors", "warnings")
+
+
+def _reports(ledger: Ledger, ruleset: str, out: Path, inbox: Path) -> dict[str, int]:
+    """Write the reports and return their counts; when the inbox and its results are what
+    they were when the reports were last written (a rerun with nothing new) and the reports
+    are still there, keep them and return the counts noted then."""
+    digest = f"{inbox}\0{ledger.inbox_digest(ruleset)}"
+    noted = json.loads(ledger.get_meta("reports") or "{}")
+    if noted.get("digest") == digest and all((out / name).is_file() for name in OUTPUTS):
+        return {key: int(noted[key]) for key in _COUNTS}
+    from nianbao.batch.reports import write_reports
+
+    totals = write_reports(ledger, ruleset, out, inbox=str(inbox))
+    counts = {key: int(getattr(totals, key)) for key in _COUNTS}
+    ledger.set_meta("reports", json.dumps({"digest": digest, **counts}))
+    return counts
+
+
 def _open_store(store: str) -> None:
     """Create or migrate the store here, once, before the workers race to do it."""
-    from nianbao.store.cli_support import check_with_store
+    from nianbao.store.filings import Store
 
-    for _ in check_with_store([], store):  # no files: it only opens (creates, migrates) it
-        pass
+    Store.open(store).close()
 
 
 def _cores() -> int:

@@ -9,37 +9,24 @@ failed result with its reason; it never raises.
 
 from __future__ import annotations
 
-import hashlib
+import os
 import time
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nianbao import __version__
 from nianbao.batch.state import FileResult, FindingRow
 from nianbao.checks import Registry, default_registry
 from nianbao.errors import NianbaoError, UnreadableInput
-from nianbao.extract import FORMATS, read
+from nianbao.extract import FORMATS
 from nianbao.model import Document, Finding, Report
+
+if TYPE_CHECKING:
+    from nianbao.store.filings import Store
 
 _SENTENCE_ENDS = "。；！？!?;\n"
 _SENTENCE_MAX = 300
-
-
-def ruleset_version(registry: Registry) -> str:
-    """nianbao's version and a digest of the sorted rule ids: the results a rerun may reuse."""
-    ids = ",".join(sorted(rule.id for rule in registry))
-    return f"{__version__}+{hashlib.sha256(ids.encode()).hexdigest()[:12]}"
-
-
-def batch_registry(store: str | None) -> Registry:
-    """The rules a batch runs: the default set, plus the cross-year rules with a store."""
-    registry = default_registry()
-    if store is not None:
-        from nianbao.store.cli_support import registry_with_xyear
-
-        registry = registry_with_xyear(registry)
-    return registry
 
 
 @dataclass(frozen=True)
@@ -69,7 +56,7 @@ def check_file(task: Task, registry: Registry | None = None) -> Outcome:
     (except KeyboardInterrupt and SystemExit)."""
     start = time.perf_counter()
     try:
-        report, document = _check(task, registry or batch_registry(task.store))
+        report, document = _check(task, registry or default_registry())
         json_text = _contract_json(report)
         if task.write_json:
             write_json(Path(task.out) / task.json_name, json_text)
@@ -99,17 +86,23 @@ def failure(task: Task, code: str, zh: str, en: str, start: float | None = None)
 
 
 def _check(task: Task, registry: Registry) -> tuple[Report, Document | None]:
-    from nianbao.pipeline import check_document
+    from nianbao.pipeline import check, load
 
+    loaded = load(task.path)
     if task.store is None:
-        document = read(task.path)
-        return check_document(document, registry=registry), document
-    from nianbao.store.cli_support import check_with_store
+        return check(loaded, registry=registry), loaded.document
+    store = _open_store(task.store, os.getpid())
+    return check(loaded, registry=registry, store=store), loaded.document
 
-    outcome = next(iter(check_with_store([task.path], task.store, registry=registry)))
-    if isinstance(outcome, UnreadableInput):
-        raise outcome
-    return outcome, None
+
+@cache
+def _open_store(url: str, pid: int) -> Store:
+    """The batch's store, opened once per worker process (engine, migration check) instead of
+    once per file; keyed by process so that a forked worker never shares its parent's
+    connection. It stays open for the life of the process."""
+    from nianbao.store.filings import Store
+
+    return Store.open(url)
 
 
 def _contract_json(report: Report) -> str:

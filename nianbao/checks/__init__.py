@@ -24,7 +24,15 @@ from nianbao.checks import (
     units,
     xyear,
 )
-from nianbao.checks.registry import CheckContext, Hit, Registry, Rule, Settings, rule
+from nianbao.checks.registry import (
+    CheckContext,
+    Hit,
+    Registry,
+    Rule,
+    Settings,
+    rule,
+    ruleset_version,
+)
 
 RULE_MODULES = (schema, public_copy, identity, report, arith, table, text, figures, content, units,
                 programmes, carryover, limits, notice, xyear, rollup)
@@ -37,4 +45,5 @@ def default_registry() -> Registry:
     return registry
 
 
-__all__ = ["CheckContext", "Hit", "Registry", "Rule", "Settings", "default_registry", "rule"]
+__all__ = ["CheckContext", "Hit", "Registry", "Rule", "Settings", "default_registry", "rule",
+           "ruleset_version"]

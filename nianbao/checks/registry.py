@@ -10,10 +10,12 @@ location onto `Finding`s. A rule that raises becomes a `nianbao.rule-crashed` fi
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from nianbao import __version__
 from nianbao.model import Document, Finding, Provenance, Record, Severity
 
 
@@ -124,6 +126,13 @@ class Registry:
             except Exception as exc:  # noqa: BLE001 - a broken rule must not stop the others
                 findings.append(crashed(rule, exc))
         return findings
+
+
+def ruleset_version(registry: Registry) -> str:
+    """nianbao's version and a digest of the sorted rule ids: which rules produced a result
+    (stored with a filing; a batch reuses results of the same rule set)."""
+    ids = ",".join(sorted(rule.id for rule in registry))
+    return f"{__version__}+{hashlib.sha256(ids.encode()).hexdigest()[:12]}"
 
 
 class _Missing(dict[str, Any]):

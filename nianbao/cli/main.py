@@ -11,17 +11,21 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from nianbao import __version__
-from nianbao.checks import default_registry
+from nianbao.checks import Registry, default_registry
 from nianbao.cli import output
-from nianbao.errors import NianbaoError, RefusedToGenerate, UnreadableInput, UsageError
+from nianbao.errors import NianbaoError, UnreadableInput, UsageError
 from nianbao.extract import read
 from nianbao.model import Finding, Record, Report
-from nianbao.pipeline import KINDS, check_path, check_record, load_record, parse, to_json
+from nianbao.pipeline import KINDS, load, parse, to_json
+from nianbao.pipeline import check as check_file
+
+if TYPE_CHECKING:
+    from nianbao.store.filings import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -110,19 +114,25 @@ def check(files: tuple[Path, ...], fmt: str, show_record: bool, store: str | Non
 def _reports(files: tuple[Path, ...], store: str | None,
              kind: str | None) -> Iterator[tuple[Path, Report | UnreadableInput]]:
     """(file, its report or the reason it could not be read), with or without a store."""
-    if store is not None:
-        from nianbao.store.cli_support import check_with_store
-        from nianbao.store.db import resolve_store
-
-        yield from zip(files, check_with_store(files, resolve_store(store or None), kind),
-                       strict=True)
-        return
     registry = default_registry()
-    for path in files:
-        try:
-            yield path, check_path(path, kind, registry)
-        except UnreadableInput as exc:
-            yield path, exc
+    if store is None:
+        for path in files:
+            yield path, _checked(path, kind, registry, None)
+        return
+    from nianbao.store.db import resolve_store
+    from nianbao.store.filings import Store
+
+    with Store.open(resolve_store(store or None)) as opened:
+        for path in files:
+            yield path, _checked(path, kind, registry, opened)
+
+
+def _checked(path: Path, kind: str | None, registry: Registry,
+             store: Store | None) -> Report | UnreadableInput:
+    try:
+        return check_file(path, registry=registry, store=store, kind=kind)
+    except UnreadableInput as exc:
+        return exc
 
 
 @cli.command()
@@ -198,9 +208,7 @@ def draft(previous: Path | None, store: str | None, institution: str | None,
 def _previous_record(previous: Path | None, store: str | None, institution: str | None,
                      year: int) -> Record:
     if previous is not None:
-        from nianbao.store.cli_support import read_input
-
-        return read_input(previous)[0]
+        return load(previous).record
     if store is None or not institution:
         raise UsageError("请用 --previous 指定上一年度报告，或用 --store 和 --institution",
                          "give --previous, or --store with --institution")
@@ -317,8 +325,8 @@ def summary(inputs: tuple[Path, ...], region: str, year: int, out: Path,
     from nianbao.rollup import build_summary
     from nianbao.rollup.writers import write_all
 
-    reports = [check_path(p) for p in inputs]
-    own = [check_path(p) for p in region_reports]
+    reports = [check_file(p) for p in inputs]
+    own = [check_file(p) for p in region_reports]
     previous = _previous_rows(reports, region, year, store) if store is not None else None
     rolled = build_summary(reports, region, year, previous, region_reports=own)
     if not rolled.counties:
@@ -343,19 +351,12 @@ def summary(inputs: tuple[Path, ...], region: str, year: int, out: Path,
 def _previous_rows(reports: list[Report], region: str, year: int,
                    store: str) -> dict[str, Any]:
     """Last year's row per county, from the store's filings of the same institutions."""
-    from nianbao.rollup import county_row, row_from_record
+    from nianbao.store.cli_support import previous_rows
     from nianbao.store.db import resolve_store
-    from nianbao.store.filings import Store, institution_key
+    from nianbao.store.filings import Store
 
-    previous: dict[str, Any] = {}
-    with Store.open(resolve_store(store or None), read_only=True) as opened:
-        for report in reports:
-            name = county_row(report, region).name
-            key = institution_key(report.record)
-            for rec in opened.history(key, kind=report.record.kind) if key else []:
-                if rec.year == year - 1:
-                    previous[name] = row_from_record(rec, region=region, name=name)
-    return previous
+    with Store.open(resolve_store(store or None)) as opened:
+        return previous_rows(opened, reports, region, year)
 
 
 @cli.command()
@@ -402,27 +403,9 @@ def annual_report(source: Path, out: Path, public: bool, force: bool, lang: str)
     suffix = out.suffix.lower()
     if suffix not in (".docx", ".pdf"):
         raise UsageError(f"输出文件须为 .docx 或 .pdf：{out}", f"output must be .docx or .pdf: {out}")
-    from nianbao.generate.limits import check_sizes
+    from nianbao.generate.refusal import annual_report_input
 
-    if source.suffix.lower() == ".json":
-        record, origin = load_record(source)
-        document = None
-    else:
-        document = read(source)
-        record, origin = parse(document), document.source
-    if record.kind != "annual_report":
-        raise UsageError(f"输入不是年度报告书：{source}", f"input is not an annual report: {source}")
-    check_sizes(record.fields)  # before the rules: a runaway field is refused at once
-    report = check_record(record, origin, document)
-    errors = report.errors
-    if errors and not force:
-        rules = "、".join(dict.fromkeys(f.rule for f in errors))
-        raise RefusedToGenerate(
-            f"记录有 {len(errors)} 个错误（{rules}），已拒绝生成；"
-            "用 nianbao check 查看并修正后重试，或加 --force 强制生成",
-            f"the record has {len(errors)} error findings ({rules.replace('、', ', ')}); "
-            "see them with nianbao check and fix them, or use --force",
-        )
+    report = annual_report_input(source, force=force)
     if suffix == ".docx":
         from nianbao.generate.docx_writer import write_docx as write
     else:

@@ -24,9 +24,9 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from nianbao.checks import CheckContext, Registry, default_registry
-from nianbao.checks import notice as notice_rules
-from nianbao.errors import RefusedToGenerate, UnreadableInput
+from nianbao.errors import UnreadableInput
 from nianbao.extract.structured import BadValue, load_json, load_yaml
+from nianbao.generate.refusal import refuse_on_errors
 from nianbao.model import Finding, Record
 from nianbao.resources import schema_path
 from nianbao.text.dates import parse_date
@@ -143,14 +143,6 @@ def _bad(path: Path, zh: str, en: str) -> UnreadableInput:
     return UnreadableInput(f"无法读取通知 {path}：{zh}", f"cannot read the notice {path}: {en}")
 
 
-def registry() -> Registry:
-    """The default rules, plus the notice rules when the default set does not carry them yet."""
-    rules = default_registry()
-    if not any(rule.id.startswith("notice.") for rule in rules):
-        rules.add(*notice_rules.RULES)
-    return rules
-
-
 def preflight(fields: dict[str, Any], *, force: bool = False,
               rules: Registry | None = None) -> list[Finding]:
     """Check the notice as the generator's input; refuse on error findings unless `force`."""
@@ -159,16 +151,6 @@ def preflight(fields: dict[str, Any], *, force: bool = False,
     issuers = fields.get("issuers") or [None]
     record = Record(kind="notice", fields=fields, year=year,
                     as_of=date[:7] if isinstance(date, str) else None, org=issuers[0])
-    findings = (rules or registry()).run(CheckContext(record))
-    errors = [f for f in findings if f.severity == "error"]
-    if errors and not force:
-        ids = list(dict.fromkeys(f.rule for f in errors))
-        detail = "；".join(f.message_zh for f in errors[:3])
-        detail_en = "; ".join(f.message_en for f in errors[:3])
-        raise RefusedToGenerate(
-            f"通知有 {len(errors)} 个错误（{'、'.join(ids)}），已拒绝生成：{detail}。"
-            "修正后重试，或加 --force 强制生成",
-            f"the notice has {len(errors)} error findings ({', '.join(ids)}); not generated: "
-            f"{detail_en}. Fix them, or use --force",
-        )
+    findings = (rules or default_registry()).run(CheckContext(record))
+    refuse_on_errors(findings, "notice", force=force)
     return findings

@@ -1,4 +1,6 @@
-"""What the command line calls for `check --store`, `history` and `draft --store`.
+"""What the command line calls for `history`, `draft --store` and `summary --store`.
+
+(`check --store` is `nianbao.pipeline.check(..., store=...)`.)
 
 Plain functions over the library: they return values and raise the library's own errors; the
 CLI prints and picks exit codes.
@@ -6,26 +8,17 @@ CLI prints and picks exit codes.
 
 from __future__ import annotations
 
-import hashlib
-import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError, OperationalError
-
-from nianbao import __version__
-from nianbao.checks import CheckContext, Registry, Settings, default_registry, xyear
-from nianbao.errors import UnreadableInput
-from nianbao.extract import read
+from nianbao.checks import xyear
 from nianbao.forms import ANNUAL_REPORT_FIELDS, LABEL_EN, LABEL_ZH
-from nianbao.model import Document, Finding, Record, Report, Source
-from nianbao.pipeline import load_record, parse, to_json
+from nianbao.model import Record, Report
+from nianbao.pipeline import to_json
 from nianbao.store.db import StoreError
-from nianbao.store.filings import FilingRef, Institution, Store, StoredFiling, plain
+from nianbao.store.filings import Institution, Store, StoredFiling, institution_key, plain
 
-RETRIES = 5
 # Rows of the history table: the short fields of the form (long texts shown by length).
 _LONG = frozenset({"purpose_and_scope", "change_registration", "activities", "entrust_opinion",
                    "sponsor_opinion"})
@@ -39,98 +32,6 @@ class UnknownInstitution(StoreError):
     """No institution in the store matches the code or name asked for."""
 
     code = "not-found"
-
-
-def registry_with_xyear(registry: Registry | None = None) -> Registry:
-    """The default rule set, with the cross-year rules added when it lacks them."""
-    registry = registry or default_registry()
-    if not any(rule.id.startswith("xyear.") for rule in registry):
-        registry.add(*xyear.RULES)
-    return registry
-
-
-def ruleset_version(registry: Registry) -> str:
-    """nianbao's version plus a digest of the rule ids: which rules produced stored findings."""
-    ids = ",".join(sorted(rule.id for rule in registry))
-    return f"{__version__}+{hashlib.sha256(ids.encode()).hexdigest()[:12]}"
-
-
-def check_with_store(paths: Iterable[str | Path], store_url: str | Path | None,
-                     kind: str | None = None, *, registry: Registry | None = None,
-                     settings: Settings | None = None,
-                     store: Store | None = None) -> Iterator[Report | UnreadableInput]:
-    """Check each file against the store: read and parse it, then in one transaction load the
-    institution's other years, run every rule (cross-year ones included) and record the filing.
-    Yields a Report per file, or the UnreadableInput that stopped it (the others go on).
-
-    `store_url` is a path or URL (None: ``$NIANBAO_STORE`` or the default path); an open
-    `store` may be passed instead and is then left open.
-    """
-    registry = registry_with_xyear(registry)
-    version = ruleset_version(registry)
-    opened = store is None
-    active = store if store is not None else Store.open(store_url)
-    try:
-        for path in paths:
-            try:
-                record, source, document = read_input(Path(path), kind)
-            except UnreadableInput as exc:
-                yield exc
-                continue
-            yield check_and_record(active, record, source, document, registry,
-                                   settings or Settings(), version)
-    finally:
-        if opened:
-            active.close()
-
-
-def read_input(path: Path, kind: str | None = None) -> tuple[Record, Source, Document | None]:
-    """A document (.txt .docx .pdf) parsed, or a record file (.json) loaded."""
-    if path.suffix.lower() == ".json":
-        record, source = load_record(path)
-        return record, source, None
-    document = read(path)
-    return parse(document, kind), document.source, document
-
-
-def check_and_record(store: Store, record: Record, source: Source, document: Document | None,
-                     registry: Registry, settings: Settings, version: str = "") -> Report:
-    """Check one parsed filing with its history and record it, all in one transaction
-    (retried when a concurrent writer got there first)."""
-    for attempt in range(RETRIES):
-        try:
-            with store.transaction() as tx:
-                history = tx.related_history(record)
-                ctx = CheckContext(record, document, settings, history=history)
-                report = Report(source, record, list(record.notes) + registry.run(ctx))
-                ref = tx.record_filing(report, version)
-            report.findings.extend(store_notes(ref))
-            return report
-        except (IntegrityError, StoreError, OperationalError):
-            if attempt == RETRIES - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-    raise AssertionError("unreachable")
-
-
-def store_notes(ref: FilingRef | None) -> list[Finding]:
-    """The info findings that say what recording a filing did (not stored, superseding, older)."""
-    if ref is None:
-        return [Finding("store.not-recorded", "info",
-                        "记录中既无统一社会信用代码也无单位名称，未存入存储库，也无法做跨年度检查",
-                        "the record has neither a credit code nor a name: not stored, and no "
-                        "cross-year checks")]
-    if ref.status == "superseding":
-        return [Finding("store.superseded", "info",
-                        f"已取代存储库中同一单位{ref.year}年度此前存入的报告（保留为历史版本）",
-                        f"replaces the earlier filing for {ref.year} in the store (kept as history)",
-                        params={"filing": ref.id, "superseded": ref.superseded})]
-    if ref.status == "older":
-        return [Finding("store.older-version", "info",
-                        f"该文件是同一单位{ref.year}年度已被更正取代的旧版本，存储库未改动",
-                        f"this file is an older version of the {ref.year} filing, since "
-                        "replaced; the store is unchanged", params={"filing": ref.id})]
-    return []
 
 
 # --------------------------------------------------------------------------- history
@@ -275,3 +176,21 @@ def previous_record(store: Store, key: str, year: int,
         f"存储库中没有“{key}”的{year - 1}年度报告（已有年度：{'、'.join(map(str, stored)) or '无'}）",
         f"no {year - 1} filing of {key} in the store (years stored: "
         f"{', '.join(map(str, stored)) or 'none'})")
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def previous_rows(store: Store, reports: Iterable[Report], region: str,
+                  year: int) -> dict[str, Any]:
+    """Last year's row per county, from the store's filings of the same institutions."""
+    from nianbao.rollup import county_row, row_from_record
+
+    previous: dict[str, Any] = {}
+    for report in reports:
+        name = county_row(report, region).name
+        key = institution_key(report.record)
+        for rec in store.history(key, kind=report.record.kind) if key else []:
+            if rec.year == year - 1:
+                previous[name] = row_from_record(rec, region=region, name=name)
+    return previous

@@ -204,12 +204,16 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
     """Check `record` with its history and store it with its source, in one transaction."""
     from sqlalchemy.exc import IntegrityError, OperationalError
 
-    from nianbao.checks import CheckContext, Settings
+    from nianbao.checks import CheckContext, Settings, default_registry, ruleset_version
     from nianbao.store.accounts import Scope as AccountScope
     from nianbao.store.accounts import audit
-    from nianbao.store.cli_support import registry_with_xyear, ruleset_version, store_notes
     from nianbao.store.db import StoreError
-    from nianbao.store.filings import code_if_valid_looking, institution_key, plain
+    from nianbao.store.filings import (
+        code_if_valid_looking,
+        institution_key,
+        plain,
+        recording_notes,
+    )
     from nianbao.store.schema import utcnow
     from nianbao.store.web_schema import filing_files
 
@@ -225,7 +229,7 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
                        f"this document belongs to {key}, outside this account's scope; not stored")
     global _REGISTRY
     if _REGISTRY is None:
-        _REGISTRY = registry_with_xyear()
+        _REGISTRY = default_registry()
     registry = _REGISTRY
     version = ruleset_version(registry)
     store = _open_store(store_url)
@@ -273,7 +277,7 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
                              "errors": len(errors),
                              "errors_confirmed": bool(origin == "draft" and errors
                                                       and confirm_errors)})
-            report.findings.extend(store_notes(ref))
+            report.findings.extend(recording_notes(ref))
             return CheckResult(report=report, filing_id=ref.id,
                                extra={"record": plain(record.fields)})
         except (IntegrityError, OperationalError, StoreError):
@@ -298,10 +302,10 @@ def warm_up() -> None:
     import nianbao.extract.pdf_reader
     import nianbao.extract.txt_reader
     import nianbao.pipeline  # noqa: F401
-    from nianbao.store.cli_support import registry_with_xyear
+    from nianbao.checks import default_registry
 
     if _REGISTRY is None:
-        _REGISTRY = registry_with_xyear()
+        _REGISTRY = default_registry()
 
 
 def _open_store(url: str) -> Any:

@@ -24,8 +24,8 @@ import pytest
 
 from nianbao.batch import BatchSummary, Ledger, run_batch
 from nianbao.batch.state import LEDGER_NAME
-from nianbao.batch.task import ruleset_version, sentence_around
-from nianbao.checks import default_registry, rule
+from nianbao.batch.task import sentence_around
+from nianbao.checks import default_registry, rule, ruleset_version
 from nianbao.pipeline import check_path, to_json
 from tests.batch.misbehaving import CHECK, LOG_ENV
 from tests.conftest import EXAMPLES, ROOT

@@ -23,10 +23,10 @@ from sqlalchemy import create_engine, func, insert, inspect, select, text, updat
 
 from nianbao.errors import UnreadableInput
 from nianbao.model import Finding, Record, Report, Source
+from nianbao.pipeline import check
 from nianbao.store import Store, StoreError, default_store_path, resolve_store
 from nianbao.store.cli_support import (
     UnknownInstitution,
-    check_with_store,
     history_data,
     history_json,
     history_table,
@@ -114,11 +114,8 @@ def pair(folder: Path, **later_edits: str) -> tuple[Path, Path]:
 
 
 def checked(paths: list[Path], where: str) -> list[Report]:
-    out = []
-    for result in check_with_store(paths, where):
-        assert isinstance(result, Report), result
-        out.append(result)
-    return out
+    with Store.open(where) as store:
+        return [check(path, store=store) for path in paths]
 
 
 def xyear_findings(report: Report) -> list[Finding]:
@@ -279,8 +276,10 @@ def test_filing_without_a_credit_code_is_keyed_by_name(store_at: str, tmp_path: 
 
 def test_unreadable_file_is_yielded_and_the_others_go_on(store_at: str, tmp_path: Path) -> None:
     missing = tmp_path / "missing.txt"
-    results = list(check_with_store([missing, annual_report(tmp_path, "2025.txt")], store_at))
-    assert isinstance(results[0], UnreadableInput) and isinstance(results[1], Report)
+    with Store.open(store_at) as store:
+        with pytest.raises(UnreadableInput):
+            check(missing, store=store)
+        assert isinstance(check(annual_report(tmp_path, "2025.txt"), store=store), Report)
 
 
 # --------------------------------------------------------------------------- safety

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from nianbao.store import Store, StoreError
-from nianbao.store.cli_support import check_with_store
+from nianbao.pipeline import check
 from tests.conftest import ROOT, SEED_000
 from tests.hostile import sealable_folder
 
@@ -36,7 +36,8 @@ def one_line(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def make_store(path: Path) -> Path:
-    list(check_with_store([SEED_000.with_suffix(".txt")], str(path), None))
+    with Store.open(path) as store:
+        check(SEED_000.with_suffix(".txt"), store=store)
     return path
 
 
