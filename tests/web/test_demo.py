@@ -25,3 +25,4 @@ def test_the_demo_store_has_accounts_filings_and_a_status_board(tmp_path: Path) 
         assert len(inbox(store, county.scope)) == 4
         rows, rates = status_board(store, county.scope, 2025)
         assert sorted(r.status for r in rows) == ["filed", "late", "missing"]
+        assert [round(r.rate, 3) for r in rates] == [0.667]
