@@ -9,10 +9,12 @@ failed result with its reason; it never raises.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nianbao.batch.state import FileResult, FindingRow
 from nianbao.checks import Registry, Settings, default_registry
@@ -20,8 +22,48 @@ from nianbao.errors import NianbaoError, UnreadableInput
 from nianbao.extract import FORMATS
 from nianbao.model import Document, Finding, Report
 
+if TYPE_CHECKING:
+    from nianbao.store.filings import Store
+
 _SENTENCE_ENDS = "。；！？!?;\n"
 _SENTENCE_MAX = 300
+
+
+OCR_SECONDS_PER_PAGE = 20.0  # added to a file's time limit for each page OCR may have to read
+
+
+def time_limit(path: Path, timeout: float, ocr: str) -> float:
+    """One file's time limit: `timeout`, plus `OCR_SECONDS_PER_PAGE` for each page of a PDF or
+    an image that OCR may read (a text PDF finishes long before; a 10-page scan needs minutes)."""
+    if ocr == "never":
+        return timeout
+    return timeout + OCR_SECONDS_PER_PAGE * page_count(path)
+
+
+def page_count(path: Path) -> int:
+    """Pages of a PDF or frames of an image (0 for other files and for unreadable ones: the
+    worker says what is wrong with them)."""
+    fmt = FORMATS.get(path.suffix.lower())
+    try:
+        if fmt == "pdf":
+            import pypdfium2 as pdfium
+
+            from nianbao.extract.pdf_reader import _PDFIUM
+
+            with _PDFIUM:
+                pdf = pdfium.PdfDocument(path)
+                try:
+                    return min(len(pdf), 500)
+                finally:
+                    pdf.close()
+        if fmt == "image":
+            from PIL import Image
+
+            with Image.open(path) as image:
+                return min(int(getattr(image, "n_frames", 1)), 500)
+    except Exception:  # noqa: BLE001 - a damaged file: the worker reports it
+        return 0
+    return 0
 
 
 @dataclass(frozen=True)
@@ -35,6 +77,8 @@ class Task:
     out: str
     store: str | None = None
     write_json: bool = True  # False: the JSON text travels back in the result (Dask)
+    ocr: str = "auto"  # when scanned pages are recognised (nianbao.extract.read)
+    timeout: float | None = None  # this file's time limit (it scales with its pages)
     settings: Settings = field(default_factory=Settings)  # the rule pack's thresholds
 
 
@@ -83,14 +127,21 @@ def failure(task: Task, code: str, zh: str, en: str, start: float | None = None)
 def _check(task: Task, registry: Registry) -> tuple[Report, Document | None]:
     from nianbao.pipeline import check, load
 
-    loaded = load(task.path)
+    loaded = load(task.path, ocr=task.ocr)
     if task.store is None:
         return check(loaded, registry=registry, settings=task.settings), loaded.document
+    store = _open_store(task.store, os.getpid())
+    return check(loaded, registry=registry, settings=task.settings, store=store), loaded.document
+
+
+@cache
+def _open_store(url: str, pid: int) -> Store:
+    """The batch's store, opened once per worker process (engine, migration check) instead of
+    once per file; keyed by process so that a forked worker never shares its parent's
+    connection. It stays open for the life of the process."""
     from nianbao.store.filings import Store
 
-    with Store.open(task.store) as store:
-        return check(loaded, registry=registry, settings=task.settings,
-                     store=store), loaded.document
+    return Store.open(url)
 
 
 def _contract_json(report: Report) -> str:
@@ -116,6 +167,7 @@ def _result(task: Task, report: Report, document: Document | None) -> FileResult
         task.name, task.sha256, "ok", format=report.source.format, kind=record.kind,
         org=record.org, credit_code=code if isinstance(code, str) else None,
         region=region_of(code), year=record.year, json_name=task.json_name, findings=rows,
+        ocr_pages=len(document.ocr.pages) if document is not None and document.ocr else 0,
     )
 
 

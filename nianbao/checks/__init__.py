@@ -14,6 +14,7 @@ from nianbao.checks import (
     identity,
     limits,
     notice,
+    ocr,
     programmes,
     public_copy,
     registry,
@@ -36,7 +37,7 @@ from nianbao.checks.registry import (
 from nianbao.checks.settings import Settings, load_settings
 
 RULE_MODULES = (schema, public_copy, identity, report, arith, table, text, figures, content, units,
-                programmes, carryover, limits, notice, xyear, rollup, registry)
+                programmes, carryover, limits, notice, xyear, rollup, ocr, registry)
 
 
 def default_registry() -> Registry:

@@ -40,6 +40,16 @@ def _generated(ctx: CheckContext) -> bool:
     return ctx.document is None and ctx.record.kind == "notice"
 
 
+def _then(ctx: CheckContext) -> dict[str, str]:
+    """For a notice read from a document, where the finding is only info: say that generating
+    it needs the missing part (there the same finding is an error and refuses the notice)."""
+    if _generated(ctx):
+        return {"then_zh": "", "then_en": ""}
+    return {"then_zh": "；用 nianbao generate notice 重新排版前须补上（否则作为错误拒绝生成，或加 --force）",
+            "then_en": "; nianbao generate notice needs it (an error there: it refuses the "
+                       "notice unless --force)"}
+
+
 def _fields(ctx: CheckContext) -> dict[str, Any]:
     return ctx.record.fields
 
@@ -181,9 +191,9 @@ def doc_number(ctx: CheckContext) -> Iterator[Hit]:
 
 @rule("notice.missing-doc-number", "error", kinds=KINDS,
       title=("缺少发文字号", "no document number"),
-      message=("通知没有发文字号（应在发文机关标志下空二行居中编排，如“{example}”）",
+      message=("通知没有发文字号（应在发文机关标志下空二行居中编排，如“{example}”）{then_zh}",
                ("the notice has no document number (centred two lines below the "
-               "issuer's mark, e.g. {example})")))
+               "issuer's mark, e.g. {example}){then_en}")))
 def missing_doc_number(ctx: CheckContext) -> Iterator[Hit]:
     """条例 Art. 9(2) and GB/T 9704-2012 §7.2.3: every 公文 carries a 发文字号; without it the
     notice cannot be registered, cited or filed (seed 003 has none). Info for a notice read
@@ -193,13 +203,13 @@ def missing_doc_number(ctx: CheckContext) -> Iterator[Hit]:
     raw, prov = _evidence(ctx, "issuers")
     if not raw:
         raw, prov = _evidence(ctx, "title")
-    yield Hit({"example": "×民发〔2025〕1号"}, "/record/doc_number", raw, prov,
+    yield Hit({"example": "×民发〔2025〕1号", **_then(ctx)}, "/record/doc_number", raw, prov,
               None if _generated(ctx) else "info")
 
 
 @rule("notice.missing-colophon", "error", kinds=KINDS,
       title=("缺少版记（印发机关和印发日期）", "no colophon (printing office and date)"),
-      message=("{detail_zh}", "{detail_en}"))
+      message=("{detail_zh}{then_zh}", "{detail_en}{then_en}"))
 def missing_colophon(ctx: CheckContext) -> Iterator[Hit]:
     """条例 Art. 9(17) and GB/T 9704-2012 §7.4.3: the 版记 on the last page names the
     印发机关 and the 印发日期 (and 抄送机关 when there are any), between thick rules. A
@@ -217,7 +227,8 @@ def missing_colophon(ctx: CheckContext) -> Iterator[Hit]:
     raw, prov = _evidence(ctx, "colophon")
     if not raw:
         raw, prov = _evidence(ctx, "date")
-    yield Hit({"missing": missing, "detail_zh": detail_zh, "detail_en": detail_en},
+    yield Hit({"missing": missing, "detail_zh": detail_zh, "detail_en": detail_en,
+               **_then(ctx)},
               "/record/colophon", raw, prov, None if _generated(ctx) else "info")
 
 

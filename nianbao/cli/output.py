@@ -50,7 +50,9 @@ def width(text: str) -> int:
 
 
 def pad(text: str, cols: int) -> str:
-    return text + " " * max(0, cols - width(text))
+    """`text` padded to `cols` display columns, and always followed by at least one space: a
+    longer word ("warning" in a column of six) never runs into the next column."""
+    return text + " " * max(1, cols - width(text))
 
 
 def record_envelope(source: Source, record: Record) -> dict[str, Any]:
@@ -83,7 +85,8 @@ def report_table(report: Report, lang: str, show_record: bool = False) -> str:
 
 
 def _finding_lines(finding: Finding, sev: dict[str, str], zh: bool) -> list[str]:
-    head = (f"  {pad(sev[finding.severity], 6)}{pad(visible(finding.rule), 34)}"
+    sev_cols = max(width(name) for name in sev.values()) + 2
+    head = (f"  {pad(sev[finding.severity], sev_cols)}{pad(visible(finding.rule), 34)}"
             f"{visible(finding.message('zh' if zh else 'en'))}")
     out = [head]
     if finding.evidence:

@@ -150,7 +150,7 @@ _RATE = (rf"[ ]?/[ ]?[(（]?(?:(?P<who>人次|户次|人|户)(?:{_DOT}(?P<per>�
 _QUANTITY = re.compile(
     rf"""
     (?P<mods>(?:(?:{_MOD}){_SP}){{0,3}})            # 约 / 不低于 / 每人每月 …, any order
-    (?<![0-9A-Za-z._/第])(?<![0-9][-,，])           # not inside a number, code, fraction, ordinal
+    (?<![0-9A-Za-z._/第×])(?<![0-9][-,，*＊])(?<![0-9][*＊]{{2}})  # not in a number, code, mask
     (?:
         (?:(?<![{_ENDS}])(?P<sign>[-−]))?               # a sign, unless a range dash: 5%-10%
         (?P<ar>{ARABIC})(?![A-Za-z])

@@ -109,8 +109,25 @@ def _page_data(request: Request, auth: Auth, year: int, **extra: Any) -> dict[st
         data.update(fields=draft.fields, per_field=per_field, rest=rest,
                     errors=sum(f.severity == "error" for f in findings),
                     warnings=sum(f.severity == "warning" for f in findings))
+    if draft is not None and draft.filing_id is not None:
+        data["asks"] = _asks(ctx.store, auth.user, draft.filing_id)
     data.update(extra)
     return data
+
+
+def _asks(store: Any, user: User, filing_id: int) -> list[dict[str, Any]]:
+    """The reviewer's requests for correction on the submitted filing (latest decision per
+    finding is "ask")."""
+    view = reviews.filing_view(store, filing_id, user.scope)
+    if view is None:
+        return []
+    decided = reviews.decisions_for(store, filing_id)
+    out = []
+    for finding in view.filing.findings:
+        decision = decided.get(reviews.finding_key(finding))
+        if decision is not None and decision.action == "ask":
+            out.append({"finding": finding, "decision": decision})
+    return out
 
 
 def _previous(store: Any, org: str, year: int) -> Any:

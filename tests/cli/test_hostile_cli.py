@@ -96,3 +96,17 @@ def test_an_unreadable_file_among_good_ones_is_one_line_and_the_others_go_on(
     assert stopped.value.code == 2
     assert err.strip() == f"nianbao: cannot read file: {locked} (Permission denied)"
     assert out.count("== ") == 2  # both good files were checked
+
+
+def test_english_severities_keep_their_column() -> None:
+    from nianbao.cli.output import report_table
+    from nianbao.pipeline import check_path
+
+    report = check_path(SEED_000.with_suffix(".txt"))
+    lines = [line for line in report_table(report, "en").splitlines()
+             if line.startswith(("  error", "  warning", "  info"))]
+
+    assert any(line.startswith("  warning ") for line in lines)
+    assert len({line.index(f.rule) for line, f in zip(lines, sorted(
+        report.findings, key=lambda f: ("error", "warning", "info").index(f.severity)))}) == 1
+    assert "warningreport" not in "".join(lines)

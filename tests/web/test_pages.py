@@ -126,7 +126,15 @@ def test_filer_drafts_from_last_year_sees_findings_as_they_type_and_submits(site
     assert "填报人确认后带错误提交" in body and "schema.required" in body
     site.client.cookies.clear()
     site.login("county")
-    assert "filing.submit" in site.client.get(f"/filings/{filing_id}").text
+    body = site.client.get(f"/filings/{filing_id}").text
+    assert "filing.submit" in body
+    key = body.split('name="key" value="')[1].split('"')[0]
+    site.client.post(f"/filings/{filing_id}/decide",
+                     data={"csrf": site.csrf(), "key": key, "action": "ask", "reason": "请补填"})
+    site.client.cookies.clear()
+    site.login("clerk")
+    asks = site.client.get("/report?year=2026").text.split('id="asks"')[1].split("</section>")[0]
+    assert "审核人要求更正" in site.client.get("/report?year=2026").text and "请补填" in asks
 
 
 def test_filer_prefills_activities_from_a_work_summary(site: Site) -> None:
