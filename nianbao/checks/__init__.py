@@ -13,6 +13,7 @@ from nianbao.checks import (
     figures,
     identity,
     limits,
+    notes,
     notice,
     ocr,
     programmes,
@@ -37,7 +38,7 @@ from nianbao.checks.registry import (
 from nianbao.checks.settings import Settings, load_settings
 
 RULE_MODULES = (schema, public_copy, identity, report, arith, table, text, figures, content, units,
-                programmes, carryover, limits, notice, xyear, rollup, ocr, registry)
+                programmes, carryover, limits, notice, xyear, rollup, ocr, notes, registry)
 
 
 def default_registry() -> Registry:

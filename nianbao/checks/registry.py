@@ -42,6 +42,7 @@ class Hit:
     evidence: str = ""
     provenance: Provenance | None = None
     severity: Severity | None = None  # overrides the rule's default for this hit
+    case: str = ""  # which of the rule's named message cases fills the message ("": the default)
 
 
 RuleFunc = Callable[[CheckContext], Iterable[Hit]]
@@ -57,6 +58,18 @@ class Rule:
     message_en: str
     func: RuleFunc
     kinds: tuple[str, ...] = ()  # record kinds it applies to; empty = all
+    # Named message cases (name, zh, en) for a rule that reports different things; a hit picks
+    # one with `Hit.case`.
+    cases: tuple[tuple[str, str, str], ...] = ()
+
+    def messages(self, case: str = "") -> tuple[str, str]:
+        """The (zh, en) templates of `case` (the rule's own message for "")."""
+        for name, zh, en in self.cases:
+            if name == case:
+                return zh, en
+        if case:
+            raise KeyError(f"rule {self.id} has no message case {case!r}")
+        return self.message_zh, self.message_en
 
     @property
     def doc(self) -> str:
@@ -76,11 +89,14 @@ def rule(
     title: tuple[str, str],
     message: tuple[str, str],
     kinds: tuple[str, ...] = (),
+    cases: dict[str, tuple[str, str]] | None = None,
 ) -> Callable[[RuleFunc], Rule]:
-    """Decorator: declare `func` as rule `id` with (zh, en) title and message templates."""
+    """Decorator: declare `func` as rule `id` with (zh, en) title and message templates;
+    `cases` names further (zh, en) templates for the different things the rule reports."""
 
     def declare(func: RuleFunc) -> Rule:
-        return Rule(id, severity, *title, *message, func, kinds)
+        named = tuple((name, zh, en) for name, (zh, en) in (cases or {}).items())
+        return Rule(id, severity, *title, *message, func, kinds, named)
 
     return declare
 
@@ -154,11 +170,13 @@ def render(template: str, params: dict[str, Any]) -> str:
 
 
 def stamp(rule: Rule, hit: Hit) -> Finding:
+    """The finding of `rule` for `hit`: the message from the hit's case's templates."""
+    zh, en = rule.messages(hit.case)
     return Finding(
         rule=rule.id,
         severity=hit.severity or rule.severity,
-        message_zh=render(rule.message_zh, hit.params),
-        message_en=render(rule.message_en, hit.params),
+        message_zh=render(zh, hit.params),
+        message_en=render(en, hit.params),
         pointer=hit.pointer,
         evidence=hit.evidence,
         params=hit.params,

@@ -158,7 +158,10 @@ def rules_markdown(registry: Registry) -> str:
         out += [f"## `{r.id}`", "", f"**{r.severity}** · {r.title_zh} · {r.title_en}"
                 + (f" · applies to: {', '.join(r.kinds)}" if r.kinds else ""), "",
                 " ".join(r.doc.split()), "",
-                f"- zh: {r.message_zh}", f"- en: {r.message_en}", ""]
+                f"- zh: {r.message_zh}", f"- en: {r.message_en}"]
+        for name, zh, en in r.cases:
+            out += [f"- {name} zh: {zh}", f"- {name} en: {en}"]
+        out.append("")
     return "\n".join(out)
 
 

@@ -81,3 +81,15 @@ def test_rules_with_config_shows_the_effective_set() -> None:
     line = next(x for x in result.output.splitlines() if x.startswith("report.capital-drift"))
     assert "info" in line
     assert "nianbao.rule-crashed" in result.output
+
+
+def test_each_case_of_a_rule_has_its_own_template() -> None:
+    late = [f for f in findings(Settings(), **LATE) if f.rule == "report.year-mismatch"]
+    assert [f.message_zh for f in late] == ["报送日期2026-05-10不在2026年1月1日至3月31日之间"]
+    assert late[0].message_en == "submitted on 2026-05-10, outside 1 January – 31 March 2026"
+    other = findings(Settings(), activities="2023年，我中心保障城乡低保对象6800户。",
+                     change_registration="2023年度无变更。")
+    (about,) = [f for f in other if f.rule == "report.year-mismatch"]
+    assert about.message_en == "the report year is 2025 but the text is about 2023"
+    rule = default_registry()["report.year-mismatch"]
+    assert [name for name, _, _ in rule.cases] == ["late"]
