@@ -20,7 +20,7 @@ from nianbao.batch.state import FileResult, FindingRow
 from nianbao.checks import Registry, Settings, default_registry
 from nianbao.errors import NianbaoError, UnreadableInput
 from nianbao.extract import FORMATS
-from nianbao.model import Document, Finding, Report
+from nianbao.model import Document, Finding, Report, plain
 
 if TYPE_CHECKING:
     from nianbao.store.filings import Store
@@ -223,7 +223,7 @@ def _row(finding: Finding, texts: _Texts) -> FindingRow:
     prov = finding.provenance
     return FindingRow(finding.rule, finding.severity, finding.message_zh, finding.message_en,
                       finding.pointer, finding.evidence, sentence,
-                      prov.page if prov is not None else None, _plain(finding.params))
+                      prov.page if prov is not None else None, plain(finding.params))
 
 
 def sentence_around(text: str, evidence: str) -> str:
@@ -256,10 +256,3 @@ def _find_ignoring_space(text: str, needle: str) -> tuple[int, int] | None:
     return positions[at], positions[at + len(wanted) - 1] + 1
 
 
-def _plain(value: Any) -> Any:
-    """Params as JSON-ready values (Decimal → int or float)."""
-    import json
-
-    from nianbao.pipeline import to_json
-
-    return json.loads(to_json(value, indent=None))

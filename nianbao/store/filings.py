@@ -31,7 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from nianbao.forms import AMOUNT_FIELDS
-from nianbao.model import Fact, Finding, Provenance, Record, Report, Source
+from nianbao.model import Fact, Finding, Provenance, Record, Report, Source, plain
 from nianbao.store.db import READ_ONLY, StoreError, make_engine, redact, resolve_store
 from nianbao.store.schema import LATEST, current_version, filings, institutions, migrate, utcnow
 from nianbao.text import credit_code
@@ -131,19 +131,6 @@ class StoredFiling:
     is_current: bool
     superseded_by: int | None
     ruleset_version: str
-
-
-def plain(value: Any) -> Any:
-    """`value` with Decimals as JSON numbers (ints when integral and written without a point)."""
-    if isinstance(value, Decimal):
-        if value == value.to_integral_value() and "." not in str(value):
-            return int(value)
-        return float(value)
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
 
 
 _FACT_FIELDS = frozenset(f.name for f in dataclass_fields(Fact))
