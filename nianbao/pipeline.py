@@ -119,7 +119,7 @@ def _run_with_store(loaded: Loaded, registry: Registry, settings: Settings,
     from nianbao.store.db import StoreError
     from nianbao.store.filings import recording_notes
 
-    version = ruleset_version(registry)
+    version = ruleset_version(registry, settings)
     for attempt in range(STORE_RETRIES):
         try:
             with store.transaction() as tx:
