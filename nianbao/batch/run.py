@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -299,7 +300,9 @@ def run_batch(
                 progress(state)
 
         try:
-            if scheduler is None:
+            if not planned:
+                pass  # nothing new: no workers to start
+            elif scheduler is None:
                 pool = ProcessPool(workers or _cores(), timeout, memory_mb, check)
                 pool.run(todo, on_result)
             else:
@@ -309,20 +312,37 @@ def run_batch(
         except KeyboardInterrupt:
             summary.seconds = time.monotonic() - started
             raise BatchInterrupted(summary) from None
-        from nianbao.batch.reports import write_reports
-
         with _finish_on_ctrl_c() as stopped:
             _copy_duplicates(ledger, ruleset, inbox, out)
-            totals = write_reports(ledger, ruleset, out, inbox=str(inbox))
+            counts = _reports(ledger, ruleset, out, inbox)
         if stopped:
             summary.seconds = time.monotonic() - started
             raise BatchInterrupted(summary, reports_written=True)
-    summary.failed = totals.failed
-    summary.filings_with_errors = totals.filings_with_errors
-    summary.errors, summary.warnings = totals.errors, totals.warnings
+    summary.failed = counts["failed"]
+    summary.filings_with_errors = counts["filings_with_errors"]
+    summary.errors, summary.warnings = counts["errors"], counts["warnings"]
     summary.outputs = [out / name for name in OUTPUTS]
     summary.seconds = time.monotonic() - started
     return summary
+
+
+_COUNTS = ("failed", "filings_with_errors", "errors", "warnings")
+
+
+def _reports(ledger: Ledger, ruleset: str, out: Path, inbox: Path) -> dict[str, int]:
+    """Write the reports and return their counts; when the inbox and its results are what
+    they were when the reports were last written (a rerun with nothing new) and the reports
+    are still there, keep them and return the counts noted then."""
+    digest = f"{inbox}\0{ledger.inbox_digest(ruleset)}"
+    noted = json.loads(ledger.get_meta("reports") or "{}")
+    if noted.get("digest") == digest and all((out / name).is_file() for name in OUTPUTS):
+        return {key: int(noted[key]) for key in _COUNTS}
+    from nianbao.batch.reports import write_reports
+
+    totals = write_reports(ledger, ruleset, out, inbox=str(inbox))
+    counts = {key: int(getattr(totals, key)) for key in _COUNTS}
+    ledger.set_meta("reports", json.dumps({"digest": digest, **counts}))
+    return counts
 
 
 @contextmanager

@@ -12,6 +12,7 @@ that the reports list every path, identical copies included.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import time
@@ -210,6 +211,25 @@ class Ledger:
             (count,) = db.execute("SELECT count(*) FROM paths WHERE ruleset = ?",
                                   (ruleset,)).fetchone()
         return int(count)
+
+    def inbox_digest(self, ruleset: str) -> str:
+        """A digest of the inbox as last set (paths, contents) and of which of them have a
+        result: equal digests mean the reports would come out the same."""
+        digest = hashlib.sha256(ruleset.encode())
+        for path, sha, done in self.db.execute(
+                "SELECT p.path, p.sha256, EXISTS (SELECT 1 FROM results r WHERE r.sha256 = "
+                "p.sha256 AND r.ruleset = p.ruleset) FROM paths p WHERE p.ruleset = ? "
+                "ORDER BY p.path", (ruleset,)):
+            digest.update(f"{path}\0{sha}\0{done}\n".encode())
+        return digest.hexdigest()
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
     def plan(self, ruleset: str) -> int:
         """Note what this run has to check: for each content not done under `ruleset`, its

@@ -9,16 +9,21 @@ failed result with its reason; it never raises.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nianbao.batch.state import FileResult, FindingRow
 from nianbao.checks import Registry, default_registry
 from nianbao.errors import NianbaoError, UnreadableInput
 from nianbao.extract import FORMATS
 from nianbao.model import Document, Finding, Report
+
+if TYPE_CHECKING:
+    from nianbao.store.filings import Store
 
 _SENTENCE_ENDS = "。；！？!?;\n"
 _SENTENCE_MAX = 300
@@ -86,10 +91,18 @@ def _check(task: Task, registry: Registry) -> tuple[Report, Document | None]:
     loaded = load(task.path)
     if task.store is None:
         return check(loaded, registry=registry), loaded.document
+    store = _open_store(task.store, os.getpid())
+    return check(loaded, registry=registry, store=store), loaded.document
+
+
+@cache
+def _open_store(url: str, pid: int) -> Store:
+    """The batch's store, opened once per worker process (engine, migration check) instead of
+    once per file; keyed by process so that a forked worker never shares its parent's
+    connection. It stays open for the life of the process."""
     from nianbao.store.filings import Store
 
-    with Store.open(task.store) as store:
-        return check(loaded, registry=registry, store=store), loaded.document
+    return Store.open(url)
 
 
 def _contract_json(report: Report) -> str:
