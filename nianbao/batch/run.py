@@ -36,7 +36,7 @@ from pathlib import Path
 
 from nianbao.batch.pool import CHECK_FILE, DEFAULT_MEMORY_MB, ProcessPool
 from nianbao.batch.state import LEDGER_NAME, FileResult, Ledger
-from nianbao.batch.task import Task, write_json
+from nianbao.batch.task import Task, time_limit, write_json
 from nianbao.checks import default_registry, ruleset_version
 from nianbao.errors import NianbaoError, OutputError, UsageError
 from nianbao.extract import FORMATS, sha256_file
@@ -87,6 +87,7 @@ class BatchSummary:
     seconds: float = 0.0
     outputs: list[Path] = field(default_factory=list)
     not_read: dict[str, int] = field(default_factory=dict)  # links, pipes… by NotRead.why
+    ocr_pages: int = 0  # pages read by OCR (scans, images, garbage text layers)
 
     def line(self, lang: str = "zh") -> str:
         rate = self.checked / self.seconds if self.seconds > 0 else 0.0
@@ -102,6 +103,9 @@ class BatchSummary:
             parts = [f"{n} {names.get(why, why)}" for why, n in sorted(self.not_read.items())]
             not_read = (f"; not read: {', '.join(parts)} (listed in findings.csv)" if en
                         else f"；未读取：{'，'.join(parts)}（见 findings.csv）")
+        if self.ocr_pages:
+            not_read = (f", {self.ocr_pages} pages read by OCR" if en
+                        else f"，OCR 识别 {self.ocr_pages} 页") + not_read
         if en:
             return (f"{self.files} files: {self.checked} checked, {self.skipped} already done, "
                     f"{self.failed} failed{not_read}; {self.filings_with_errors} filings with "
@@ -247,12 +251,15 @@ def run_batch(
     memory_mb: int = DEFAULT_MEMORY_MB,
     check: str = CHECK_FILE,
     follow_links: bool = False,
+    ocr: str = "auto",
 ) -> BatchSummary:
     """Check every .txt/.docx/.pdf/.xlsx below `inbox`; write the results to `out`.
 
     `workers` processes (default: all cores), each file limited to `timeout` seconds and each
     worker to `memory_mb` of address space; `scheduler` (tcp://host:port) runs the files on a
     Dask cluster instead; `store` checks through the filings store (cross-year rules).
+    `ocr` says when scanned pages and images are recognised (`nianbao.extract.read`); a file's
+    time limit grows by `task.OCR_SECONDS_PER_PAGE` for each page OCR may read.
     Files already done under the same rule set are skipped; `retry_failed` tries failed files
     again. `check` names the function that checks one file ("module:function", called in the
     worker processes; `nianbao.batch.task.check_file` unless a test gives another). Symbolic
@@ -283,7 +290,8 @@ def run_batch(
         # done before, or a copy of another file (entries not read are counted apart)
         summary.skipped = summary.files - planned - len(not_read)
         todo = (Task(name, str(inbox / name), sha, json_name, str(out), store,
-                     write_json=scheduler is None)
+                     write_json=scheduler is None, ocr=ocr,
+                     timeout=time_limit(inbox / name, timeout, ocr))
                 for name, sha, json_name in ledger.todo())
         state = BatchProgress(planned, 0, 0, summary.skipped, 0.0)
         if progress is not None:
@@ -321,12 +329,13 @@ def run_batch(
     summary.failed = counts["failed"]
     summary.filings_with_errors = counts["filings_with_errors"]
     summary.errors, summary.warnings = counts["errors"], counts["warnings"]
+    summary.ocr_pages = counts.get("ocr_pages", 0)
     summary.outputs = [out / name for name in OUTPUTS]
     summary.seconds = time.monotonic() - started
     return summary
 
 
-_COUNTS = ("failed", "filings_with_errors", "errors", "warnings")
+_COUNTS = ("failed", "filings_with_errors", "errors", "warnings", "ocr_pages")
 
 
 def _reports(ledger: Ledger, ruleset: str, out: Path, inbox: Path) -> dict[str, int]:
@@ -336,7 +345,7 @@ def _reports(ledger: Ledger, ruleset: str, out: Path, inbox: Path) -> dict[str, 
     digest = f"{inbox}\0{ledger.inbox_digest(ruleset)}"
     noted = json.loads(ledger.get_meta("reports") or "{}")
     if noted.get("digest") == digest and all((out / name).is_file() for name in OUTPUTS):
-        return {key: int(noted[key]) for key in _COUNTS}
+        return {key: int(noted.get(key, 0)) for key in _COUNTS}
     from nianbao.batch.reports import write_reports
 
     totals = write_reports(ledger, ruleset, out, inbox=str(inbox))
