@@ -78,20 +78,13 @@ def seed(store_path: Path) -> None:
                   online_name="汨罗市社会福利院.公益", submitted_on="2025-03-20"),
              2024, "demo:fuliyuan-2024"),
         ]
-        from nianbao.checks import Settings
-        from nianbao.store.cli_support import (
-            check_and_record,
-            registry_with_xyear,
-            ruleset_version,
-        )
+        from nianbao.pipeline import Loaded, check
         from nianbao.web.checking import draft_record
 
-        registry = registry_with_xyear()
         for fields, year, name in others:
             record = draft_record(dict(fields), year)
             sha = hashlib.sha256(name.encode()).hexdigest()
-            check_and_record(store, record, Source(name, sha, "json"), None, registry,
-                             Settings(), ruleset_version(registry))
+            check(Loaded(record, Source(name, sha, "json")), store=store)
     work = store_path.parent / "demo-work"
     work.mkdir(exist_ok=True)
     uploads = [(Scope(clerk.id, "clerk", "filer", clerk.org, None), miluo),

@@ -265,6 +265,10 @@ def _regroup(table: Table) -> Table:
                         table.rows[0].text))
     headers = [c.header for c in table.columns]
     for row in table.rows[1:]:
+        if _is_unit_row(row.cells):  # a row of units under the header: each column's unit
+            headers = [h if not u or "（" in h or "(" in h else f"{h}（{u}）"
+                       for h, u in zip(headers, row.cells + [""] * len(headers), strict=False)]
+            continue
         place = row.cells[0]
         out.rows.append(Row([place, ""], row.block, row.page, row.number, row.text, kind="place"))
         for index in range(1, len(headers)):
@@ -272,6 +276,13 @@ def _regroup(table: Table) -> Table:
             out.rows.append(Row([headers[index], cell], row.block, row.page, row.number,
                                 row.text, row.fault, sources=(0, index)))
     return out
+
+
+def _is_unit_row(cells: Sequence[str]) -> bool:
+    """单位 | 人 | 户 | 万元: the label cell empty or 单位, every other filled cell a unit."""
+    rest = [c for c in cells[1:] if c.strip()]
+    return re.sub(r"\s+", "", cells[0]) in ("", "单位", "计量单位") and len(rest) >= 2 and \
+        all(unit_of(c) is not None for c in rest)
 
 
 def _header_at(blocks: Sequence[Block], i: int) -> list[str | None] | None:
