@@ -58,6 +58,30 @@ class Block:
     spans: tuple[int, ...] = ()
 
 
+@dataclass(frozen=True)
+class OcrRegion:
+    """A stretch of recognised text the recogniser was unsure of: the line, its page and box (in
+    points from the page's top-left corner), its mean confidence and the doubtful characters."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    text: str
+    confidence: float
+    doubtful: str = ""
+
+
+@dataclass
+class OcrInfo:
+    """What OCR did for a document: which pages it read and why, where it was unsure, and where
+    the red seals and pen marks are (boxes in points, per page)."""
+
+    pages: tuple[int, ...]
+    reason: str  # image | no-text-layer | garbage-text-layer | forced
+    low_confidence: list[OcrRegion] = field(default_factory=list)
+    seals: list[tuple[int, tuple[float, float, float, float]]] = field(default_factory=list)
+    marks: list[tuple[int, tuple[float, float, float, float]]] = field(default_factory=list)
+
+
 @dataclass
 class Document:
     """A file's text, format-free: blocks in reading order, normalised, with provenance."""
@@ -66,6 +90,8 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     pages: int | None = None
     encoding: str | None = None
+    # Set when some pages were read by OCR (a scan, an image, a garbage text layer).
+    ocr: OcrInfo | None = None
 
     @property
     def text(self) -> str:

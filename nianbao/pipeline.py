@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nianbao.checks import CheckContext, Registry, Settings, default_registry, ruleset_version
+from nianbao.checks import ocr as ocr_rules
 from nianbao.errors import UnreadableInput
 from nianbao.extract import annual_report, meta, notice, read, sha256_file, summary
 from nianbao.extract.structured import BadValue, load_json
@@ -68,19 +69,20 @@ class Loaded:
 STORE_RETRIES = 5  # a concurrent writer recording the same institution: try again
 
 
-def load(path: str | Path, kind: str | None = None) -> Loaded:
-    """A document (.txt .docx .pdf) read and parsed, or a record file (.json) loaded."""
+def load(path: str | Path, kind: str | None = None, ocr: str = "auto") -> Loaded:
+    """A document (.txt .docx .pdf, a scan or a page image) read and parsed, or a record file
+    (.json) loaded. `ocr` says when scanned pages are recognised (`nianbao.extract.read`)."""
     path = Path(path)
     if path.suffix.lower() == ".json":
         record, source = load_record(path)
         return Loaded(record, source)
-    document = read(path)
+    document = read(path, ocr=ocr)
     return Loaded(parse(document, kind), document.source, document)
 
 
 def check(source: str | Path | Document | Loaded, *, registry: Registry | None = None,
           settings: Settings | None = None, store: Store | None = None,
-          kind: str | None = None) -> Report:
+          kind: str | None = None, ocr: str = "auto") -> Report:
     """Check one filing: read and parse `source` (unless it is `Loaded`), run the rules and
     return the Report. With `store`, in one transaction: load the institution's other years
     (the cross-year rules' history), run the rules and record the filing (retried when a
@@ -91,7 +93,7 @@ def check(source: str | Path | Document | Loaded, *, registry: Registry | None =
     elif isinstance(source, Document):
         loaded = Loaded(parse(source, kind), source.source, source)
     else:
-        loaded = load(source, kind)
+        loaded = load(source, kind, ocr)
     registry = registry or default_registry()
     settings = settings or Settings()
     if store is None:
@@ -106,6 +108,7 @@ def _run(loaded: Loaded, registry: Registry, settings: Settings,
         annual_report.fill_facts(record)  # a record loaded from JSON
     ctx = CheckContext(record, loaded.document, settings, history=history)
     findings: list[Finding] = list(record.notes) + registry.run(ctx)
+    findings = ocr_rules.annotate(findings, loaded.document)
     return Report(source=loaded.source, record=record, findings=findings)
 
 
@@ -132,9 +135,9 @@ def _run_with_store(loaded: Loaded, registry: Registry, settings: Settings,
 
 
 def check_path(path: str | Path, kind: str | None = None, registry: Registry | None = None,
-               settings: Settings | None = None) -> Report:
+               settings: Settings | None = None, ocr: str = "auto") -> Report:
     """`check(path)` without a store (kept for callers that pass the kind positionally)."""
-    return check(path, registry=registry, settings=settings, kind=kind)
+    return check(path, registry=registry, settings=settings, kind=kind, ocr=ocr)
 
 
 MAX_RECORD_BYTES = 20_000_000  # a record is ~30 KB; its envelope with facts a few hundred KB

@@ -109,11 +109,13 @@ class _Worker:
         self.conn = multiprocessing.connection.Connection(ours.detach())
         self.task: Task | None = None
         self.started = 0.0
+        self.limit = 0.0
         self.count = 0
 
-    def give(self, task: Task) -> None:
+    def give(self, task: Task, timeout: float) -> None:
         self.task = task
         self.started = time.monotonic()
+        self.limit = task.timeout or timeout
         self.count += 1
         self.conn.send(task)
 
@@ -171,11 +173,11 @@ class ProcessPool:
                     if task is None:
                         exhausted = True
                     else:
-                        worker.give(task)
+                        worker.give(task, self.timeout)
             busy = [w for w in workers if w.task is not None]
             if not busy:
                 return
-            deadline = min(w.started for w in busy) + self.timeout
+            deadline = min(w.started + w.limit for w in busy)
             wait = max(0.0, deadline - time.monotonic())
             ready = multiprocessing.connection.wait([w.conn for w in busy], timeout=wait)
             for i, worker in enumerate(workers):
@@ -205,8 +207,8 @@ class ProcessPool:
             return Outcome(failure(task, "crashed",
                                    f"处理该文件时工作进程崩溃（{how}）",
                                    f"the worker process crashed on this file ({how})"))
-        if time.monotonic() - worker.started > self.timeout:
+        if time.monotonic() - worker.started > worker.limit:
             return Outcome(failure(task, "timeout",
-                                   f"处理超时（超过 {self.timeout:g} 秒），已中止",
-                                   f"timed out (over {self.timeout:g} s); stopped"))
+                                   f"处理超时（超过 {worker.limit:g} 秒），已中止",
+                                   f"timed out (over {worker.limit:g} s); stopped"))
         return None

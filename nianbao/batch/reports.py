@@ -65,6 +65,7 @@ class Totals:
     errors: int = 0
     warnings: int = 0
     infos: int = 0
+    ocr_pages: int = 0
     by_rule: Counter[tuple[str, str]] = field(default_factory=Counter)
     filings_by_rule: Counter[str] = field(default_factory=Counter)
     by_failure: Counter[str] = field(default_factory=Counter)
@@ -80,6 +81,7 @@ class Totals:
             region["failed"] += 1
             return
         self.ok += 1
+        self.ocr_pages += result.ocr_pages
         errors, warnings = result.count("error"), result.count("warning")
         self.errors += errors
         self.warnings += warnings
@@ -401,7 +403,7 @@ def html_data(results: Iterator[FileResult], totals: Totals, meta: dict[str, str
             "r": result.reason_zh, "re": result.reason_en, "fmt": result.format,
             "k": result.kind, "o": result.org, "c": result.credit_code,
             "g": result.region or NO_REGION, "y": result.year, "e": result.count("error"),
-            "w": result.count("warning"), "i": result.count("info"),
+            "w": result.count("warning"), "i": result.count("info"), "ocr": result.ocr_pages,
             "x": [[f.rule, f.severity, f.message_zh, f.message_en, f.evidence, f.sentence,
                    f.page, f.pointer] for f in result.findings],
         }, keep_lines=True))
@@ -409,7 +411,8 @@ def html_data(results: Iterator[FileResult], totals: Totals, meta: dict[str, str
         "meta": visible_all(meta),
         "totals": {"files": totals.files, "ok": totals.ok, "failed": totals.failed,
                    "with_errors": totals.filings_with_errors, "errors": totals.errors,
-                   "warnings": totals.warnings, "infos": totals.infos},
+                   "warnings": totals.warnings, "infos": totals.infos,
+                   "ocr_pages": totals.ocr_pages},
         "by_rule": [{"rule": r, "severity": s, "count": n, "filings": totals.filings_by_rule[r]}
                     for (r, s), n in sorted(totals.by_rule.items(), key=lambda kv: -kv[1])],
         "by_failure": dict(totals.by_failure),

@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS results (
     json_name TEXT,
     seconds REAL NOT NULL DEFAULT 0,
     finished_at REAL NOT NULL,
+    ocr_pages INTEGER NOT NULL DEFAULT 0,  -- pages read by OCR
     PRIMARY KEY (sha256, ruleset)
 );
 CREATE TABLE IF NOT EXISTS findings (
@@ -107,6 +108,7 @@ class FileResult:
     json_name: str | None = None
     seconds: float = 0.0
     findings: list[FindingRow] = field(default_factory=list)
+    ocr_pages: int = 0  # pages of the file read by OCR
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -125,6 +127,9 @@ class Ledger:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")  # WAL: a crash loses at most the last commit
         self.db.executescript(_SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(results)")}
+        if "ocr_pages" not in columns:  # a ledger written before OCR: same column, added last
+            self.db.execute("ALTER TABLE results ADD COLUMN ocr_pages INTEGER NOT NULL DEFAULT 0")
         with self.transaction():
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)",
                             (str(SCHEMA_VERSION),))
@@ -184,12 +189,12 @@ class Ledger:
                        (result.sha256, ruleset))
             db.execute(
                 "INSERT OR REPLACE INTO results VALUES "
-                "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (result.sha256, ruleset, result.path, result.status, result.failure,
                  result.reason_zh, result.reason_en, result.format, result.kind, result.org,
                  result.credit_code, result.region, result.year, result.count("error"),
                  result.count("warning"), result.count("info"), result.json_name,
-                 result.seconds, time.time()),
+                 result.seconds, time.time(), result.ocr_pages),
             )
             db.executemany(
                 "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -266,12 +271,13 @@ class Ledger:
         Streams from the database: a million rows never sit in memory at once."""
         cursor = self.db.execute(
             "SELECT p.path, p.json_name, r.sha256, r.status, r.failure, r.reason_zh, "
-            "r.reason_en, r.format, r.kind, r.org, r.credit_code, r.region, r.year, r.seconds "
+            "r.reason_en, r.format, r.kind, r.org, r.credit_code, r.region, r.year, r.seconds, "
+            "r.ocr_pages "
             "FROM paths p JOIN results r ON r.sha256 = p.sha256 AND r.ruleset = p.ruleset "
             "WHERE p.ruleset = ? ORDER BY p.path", (ruleset,))
         for row in cursor:
             (path, json_name, sha, status, failure, reason_zh, reason_en, fmt, kind, org,
-             credit_code, region, year, seconds) = row
+             credit_code, region, year, seconds, ocr_pages) = row
             findings = [
                 FindingRow(rule, severity, mzh, men, pointer, evidence, sentence, page,
                            json.loads(params))
@@ -283,5 +289,6 @@ class Ledger:
             ]
             yield FileResult(path, sha, status, failure, reason_zh, reason_en, fmt, kind, org,
                              credit_code, region, year,
-                             json_name if status == "ok" else None, seconds, findings)
+                             json_name if status == "ok" else None, seconds, findings,
+                             ocr_pages=ocr_pages)
 

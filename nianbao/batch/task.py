@@ -29,6 +29,43 @@ _SENTENCE_ENDS = "。；！？!?;\n"
 _SENTENCE_MAX = 300
 
 
+OCR_SECONDS_PER_PAGE = 20.0  # added to a file's time limit for each page OCR may have to read
+
+
+def time_limit(path: Path, timeout: float, ocr: str) -> float:
+    """One file's time limit: `timeout`, plus `OCR_SECONDS_PER_PAGE` for each page of a PDF or
+    an image that OCR may read (a text PDF finishes long before; a 10-page scan needs minutes)."""
+    if ocr == "never":
+        return timeout
+    return timeout + OCR_SECONDS_PER_PAGE * page_count(path)
+
+
+def page_count(path: Path) -> int:
+    """Pages of a PDF or frames of an image (0 for other files and for unreadable ones: the
+    worker says what is wrong with them)."""
+    fmt = FORMATS.get(path.suffix.lower())
+    try:
+        if fmt == "pdf":
+            import pypdfium2 as pdfium
+
+            from nianbao.extract.pdf_reader import _PDFIUM
+
+            with _PDFIUM:
+                pdf = pdfium.PdfDocument(path)
+                try:
+                    return min(len(pdf), 500)
+                finally:
+                    pdf.close()
+        if fmt == "image":
+            from PIL import Image
+
+            with Image.open(path) as image:
+                return min(int(getattr(image, "n_frames", 1)), 500)
+    except Exception:  # noqa: BLE001 - a damaged file: the worker reports it
+        return 0
+    return 0
+
+
 @dataclass(frozen=True)
 class Task:
     """One file to check. `name` is its path inside the inbox (the reports' key)."""
@@ -41,6 +78,8 @@ class Task:
     store: str | None = None
     write_json: bool = True  # False: the JSON text travels back in the result (Dask)
     hooks: bool = False
+    ocr: str = "auto"  # when scanned pages are recognised (nianbao.extract.read)
+    timeout: float | None = None  # this file's time limit (it scales with its pages)
 
 
 @dataclass
@@ -88,7 +127,7 @@ def failure(task: Task, code: str, zh: str, en: str, start: float | None = None)
 def _check(task: Task, registry: Registry) -> tuple[Report, Document | None]:
     from nianbao.pipeline import check, load
 
-    loaded = load(task.path)
+    loaded = load(task.path, ocr=task.ocr)
     if task.store is None:
         return check(loaded, registry=registry), loaded.document
     store = _open_store(task.store, os.getpid())
@@ -128,6 +167,7 @@ def _result(task: Task, report: Report, document: Document | None) -> FileResult
         task.name, task.sha256, "ok", format=report.source.format, kind=record.kind,
         org=record.org, credit_code=code if isinstance(code, str) else None,
         region=region_of(code), year=record.year, json_name=task.json_name, findings=rows,
+        ocr_pages=len(document.ocr.pages) if document is not None and document.ocr else 0,
     )
 
 

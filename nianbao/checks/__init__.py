@@ -14,6 +14,7 @@ from nianbao.checks import (
     identity,
     limits,
     notice,
+    ocr,
     programmes,
     public_copy,
     report,
@@ -35,7 +36,7 @@ from nianbao.checks.registry import (
 )
 
 RULE_MODULES = (schema, public_copy, identity, report, arith, table, text, figures, content, units,
-                programmes, carryover, limits, notice, xyear, rollup)
+                programmes, carryover, limits, notice, xyear, rollup, ocr)
 
 
 def default_registry() -> Registry:

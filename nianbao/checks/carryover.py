@@ -14,12 +14,15 @@ from nianbao.text.numbers import decimals, to_decimal
 
 _AMOUNT = r"(?P<num>\d[\d,，]*(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|万)"
 _VERB = r"(?:的)?(?:总额|合计|总计)?\s*(?:为|是|达到|达|共|计)?\s*[:：]?\s*"
+_LAST = r"(?P<when>上年|上一年度?|去年|(?P<year>(?:19|20)\d{2})\s*年)度?\s*"
+_THIS = r"(?P<when>本年|今年|本年度|(?P<year>(?:19|20)\d{2})\s*年)?度?\s*"
+# 上年末净资产X万元 / 2024年净资产年末数X万元; 年初净资产X万元 / 净资产年初数X万元.
 _PREVIOUS_END = re.compile(
-    rf"(?P<when>上年|上一年度?|去年|(?P<year>(?:19|20)\d{{2}})\s*年)度?\s*(?:年末|年底|末|期末|12月31日)"
-    rf"\s*(?:的)?净资产{_VERB}{_AMOUNT}")
+    rf"{_LAST}(?:(?:年末|年底|末|期末|12月31日)\s*(?:的)?净资产|(?:的)?净资产\s*(?:年末|期末)数?)"
+    rf"{_VERB}{_AMOUNT}")
 _OPENING = re.compile(
-    rf"(?P<when>本年|今年|本年度|(?P<year>(?:19|20)\d{{2}})\s*年)?度?\s*(?:年初|期初|初|1月1日)"
-    rf"\s*(?:的)?净资产{_VERB}{_AMOUNT}")
+    rf"{_THIS}(?:(?:年初|期初|初|1月1日)\s*(?:的)?净资产|(?:的)?净资产\s*(?:年初|期初)数?)"
+    rf"{_VERB}{_AMOUNT}")
 _TO_WAN = {"万元": Decimal(1), "万": Decimal(1), "亿元": Decimal(10000), "元": Decimal("0.0001")}
 
 

@@ -47,6 +47,15 @@ def store_option(func: F) -> F:
     )(func)
 
 
+def ocr_option(func: F) -> F:
+    return click.option(
+        "--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
+        show_default=True,
+        help="auto: recognise scanned pages, images and PDFs whose text layer is garbage; "
+             "always: recognise every PDF page; never: refuse what would need OCR (exit 2).",
+    )(func)
+
+
 def kind_option(func: F) -> F:
     return click.option(
         "--kind", type=click.Choice(KINDS), default=None,
@@ -86,10 +95,12 @@ def cli() -> None:
               help="Also show the extracted fields in the table format.")
 @store_option
 @kind_option
+@ocr_option
 @lang_option
 def check(files: tuple[Path, ...], fmt: str, show_record: bool, store: str | None,
-          kind: str | None, lang: str) -> None:
-    """Check filed documents (.txt .docx .pdf .xlsx) or record files (.json).
+          kind: str | None, ocr: str, lang: str) -> None:
+    """Check filed documents (.txt .docx .pdf .xlsx, scans as .pdf .png .jpg .tif) or record
+    files (.json).
 
     Each file is read, parsed and checked against every rule (`nianbao rules` lists them).
     A file that cannot be read gets one error line on stderr and the others go on.
@@ -97,7 +108,7 @@ def check(files: tuple[Path, ...], fmt: str, show_record: bool, store: str | Non
     institution's other years (net-assets carry-over, unregistered changes, …).
     """
     status = EXIT_OK
-    for path, report in _reports(files, store, kind):
+    for path, report in _reports(files, store, kind, ocr):
         if isinstance(report, UnreadableInput):
             output.fail(report.message(lang))
             status = max(status, report.exit_status)
@@ -111,26 +122,26 @@ def check(files: tuple[Path, ...], fmt: str, show_record: bool, store: str | Non
     sys.exit(status)
 
 
-def _reports(files: tuple[Path, ...], store: str | None,
-             kind: str | None) -> Iterator[tuple[Path, Report | UnreadableInput]]:
+def _reports(files: tuple[Path, ...], store: str | None, kind: str | None,
+             ocr: str = "auto") -> Iterator[tuple[Path, Report | UnreadableInput]]:
     """(file, its report or the reason it could not be read), with or without a store."""
     registry = default_registry()
     if store is None:
         for path in files:
-            yield path, _checked(path, kind, registry, None)
+            yield path, _checked(path, kind, registry, None, ocr)
         return
     from nianbao.store.db import resolve_store
     from nianbao.store.filings import Store
 
     with Store.open(resolve_store(store or None)) as opened:
         for path in files:
-            yield path, _checked(path, kind, registry, opened)
+            yield path, _checked(path, kind, registry, opened, ocr)
 
 
 def _checked(path: Path, kind: str | None, registry: Registry,
-             store: Store | None) -> Report | UnreadableInput:
+             store: Store | None, ocr: str = "auto") -> Report | UnreadableInput:
     try:
-        return check_file(path, registry=registry, store=store, kind=kind)
+        return check_file(path, registry=registry, store=store, kind=kind, ocr=ocr)
     except UnreadableInput as exc:
         return exc
 
@@ -239,11 +250,13 @@ def _previous_record(previous: Path | None, store: str | None, institution: str 
                    "link can lead out of the inbox; each one is listed as not read).")
 @click.option("--progress/--no-progress", "show_progress", default=None,
               help="Progress bar on stderr (default: when stderr is a terminal).")
+@ocr_option
 @lang_option
 def batch(inbox: Path, out: Path, store: str | None, workers: int | None, timeout: float,
           scheduler: str | None, retry_failed: bool, follow_links: bool,
-          show_progress: bool | None, lang: str) -> None:
-    """Check every .txt/.docx/.pdf/.xlsx below INBOX into OUT; a rerun resumes where it stopped.
+          show_progress: bool | None, ocr: str, lang: str) -> None:
+    """Check every .txt/.docx/.pdf/.xlsx and scan image below INBOX into OUT; a rerun resumes
+    where it stopped.
 
     Files already checked under the same rule set (same content) are skipped. A file that
     cannot be read, hangs or crashes its worker becomes a failure row and the batch goes on.
@@ -277,7 +290,7 @@ def batch(inbox: Path, out: Path, store: str | None, workers: int | None, timeou
             result = run_batch(inbox, out, workers=workers, timeout=timeout,
                                scheduler=scheduler, store=_store_location(store),
                                progress=on_progress, retry_failed=retry_failed,
-                               follow_links=follow_links)
+                               follow_links=follow_links, ocr=ocr)
         except BatchInterrupted as exc:
             output.fail(exc.message(lang))
             sys.exit(130)
@@ -364,13 +377,14 @@ def _previous_rows(reports: list[Report], region: str, year: int,
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
               help="Write the JSON here (atomically) instead of printing it.")
 @kind_option
+@ocr_option
 @lang_option
-def extract(file: Path, out: Path | None, kind: str | None, lang: str) -> None:
+def extract(file: Path, out: Path | None, kind: str | None, ocr: str, lang: str) -> None:
     """Extract the structured record of one document, without running the checks.
 
     Prints the output contract's object (source, kind, year, org, record, facts) as JSON.
     """
-    document = read(file)
+    document = read(file, ocr=ocr)
     record = parse(document, kind)
     data = {k: v for k, v in output.record_envelope(document.source, record).items()}
     text = to_json(data)
@@ -394,8 +408,12 @@ def generate() -> None:
               help="Output file: .docx or .pdf.")
 @click.option("--public", is_flag=True, help="The 公示 copy: without 填表人 and 联系电话.")
 @click.option("--force", is_flag=True, help="Generate even when the record has error findings.")
+@click.option("--clean", is_flag=True,
+              help="Leave out what the checks flag as left-overs (markdown **, Word bookmarks, "
+                   "traditional-script or garbage lines), listing each removal.")
 @lang_option
-def annual_report(source: Path, out: Path, public: bool, force: bool, lang: str) -> None:
+def annual_report(source: Path, out: Path, public: bool, force: bool, clean: bool,
+                  lang: str) -> None:
     """Generate the 事业单位法人年度报告书 form from a record (.json) or a filed document.
 
     The record is checked first; a record with error findings is refused unless --force.
@@ -410,7 +428,18 @@ def annual_report(source: Path, out: Path, public: bool, force: bool, lang: str)
         from nianbao.generate.docx_writer import write_docx as write
     else:
         from nianbao.generate.pdf_writer import write_pdf as write
-    write(report.record.fields, out, public=public, inputs=[source])
+    fields = report.record.fields
+    if clean:
+        from nianbao.generate.clean import clean_fields
+
+        fields, removals = clean_fields(fields)
+        for removal in removals:
+            output.echo(output.removed(removal.field, removal.removed, removal.rule, lang),
+                        err=True)
+        if not removals:
+            output.echo("--clean：没有需要清除的内容" if lang != "en" else
+                        "--clean: nothing to remove", err=True)
+    write(fields, out, public=public, inputs=[source])
     output.echo(output.wrote(out, lang), err=True)
 
 

@@ -13,7 +13,9 @@ from pathlib import Path
 from nianbao.errors import UnreadableInput
 from nianbao.model import Document, Source
 
-FORMATS = {".txt": "txt", ".text": "txt", ".docx": "docx", ".pdf": "pdf", ".xlsx": "xlsx"}
+FORMATS = {".txt": "txt", ".text": "txt", ".docx": "docx", ".pdf": "pdf", ".xlsx": "xlsx",
+           ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image"}
+OCR_MODES = ("auto", "always", "never")
 
 
 def sha256_file(path: Path) -> str:
@@ -24,15 +26,20 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read(path: str | Path) -> Document:
-    """Read a .txt, .docx, .pdf or .xlsx file into a Document; raise UnreadableInput on bad input."""
+def read(path: str | Path, ocr: str = "auto") -> Document:
+    """Read a .txt, .docx, .pdf, .xlsx or image file into a Document; raise UnreadableInput on bad
+    input. `ocr`: "auto" recognises scanned pages (no text layer, or a garbage one) and images,
+    "always" recognises every PDF page, "never" refuses what would need OCR (NeedsOCR)."""
     path = Path(path)
+    if ocr not in OCR_MODES:
+        raise ValueError(f"ocr must be one of {OCR_MODES}, not {ocr!r}")
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise UnreadableInput(
-            f"不支持的文件类型 {path.suffix or '（无扩展名）'}：{path}（支持 .txt .docx .pdf .xlsx）",
+            f"不支持的文件类型 {path.suffix or '（无扩展名）'}：{path}"
+            "（支持 .txt .docx .pdf .xlsx .png .jpg .tif）",
             f"unsupported file type {path.suffix or '(no extension)'}: {path} "
-            "(supported: .txt .docx .pdf .xlsx)",
+            "(supported: .txt .docx .pdf .xlsx .png .jpg .tif)",
         )
     if not path.exists():
         raise UnreadableInput(f"文件不存在：{path}", f"file not found: {path}")
@@ -45,7 +52,16 @@ def read(path: str | Path) -> Document:
     except OSError as exc:
         raise UnreadableInput(f"无法读取文件：{path}（{exc.strerror}）",
                               f"cannot read file: {path} ({exc.strerror})") from exc
-    document = _reader(fmt)(path, source)
+    if fmt == "image":
+        from nianbao.extract import image_reader
+
+        document = image_reader.read(path, source, ocr=ocr)
+    elif fmt == "pdf":
+        from nianbao.extract import pdf_ocr
+
+        document = pdf_ocr.read(path, source, ocr=ocr)
+    else:
+        document = _reader(fmt)(path, source)
     if not any(b.text.strip() for b in document.blocks):
         raise UnreadableInput(f"文件中没有文字内容：{path}", f"no text in file: {path}")
     return document

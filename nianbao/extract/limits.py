@@ -38,6 +38,10 @@ class Limits:
     before either PDF engine decodes it: the PDF form of a zip bomb. A full embedded CJK font is
     about 20 MB."""
 
+    max_image_pixels: int = 80_000_000
+    """An image (or a scanned PDF page rendered for OCR) with more pixels than this is refused
+    before it is decoded: an A3 page at 600 dpi has 70 million; a decompression bomb billions."""
+
     max_zip_members: int = 5_000
     """A DOCX (a zip) with more members than this is refused."""
 

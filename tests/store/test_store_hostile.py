@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.store import Store, StoreError
 from nianbao.pipeline import check
+from nianbao.store import Store, StoreError
 from tests.conftest import ROOT, SEED_000
 from tests.hostile import sealable_folder
 

@@ -1,0 +1,134 @@
+"""Is a PDF page's text layer worth reading? A verdict per page, from PDFium's own view of it.
+
+A PDF can carry text that is not the text on the page: a font embedded without a ToUnicode map
+(and with no standard encoding) gives glyph numbers, which come out as control characters and
+Latin punctuation ("!\\"#$%&'"); some producers map glyphs into the private-use area. Such a page
+reads as nonsense, and before this check it was accepted as a clean work summary. A page is
+judged garbage when, of its non-space characters,
+
+- at least 30 % are glyphs PDFium could not map to Unicode (`FPDFText_HasUnicodeMapError`), or
+- at least 20 % are private-use characters or U+FFFD, or
+- at least 10 % are control characters, or
+- fewer than 5 % are Chinese and more than 35 % are punctuation and symbols (a Chinese filing is
+  never mostly "#$%&"; an English page of words is not affected).
+
+A page with no text at all is "empty"; it needs OCR when it shows an image (a scan) and is
+simply blank otherwise.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+MIN_CHARS = 10  # fewer characters than this say too little to judge
+UNMAPPED = 0.30
+PRIVATE = 0.20
+CONTROL = 0.10
+CHINESE_FLOOR = 0.05
+SYMBOLS = 0.35
+
+
+@dataclass(frozen=True)
+class PageText:
+    """What a page's text layer holds, counted."""
+
+    number: int
+    chars: int  # non-space characters
+    unmapped: int
+    private: int
+    control: int
+    chinese: int
+    symbols: int
+    images: int
+
+    @property
+    def verdict(self) -> str:
+        """"" (usable), "empty", "unmapped", "private-use" or "implausible"."""
+        if self.chars == 0:
+            return "empty"
+        if self.chars < MIN_CHARS:
+            return ""
+        if self.unmapped >= UNMAPPED * self.chars:
+            return "unmapped"
+        if self.private >= PRIVATE * self.chars:
+            return "private-use"
+        if self.control >= CONTROL * self.chars:
+            return "implausible"
+        if self.chinese < CHINESE_FLOOR * self.chars and self.symbols > SYMBOLS * self.chars:
+            return "implausible"
+        return ""
+
+    @property
+    def garbage(self) -> bool:
+        return self.verdict not in ("", "empty")
+
+    @property
+    def scanned(self) -> bool:
+        """No text but an image: a scanned page."""
+        return self.chars == 0 and self.images > 0
+
+
+def survey(pdf: pdfium.PdfDocument) -> list[PageText]:
+    """Count every page's text layer (the caller holds the PDFium lock)."""
+    return [_page(pdf, number) for number in range(1, len(pdf) + 1)]
+
+
+def _page(pdf: pdfium.PdfDocument, number: int) -> PageText:
+    page = pdf[number - 1]
+    try:
+        textpage = page.get_textpage()
+        try:
+            counts = _count(textpage.raw, textpage.count_chars())
+        finally:
+            textpage.close()
+        images = _images(page.raw)
+    finally:
+        page.close()
+    return PageText(number, *counts, images)
+
+
+def _count(textpage: object, count: int) -> tuple[int, int, int, int, int, int]:
+    chars = unmapped = private = control = chinese = symbols = 0
+    generated, unicode_of = pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode
+    map_error = pdfium_c.FPDFText_HasUnicodeMapError
+    for i in range(count):
+        code = unicode_of(textpage, i)
+        if code in (0x20, 0x0A, 0x0D, 0x09, 0x3000) or generated(textpage, i) == 1:
+            continue
+        chars += 1
+        if map_error(textpage, i) == 1:
+            unmapped += 1
+        if 0xD800 <= code < 0xE000:
+            continue  # half of a surrogate pair: a character beyond the BMP, fine
+        category = unicodedata.category(chr(code))
+        if category == "Co" or code == 0xFFFD:
+            private += 1
+        elif category == "Cc":
+            control += 1
+        elif 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF:
+            chinese += 1
+        elif category[0] in "PS" and code < 0x3000:
+            symbols += 1
+    return chars, unmapped, private, control, chinese, symbols
+
+
+def _images(page: object) -> int:
+    kind_of, get = pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPage_GetObject
+    count = pdfium_c.FPDFPage_CountObjects(page)
+    images = 0
+    for i in range(min(count, 10_000)):
+        kind = kind_of(get(page, i))
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE or kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            images += 1  # a form XObject may hold the scan (some scanners wrap it in one)
+    return images
+
+
+REASONS_ZH = {"unmapped": "字体缺少 ToUnicode 映射，字形无法对应到文字",
+              "private-use": "文字多为私用区字符", "implausible": "字符统计不像正常文字"}
+REASONS_EN = {"unmapped": "its fonts have no ToUnicode map, so glyphs do not map to characters",
+              "private-use": "its text is mostly private-use characters",
+              "implausible": "its character statistics are not those of real text"}
