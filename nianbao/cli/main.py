@@ -408,8 +408,12 @@ def generate() -> None:
               help="Output file: .docx or .pdf.")
 @click.option("--public", is_flag=True, help="The 公示 copy: without 填表人 and 联系电话.")
 @click.option("--force", is_flag=True, help="Generate even when the record has error findings.")
+@click.option("--clean", is_flag=True,
+              help="Leave out what the checks flag as left-overs (markdown **, Word bookmarks, "
+                   "traditional-script or garbage lines), listing each removal.")
 @lang_option
-def annual_report(source: Path, out: Path, public: bool, force: bool, lang: str) -> None:
+def annual_report(source: Path, out: Path, public: bool, force: bool, clean: bool,
+                  lang: str) -> None:
     """Generate the 事业单位法人年度报告书 form from a record (.json) or a filed document.
 
     The record is checked first; a record with error findings is refused unless --force.
@@ -424,7 +428,18 @@ def annual_report(source: Path, out: Path, public: bool, force: bool, lang: str)
         from nianbao.generate.docx_writer import write_docx as write
     else:
         from nianbao.generate.pdf_writer import write_pdf as write
-    write(report.record.fields, out, public=public, inputs=[source])
+    fields = report.record.fields
+    if clean:
+        from nianbao.generate.clean import clean_fields
+
+        fields, removals = clean_fields(fields)
+        for removal in removals:
+            output.echo(output.removed(removal.field, removal.removed, removal.rule, lang),
+                        err=True)
+        if not removals:
+            output.echo("--clean：没有需要清除的内容" if lang != "en" else
+                        "--clean: nothing to remove", err=True)
+    write(fields, out, public=public, inputs=[source])
     output.echo(output.wrote(out, lang), err=True)
 
 
