@@ -207,7 +207,14 @@ def draft(previous: Path | None, store: str | None, institution: str | None,
                          f"output must be .json, .docx or .pdf: {out}")
     inputs = [p for p in (previous, summary_file) if p is not None]
     prev = _previous_record(previous, store, institution, year)
-    text = read(summary_file).text if summary_file else None
+    text = None
+    if summary_file:
+        from nianbao.draft import summary_warnings
+
+        summary_document = read(summary_file)
+        text = summary_document.text
+        for zh, en in summary_warnings(prev, parse(summary_document, "work_summary"), year):
+            output.fail(("warning: " + en) if lang == "en" else "警告：" + zh)
     fields, to_fill = make_draft(prev, text, year)
     if suffix == ".json":
         data = to_json(draft_document(fields, to_fill, year)) + "\n"
@@ -381,7 +388,7 @@ def _previous_rows(reports: list[Report], region: str, year: int,
     from nianbao.store.db import resolve_store
     from nianbao.store.filings import Store
 
-    with Store.open(resolve_store(store or None)) as opened:
+    with Store.open(resolve_store(store or None), read_only=True) as opened:
         return previous_rows(opened, reports, region, year)
 
 
@@ -421,8 +428,12 @@ def generate() -> None:
               help="Output file: .docx or .pdf.")
 @click.option("--public", is_flag=True, help="The 公示 copy: without 填表人 and 联系电话.")
 @click.option("--force", is_flag=True, help="Generate even when the record has error findings.")
+@click.option("--clean", is_flag=True,
+              help="Leave out what the checks flag as left-overs (markdown **, Word bookmarks, "
+                   "traditional-script or garbage lines), listing each removal.")
 @lang_option
-def annual_report(source: Path, out: Path, public: bool, force: bool, lang: str) -> None:
+def annual_report(source: Path, out: Path, public: bool, force: bool, clean: bool,
+                  lang: str) -> None:
     """Generate the 事业单位法人年度报告书 form from a record (.json) or a filed document.
 
     The record is checked first; a record with error findings is refused unless --force.
@@ -437,7 +448,18 @@ def annual_report(source: Path, out: Path, public: bool, force: bool, lang: str)
         from nianbao.generate.docx_writer import write_docx as write
     else:
         from nianbao.generate.pdf_writer import write_pdf as write
-    write(report.record.fields, out, public=public, inputs=[source])
+    fields = report.record.fields
+    if clean:
+        from nianbao.generate.clean import clean_fields
+
+        fields, removals = clean_fields(fields)
+        for removal in removals:
+            output.echo(output.removed(removal.field, removal.removed, removal.rule, lang),
+                        err=True)
+        if not removals:
+            output.echo("--clean：没有需要清除的内容" if lang != "en" else
+                        "--clean: nothing to remove", err=True)
+    write(fields, out, public=public, inputs=[source])
     output.echo(output.wrote(out, lang), err=True)
 
 

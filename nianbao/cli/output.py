@@ -165,5 +165,14 @@ def rules_markdown(registry: Registry) -> str:
     return "\n".join(out)
 
 
+def removed(field: str, text: str, rule: str, lang: str) -> str:
+    """One line of `generate --clean`'s list of what it left out."""
+    from nianbao.forms import LABEL_EN, LABEL_ZH
+
+    if lang == "en":
+        return f"removed from {LABEL_EN.get(field, field)} ({rule}): {text}"
+    return f"已从“{LABEL_ZH.get(field, field)}”删除（{rule}）：{text}"
+
+
 def wrote(path: Path, lang: str) -> str:
     return f"已写入 {path}" if lang != "en" else f"wrote {path}"
