@@ -342,16 +342,19 @@ def claimed_delta(ctx: CheckContext) -> Iterator[Hit]:
     confirm: this year's figure minus last year's. The unit answers for the truth of its
     report (条例 Art. 17; 公示办法 2014) and its figures must agree (spec §1.3 row 6).
     Checked only on exact figures read as facts (same indicator and measure, one
-    unambiguous value in each report); anything approximate or ambiguous is left alone."""
+    stock in each report); anything approximate is left alone. A report that also counts a
+    subset under the same indicator (共排查在保对象394户942人 beside 低保对象14293人) states its
+    stock as the largest figure: the subsets are parts of it."""
+    skip = frozenset({"yoy", "previous_year", "previous_period", "before", "plan", "mom",
+                      "change"})
     for earlier, later in adjacent_pairs(ctx):
         for index, fact, measure, claimed in _claims(later):
-            skip = frozenset({"yoy", "previous_year", "previous_period", "before", "plan",
-                              "mom"})
             now = _figures(later, fact.indicator, (measure,), skip).get(measure, set())
             then = _figures(earlier, fact.indicator, (measure,), skip).get(measure, set())
-            if len(now) != 1 or len(then) != 1:
+            if not now or not then:
                 continue
-            actual = next(iter(now)) - next(iter(then))
+            figure, previous_figure = max(now), max(then)
+            actual = figure - previous_figure
             if actual == claimed:
                 continue
             pointer = f"/facts/{index}" if later is ctx.record else "/record/activities"
@@ -359,9 +362,8 @@ def claimed_delta(ctx: CheckContext) -> Iterator[Hit]:
                        "year": _year(later), "previous_year": _year(earlier),
                        "claimed": claimed, "claimed_abs": abs(claimed),
                        "direction_zh": "减少" if claimed < 0 else "增加",
-                       "figure": next(iter(now)), "previous_figure": next(iter(then)),
-                       "actual": actual, "value": next(iter(now)),
-                       "previous_value": next(iter(then))},
+                       "figure": figure, "previous_figure": previous_figure,
+                       "actual": actual, "value": figure, "previous_value": previous_figure},
                       pointer, fact.text)
 
 

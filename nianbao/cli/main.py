@@ -196,7 +196,14 @@ def draft(previous: Path | None, store: str | None, institution: str | None,
                          f"output must be .json, .docx or .pdf: {out}")
     inputs = [p for p in (previous, summary_file) if p is not None]
     prev = _previous_record(previous, store, institution, year)
-    text = read(summary_file).text if summary_file else None
+    text = None
+    if summary_file:
+        from nianbao.draft import summary_warnings
+
+        summary_document = read(summary_file)
+        text = summary_document.text
+        for zh, en in summary_warnings(prev, parse(summary_document, "work_summary"), year):
+            output.fail(("warning: " + en) if lang == "en" else "警告：" + zh)
     fields, to_fill = make_draft(prev, text, year)
     if suffix == ".json":
         data = to_json(draft_document(fields, to_fill, year)) + "\n"
@@ -368,7 +375,7 @@ def _previous_rows(reports: list[Report], region: str, year: int,
     from nianbao.store.db import resolve_store
     from nianbao.store.filings import Store
 
-    with Store.open(resolve_store(store or None)) as opened:
+    with Store.open(resolve_store(store or None), read_only=True) as opened:
         return previous_rows(opened, reports, region, year)
 
 
