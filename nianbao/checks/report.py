@@ -14,7 +14,8 @@ from nianbao.text.dates import find_dates
 KINDS = ("annual_report",)
 _PERSON = r"([\u4e00-\u9fff·]{2,6}?)"
 _SIGNER = re.compile(
-    r"法定代表人\s*(?:[（(]\s*(?:签字|签名|签章|签字或盖章)\s*[)）])?\s*[:：]?\s*(?:<u>)?\s*"
+    r"法定代表人\s*(?:[（(]\s*(?:签字|签名|签章|签字或盖章)\s*[)）]|签字|签名|签章)?\s*[:：]?\s*"
+    r"(?:<u>)?\s*"
     + _PERSON + r"(?=\s|<|$|[，。,（(]|\d)"
 )
 

@@ -272,6 +272,8 @@ def _convert(name: str, raw: str, record: Record) -> Any:
         return None
     if name in AMOUNT_FIELDS:
         return _checked(name, raw, parse_amount_wan(text), record)
+    if name == "report_year":  # 2024, 2024年度, （2024）年度
+        text = re.sub(r"^[（(]?\s*(\d{4})\s*[)）]?\s*年度?$", r"\1", text)
     if name in ("staff_count", "report_year"):
         return _checked(name, raw, parse_int(text), record)
     if name == "submitted_on":
