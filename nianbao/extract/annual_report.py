@@ -327,12 +327,9 @@ def _fill_cover(record: Record, state: _State, document: Document) -> None:
         year = infer_year(fields.get("change_registration"), fields.get("activities"))
         if year:
             fields["report_year"] = year
-            record.notes.append(Finding(
-                rule="report.year-inferred", severity="info",
-                message_zh=f"报告书未填写年度，按正文推定为{year}年度",
-                message_en=f"the report year is not filled in; inferred {year} from the text",
-                pointer="/record/report_year", params={"year": year},
-            ))
+            from nianbao.checks.notes import note, year_inferred
+
+            record.notes.append(note(year_inferred, {"year": year}, "/record/report_year"))
 
 
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年(?!度?计划)")
