@@ -87,7 +87,7 @@ def draft(previous: Record, summary_text: str | None, year: int) -> tuple[dict[s
     if isinstance(previous_year, int) and previous_year >= year:
         raise UsageError(f"上年报告为{previous_year}年度，不早于草稿年度{year}",
                          f"the previous report is for {previous_year}, not before {year}")
-    fields: dict[str, Any] = {name: None for name in FIELD_NAMES}
+    fields: dict[str, Any] = dict.fromkeys(FIELD_NAMES)
     for name in CARRIED:
         value = previous.fields.get(name)
         fields[name] = value if value not in ("", None) else None

@@ -37,7 +37,7 @@ from pathlib import Path
 from nianbao.batch.pool import CHECK_FILE, DEFAULT_MEMORY_MB, ProcessPool
 from nianbao.batch.state import LEDGER_NAME, FileResult, Ledger
 from nianbao.batch.task import Task, time_limit, write_json
-from nianbao.checks import default_registry, ruleset_version
+from nianbao.checks import Settings, default_registry, ruleset_version
 from nianbao.errors import NianbaoError, OutputError, UsageError
 from nianbao.extract import FORMATS, sha256_file
 
@@ -252,6 +252,7 @@ def run_batch(
     check: str = CHECK_FILE,
     follow_links: bool = False,
     ocr: str = "auto",
+    settings: Settings | None = None,
 ) -> BatchSummary:
     """Check every .txt/.docx/.pdf/.xlsx below `inbox`; write the results to `out`.
 
@@ -262,7 +263,8 @@ def run_batch(
     time limit grows by `task.OCR_SECONDS_PER_PAGE` for each page OCR may read.
     Files already done under the same rule set are skipped; `retry_failed` tries failed files
     again. `check` names the function that checks one file ("module:function", called in the
-    worker processes; `nianbao.batch.task.check_file` unless a test gives another). Symbolic
+    worker processes; `nianbao.batch.task.check_file` unless a test gives another). `settings`
+    (a rule pack, `nianbao.checks.load_settings`) is part of the rule set a rerun matches. Symbolic
     links are read only with `follow_links`; links not followed, dangling links, pipes and
     devices become failure rows with their reason and are counted in `summary.not_read`. Raises `BatchInterrupted` on Ctrl-C, `UsageError` for a bad inbox or output folder.
     """
@@ -270,7 +272,8 @@ def run_batch(
     inbox, out = Path(inbox), Path(out)
     _check_folders(inbox, out)
     registry = default_registry()
-    ruleset = ruleset_version(registry)
+    settings = settings or Settings()
+    ruleset = ruleset_version(registry, settings)
     if store is not None:  # cross-year findings depend on the store checked against
         ruleset += "+store-" + hashlib.sha256(str(store).encode()).hexdigest()[:8]
     summary = BatchSummary(out=out, ruleset=ruleset)
@@ -291,7 +294,7 @@ def run_batch(
         summary.skipped = summary.files - planned - len(not_read)
         todo = (Task(name, str(inbox / name), sha, json_name, str(out), store,
                      write_json=scheduler is None, ocr=ocr,
-                     timeout=time_limit(inbox / name, timeout, ocr))
+                     timeout=time_limit(inbox / name, timeout, ocr), settings=settings)
                 for name, sha, json_name in ledger.todo())
         state = BatchProgress(planned, 0, 0, summary.skipped, 0.0)
         if progress is not None:

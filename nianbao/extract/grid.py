@@ -166,8 +166,8 @@ def _is_column_numbers(cells: Sequence[str]) -> bool:
     if any(len(c) > 4 for c in cells):
         return False
     filled = [re.sub(r"\s+", "", c) for c in cells if c.strip()]
-    return len(filled) >= 2 and all(_COLUMN_NUMBER.match(c) for c in filled) and \
-        any(not c.isdigit() for c in filled) or (len(filled) >= 3 and filled == [
+    return (len(filled) >= 2 and all(_COLUMN_NUMBER.match(c) for c in filled) and \
+        any(not c.isdigit() for c in filled)) or (len(filled) >= 3 and filled == [
             str(i) for i in range(1, len(filled) + 1)])
 
 
@@ -191,7 +191,7 @@ def _line_cells(block: Block) -> list[str]:
 
 
 def _is_lone_pipe(block: Block) -> bool:
-    return block.kind == "row" and not any(c.strip() for c in block.cells) \
+    return (block.kind == "row" and not any(c.strip() for c in block.cells)) \
         or block.text.strip() == "|"
 
 
@@ -375,7 +375,7 @@ def _grid_table(blocks: Sequence[Block], start: int,
             table.blocks.add(i)
             i += 1
             continue
-        if _FURNITURE.match(text) or len(table.rows) > 1 and _header_roles(cells) is not None:
+        if _FURNITURE.match(text) or (len(table.rows) > 1 and _header_roles(cells) is not None):
             break
         if block.kind == "paragraph" and (len(text) > 60 or "。" in text):
             break
@@ -398,7 +398,7 @@ def _grid_table(blocks: Sequence[Block], start: int,
             continue
         if not _looks_like_row(cells, table):
             misses += 1
-            if misses >= 2 or block.kind == "paragraph" and len(text) > 30:
+            if misses >= 2 or (block.kind == "paragraph" and len(text) > 30):
                 break
             i += 1
             continue
@@ -506,7 +506,7 @@ def align(tokens: list[str], columns: list[Column]) -> tuple[list[str], str | No
         cells[label_i], cells[unit_i] = _glued_unit(cells[label_i])
     if code_i is not None and not cells[code_i] and rest and _CODE.match(rest[0]) and \
             len(rest) > 1 and \
-            (len(rest) > len(value_cols) or "," not in rest[0] and len(rest[0]) >= 4):
+            (len(rest) > len(value_cols) or ("," not in rest[0] and len(rest[0]) >= 4)):
         cells[code_i] = rest.pop(0)
     if any(not _is_value(t) for t in rest):
         fault = "non-numeric value"
@@ -557,7 +557,7 @@ def _stream_tokens(blocks: Sequence[Block], start: int) -> tuple[list[tuple[str,
             i += 1
             continue
         text = block.text.strip()
-        if block.kind == "paragraph" and (len(text) > 40 or "。" in text) or _FURNITURE.match(text):
+        if (block.kind == "paragraph" and (len(text) > 40 or "。" in text)) or _FURNITURE.match(text):
             break
         if block.kind == "row":
             parts = [c.strip() for c in block.cells]

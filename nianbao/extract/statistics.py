@@ -329,8 +329,8 @@ def _row_facts(table: StatTable, stat: StatRow) -> list[Fact]:
         column = stat.row.sources[index] if index < len(stat.row.sources) else index
         fact = Fact(indicator=stat.entry.id, text=stat.row.text, qualifier=role,
                     page=stat.row.page, row=stat.row.number, column=column + 1)
-        if role in CHANGE_ROLES or stat.cells[index].endswith("%") and (
-                unit is None or unit.measure != "percent"):
+        if role in CHANGE_ROLES or (stat.cells[index].endswith("%") and (
+                unit is None or unit.measure != "percent")):
             fact.percent = _number(value)
         elif unit is None:
             fact.value = _number(value)
