@@ -264,7 +264,7 @@ def summary_txt(f: Filing) -> str:
 def annual_docx(f: Filing, out: Path) -> None:
     v = f.fields
     doc = mk.setup_document()
-    narrative_cell = [p for p in f.paragraphs]
+    narrative_cell = list(f.paragraphs)
     if f.layout == "provincial":
         rows: list[tuple[str, ...]] = [
             ("单位名称", v["name"]), ("宗旨和业务范围", v["purpose"]), ("住所", v["address"]),

@@ -87,7 +87,7 @@ def draft(previous: Record, summary_text: str | None, year: int) -> tuple[dict[s
     if isinstance(previous_year, int) and previous_year >= year:
         raise UsageError(f"上年报告为{previous_year}年度，不早于草稿年度{year}",
                          f"the previous report is for {previous_year}, not before {year}")
-    fields: dict[str, Any] = {name: None for name in FIELD_NAMES}
+    fields: dict[str, Any] = dict.fromkeys(FIELD_NAMES)
     for name in CARRIED:
         value = previous.fields.get(name)
         fields[name] = value if value not in ("", None) else None
@@ -99,6 +99,34 @@ def draft(previous: Record, summary_text: str | None, year: int) -> tuple[dict[s
         fields["activities"] = draft_activities(summary_text, year) or None
     to_fill = [name for name in FIELD_NAMES if fields[name] is None]
     return fields, to_fill
+
+
+def summary_warnings(previous: Record, summary: Record, year: int) -> list[tuple[str, str]]:
+    """(zh, en) warnings when the work summary does not look like this institution's summary
+    of this year: it is about another year, or it comes from a place outside the division that
+    registered the institution (the 3rd–8th characters of its 统一社会信用代码). A wrong file
+    picked from a folder of many counties' summaries would otherwise fill 开展业务活动情况 with
+    another institution's year, and nothing would say so."""
+    out: list[tuple[str, str]] = []
+    about = summary.year
+    if about is None and summary.fields.get("title"):
+        about = summary_year(str(summary.fields["title"]))
+    if about is not None and about != year:
+        out.append((f"工作总结是{about}年度的，而草稿是{year}年度：请确认没有选错文件",
+                    (f"the work summary is about {about} but the draft is for {year}: check "
+                     "that it is the right file")))
+    code = previous.fields.get("credit_code")
+    org = summary.org
+    if isinstance(code, str) and len(code) == 18 and isinstance(org, str) and org.strip():
+        from nianbao.text.regions import full_name, matches
+
+        if matches(code[2:8], org) is False:
+            place = full_name(code[2:8]) or code[2:8]
+            name = previous.fields.get("name") or previous.org or code
+            out.append((f"工作总结出自“{org}”，不在{name}的登记地{place}：请确认没有选错文件",
+                        (f"the work summary is by {org}, outside {place} where {name} is "
+                         "registered: check that it is the right file")))
+    return out
 
 
 def to_fill_details(to_fill: list[str], year: int) -> list[dict[str, str]]:

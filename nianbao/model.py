@@ -7,8 +7,10 @@ the output contract of docs/contract.md.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Literal
 
 CONTRACT_VERSION = "1"
@@ -223,3 +225,29 @@ def walk_strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
     elif isinstance(value, list):
         for n, v in enumerate(value):
             yield from walk_strings(v, f"{pointer}/{n}")
+
+
+def json_number(value: Decimal) -> int | float | None:
+    """A Decimal as a JSON number: an int when integral and written without a point ("832"),
+    else a float ("498.08"); None when it is not finite or too large for a float. The one place
+    the output contract's numbers are made."""
+    if not value.is_finite():
+        return None
+    if value == value.to_integral_value() and "." not in str(value):
+        return int(value)
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def plain(value: Any) -> Any:
+    """`value` as JSON-ready data: Decimals as JSON numbers (`json_number`), tuples as lists,
+    keys as strings, non-finite floats as None."""
+    if isinstance(value, Decimal):
+        return json_number(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value

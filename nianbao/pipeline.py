@@ -26,7 +26,7 @@ from nianbao.checks import ocr as ocr_rules
 from nianbao.errors import UnreadableInput
 from nianbao.extract import annual_report, meta, notice, read, sha256_file, summary
 from nianbao.extract.structured import BadValue, load_json
-from nianbao.model import Document, Finding, Record, Report, Source
+from nianbao.model import Document, Finding, Record, Report, Source, json_number
 
 if TYPE_CHECKING:
     from nianbao.store.filings import Store
@@ -119,7 +119,7 @@ def _run_with_store(loaded: Loaded, registry: Registry, settings: Settings,
     from nianbao.store.db import StoreError
     from nianbao.store.filings import recording_notes
 
-    version = ruleset_version(registry)
+    version = ruleset_version(registry, settings)
     for attempt in range(STORE_RETRIES):
         try:
             with store.transaction() as tx:
@@ -218,10 +218,5 @@ def _finite(value: Any) -> Any:
 
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        if not value.is_finite():
-            return None
-        if value == value.to_integral_value() and "." not in str(value):
-            return int(value)
-        number = float(value)
-        return number if math.isfinite(number) else None
+        return json_number(value)
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")

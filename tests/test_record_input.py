@@ -14,6 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nianbao.errors import UnreadableInput
 from nianbao.pipeline import load_record, to_json
@@ -99,3 +101,23 @@ def test_json_output_is_valid_json_whatever_the_numbers() -> None:
     assert json.loads(text) == {"a": None, "b": [None], "c": None, "d": None, "e": None,
                                 "f": 1.5}
     assert "NaN" not in text and "Infinity" not in text
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(st.binary(max_size=300),
+                 st.recursive(st.none() | st.booleans() | st.floats() | st.integers()
+                              | st.text(max_size=20),
+                              lambda kids: st.lists(kids, max_size=4)
+                              | st.dictionaries(st.text(max_size=8), kids, max_size=4),
+                              max_leaves=20).map(lambda v: json.dumps(v).encode())))
+def test_any_bytes_give_a_record_or_one_clear_refusal(tmp_path: Path, data: bytes) -> None:
+    from nianbao.generate.notice_input import load_notice
+
+    for name in ("any.json", "any.yaml"):
+        path = tmp_path / name
+        path.write_bytes(data)
+        try:
+            load_record(path) if name.endswith(".json") else load_notice(path)
+        except UnreadableInput as exc:
+            assert "\n" not in exc.message_en and str(path) in exc.message_en

@@ -19,21 +19,26 @@ The library never prints: progress goes to a callback the caller gives.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import shutil
+import signal
+import sqlite3
 import stat
+import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nianbao.batch.pool import CHECK_FILE, DEFAULT_MEMORY_MB, ProcessPool
 from nianbao.batch.state import LEDGER_NAME, FileResult, Ledger
 from nianbao.batch.task import Task, time_limit, write_json
-from nianbao.checks import default_registry, ruleset_version
-from nianbao.errors import NianbaoError, UsageError
+from nianbao.checks import Settings, default_registry, ruleset_version
+from nianbao.errors import NianbaoError, OutputError, UsageError
 from nianbao.extract import FORMATS, sha256_file
 
 JSON_DIR = "json"
@@ -126,11 +131,17 @@ class BatchInterrupted(NianbaoError):
     code = "interrupted"
     exit_status = 130
 
-    def __init__(self, summary: BatchSummary) -> None:
-        super().__init__(
-            f"已中断：{summary.checked} 个文件已完成并记录；再次运行同一命令即可继续",
-            f"interrupted: {summary.checked} files finished and recorded; run the same command "
-            "again to resume")
+    def __init__(self, summary: BatchSummary, reports_written: bool = False) -> None:
+        if reports_written:
+            super().__init__(
+                f"已中断：全部 {summary.files} 个文件已检查，报告已写完 → {summary.out}",
+                f"interrupted: all {summary.files} files were checked and the reports finished "
+                f"→ {summary.out}")
+        else:
+            super().__init__(
+                f"已中断：{summary.checked} 个文件已完成并记录；再次运行同一命令即可继续",
+                f"interrupted: {summary.checked} files finished and recorded; run the same "
+                "command again to resume")
         self.summary = summary
 
 
@@ -241,6 +252,7 @@ def run_batch(
     check: str = CHECK_FILE,
     follow_links: bool = False,
     ocr: str = "auto",
+    settings: Settings | None = None,
 ) -> BatchSummary:
     """Check every .txt/.docx/.pdf/.xlsx below `inbox`; write the results to `out`.
 
@@ -251,7 +263,8 @@ def run_batch(
     time limit grows by `task.OCR_SECONDS_PER_PAGE` for each page OCR may read.
     Files already done under the same rule set are skipped; `retry_failed` tries failed files
     again. `check` names the function that checks one file ("module:function", called in the
-    worker processes; `nianbao.batch.task.check_file` unless a test gives another). Symbolic
+    worker processes; `nianbao.batch.task.check_file` unless a test gives another). `settings`
+    (a rule pack, `nianbao.checks.load_settings`) is part of the rule set a rerun matches. Symbolic
     links are read only with `follow_links`; links not followed, dangling links, pipes and
     devices become failure rows with their reason and are counted in `summary.not_read`. Raises `BatchInterrupted` on Ctrl-C, `UsageError` for a bad inbox or output folder.
     """
@@ -259,14 +272,15 @@ def run_batch(
     inbox, out = Path(inbox), Path(out)
     _check_folders(inbox, out)
     registry = default_registry()
-    ruleset = ruleset_version(registry)
+    settings = settings or Settings()
+    ruleset = ruleset_version(registry, settings)
     if store is not None:  # cross-year findings depend on the store checked against
         ruleset += "+store-" + hashlib.sha256(str(store).encode()).hexdigest()[:8]
     summary = BatchSummary(out=out, ruleset=ruleset)
     (out / JSON_DIR).mkdir(parents=True, exist_ok=True)
     if store is not None:
         _open_store(store)
-    with Ledger.in_folder(out) as ledger:
+    with _disk_full_is_one_line(out), Ledger.in_folder(out) as ledger:
         if retry_failed:
             ledger.forget_failures(ruleset, ("timeout", "crashed", "internal", "memory"))
         not_read: list[NotRead] = []
@@ -280,7 +294,7 @@ def run_batch(
         summary.skipped = summary.files - planned - len(not_read)
         todo = (Task(name, str(inbox / name), sha, json_name, str(out), store,
                      write_json=scheduler is None, ocr=ocr,
-                     timeout=time_limit(inbox / name, timeout, ocr))
+                     timeout=time_limit(inbox / name, timeout, ocr), settings=settings)
                 for name, sha, json_name in ledger.todo())
         state = BatchProgress(planned, 0, 0, summary.skipped, 0.0)
         if progress is not None:
@@ -309,8 +323,12 @@ def run_batch(
         except KeyboardInterrupt:
             summary.seconds = time.monotonic() - started
             raise BatchInterrupted(summary) from None
-        _copy_duplicates(ledger, ruleset, inbox, out)
-        counts = _reports(ledger, ruleset, out, inbox)
+        with _finish_on_ctrl_c() as stopped:
+            _copy_duplicates(ledger, ruleset, inbox, out)
+            counts = _reports(ledger, ruleset, out, inbox)
+        if stopped:
+            summary.seconds = time.monotonic() - started
+            raise BatchInterrupted(summary, reports_written=True)
     summary.failed = counts["failed"]
     summary.filings_with_errors = counts["filings_with_errors"]
     summary.errors, summary.warnings = counts["errors"], counts["warnings"]
@@ -337,6 +355,52 @@ def _reports(ledger: Ledger, ruleset: str, out: Path, inbox: Path) -> dict[str, 
     counts = {key: int(getattr(totals, key)) for key in _COUNTS}
     ledger.set_meta("reports", json.dumps({"digest": digest, **counts}))
     return counts
+
+
+@contextmanager
+def _finish_on_ctrl_c() -> Iterator[list[bool]]:
+    """Ctrl-C while the reports are written lets them finish (they take seconds, and a batch
+    without its findings.xlsx and report.html is no use); the list it yields is then non-empty
+    and the batch stops after. A second Ctrl-C stops at once, and each report being written
+    atomically, the ones from the run before are left as they were."""
+    stopped: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield stopped
+        return
+
+    def later(signum: int, frame: object) -> None:
+        if stopped:
+            raise KeyboardInterrupt
+        stopped.append(True)
+
+    previous = signal.signal(signal.SIGINT, later)
+    try:
+        yield stopped
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def _disk_full_is_one_line(out: Path) -> Iterator[None]:
+    """A full disk under the output folder (the ledger, a report) is one OutputError naming it;
+    the ledger keeps every result recorded before, so a rerun after freeing space resumes."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "full" not in str(exc) and "disk" not in str(exc):
+            raise
+        raise _disk_full(out) from exc
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise _disk_full(out) from exc
+
+
+def _disk_full(out: Path) -> OutputError:
+    return OutputError(
+        f"磁盘空间不足，无法继续写入 {out}；已完成的文件都已记录，腾出空间后再次运行即可继续",
+        f"no space left on the disk for {out}; every file finished so far is recorded: free "
+        "some space and run the same command again to resume")
 
 
 def _open_store(store: str) -> None:
@@ -398,6 +462,8 @@ def _copy_duplicates(ledger: Ledger, ruleset: str, inbox: Path, out: Path) -> No
     result with its own path."""
     import json
 
+    from nianbao.pipeline import to_json
+
     rows = ledger.db.execute(
         "SELECT p.path, p.json_name, r.json_name FROM paths p JOIN results r "
         "ON r.sha256 = p.sha256 AND r.ruleset = p.ruleset WHERE p.ruleset = ? AND r.status = 'ok' "
@@ -408,7 +474,7 @@ def _copy_duplicates(ledger: Ledger, ruleset: str, inbox: Path, out: Path) -> No
             continue
         data = json.loads(source.read_text(encoding="utf-8"))
         data["source"]["path"] = str(inbox / name)
-        write_json(target, json.dumps(data, ensure_ascii=False) + "\n")
+        write_json(target, to_json(data, indent=None) + "\n")
 
 
 def remove_outputs(out: Path) -> None:

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nianbao.batch.state import FileResult, FindingRow
-from nianbao.checks import Registry, default_registry
+from nianbao.checks import Registry, Settings, default_registry
 from nianbao.errors import NianbaoError, UnreadableInput
 from nianbao.extract import FORMATS
-from nianbao.model import Document, Finding, Report
+from nianbao.model import Document, Finding, Report, plain
 
 if TYPE_CHECKING:
     from nianbao.store.filings import Store
@@ -77,9 +77,9 @@ class Task:
     out: str
     store: str | None = None
     write_json: bool = True  # False: the JSON text travels back in the result (Dask)
-    hooks: bool = False
     ocr: str = "auto"  # when scanned pages are recognised (nianbao.extract.read)
     timeout: float | None = None  # this file's time limit (it scales with its pages)
+    settings: Settings = field(default_factory=Settings)  # the rule pack's thresholds
 
 
 @dataclass
@@ -129,9 +129,9 @@ def _check(task: Task, registry: Registry) -> tuple[Report, Document | None]:
 
     loaded = load(task.path, ocr=task.ocr)
     if task.store is None:
-        return check(loaded, registry=registry), loaded.document
+        return check(loaded, registry=registry, settings=task.settings), loaded.document
     store = _open_store(task.store, os.getpid())
-    return check(loaded, registry=registry, store=store), loaded.document
+    return check(loaded, registry=registry, settings=task.settings, store=store), loaded.document
 
 
 @cache
@@ -223,7 +223,7 @@ def _row(finding: Finding, texts: _Texts) -> FindingRow:
     prov = finding.provenance
     return FindingRow(finding.rule, finding.severity, finding.message_zh, finding.message_en,
                       finding.pointer, finding.evidence, sentence,
-                      prov.page if prov is not None else None, _plain(finding.params))
+                      prov.page if prov is not None else None, plain(finding.params))
 
 
 def sentence_around(text: str, evidence: str) -> str:
@@ -256,10 +256,3 @@ def _find_ignoring_space(text: str, needle: str) -> tuple[int, int] | None:
     return positions[at], positions[at + len(wanted) - 1] + 1
 
 
-def _plain(value: Any) -> Any:
-    """Params as JSON-ready values (Decimal → int or float)."""
-    import json
-
-    from nianbao.pipeline import to_json
-
-    return json.loads(to_json(value, indent=None))

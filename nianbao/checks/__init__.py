@@ -13,10 +13,12 @@ from nianbao.checks import (
     figures,
     identity,
     limits,
+    notes,
     notice,
     ocr,
     programmes,
     public_copy,
+    registry,
     report,
     rollup,
     schema,
@@ -30,21 +32,22 @@ from nianbao.checks.registry import (
     Hit,
     Registry,
     Rule,
-    Settings,
     rule,
     ruleset_version,
 )
+from nianbao.checks.settings import Settings, load_settings
 
 RULE_MODULES = (schema, public_copy, identity, report, arith, table, text, figures, content, units,
-                programmes, carryover, limits, notice, xyear, rollup, ocr)
+                programmes, carryover, limits, notice, xyear, rollup, ocr, notes, registry)
 
 
 def default_registry() -> Registry:
-    registry = Registry()
+    """Every built-in rule, in the order of `RULE_MODULES` (nianbao.rule-crashed last)."""
+    rules = Registry()
     for module in RULE_MODULES:
-        registry.add(*module.RULES)
-    return registry
+        rules.add(*module.RULES)
+    return rules
 
 
-__all__ = ["CheckContext", "Hit", "Registry", "Rule", "Settings", "default_registry", "rule",
-           "ruleset_version"]
+__all__ = ["CheckContext", "Hit", "Registry", "Rule", "Settings", "default_registry", "load_settings",
+           "rule", "ruleset_version"]

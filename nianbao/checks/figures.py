@@ -63,7 +63,7 @@ def corrupted_number(ctx: CheckContext) -> Iterator[Hit]:
             merged_year = _glued_year(s.text, q, years, median, stated)
             huge = median is not None and q.scale is None and q.value >= 10**6 \
                 and q.value > 1000 * median
-            if q.measure == "percent" and q.value > 1000 or merged_year or huge:
+            if (q.measure == "percent" and q.value > 1000) or merged_year or huge:
                 why = ("年份与数字粘连", "a year merged into the figure") if merged_year else \
                     ("与文中其他数字相比大得不合理", "implausibly large next to the other figures")
                 yield Hit({"figure": q.text, "why_zh": why[0], "why_en": why[1]}, "/facts",

@@ -35,15 +35,15 @@ _DASHES = re.compile(r"月\s*(?P<dash>[-－–~〜]|——)\s*(?:\d{4}年)?\d")
 _NOT_PROSE = ("/date", "/start", "/end", "/deadlines", "/printed_on")
 
 
-def _generated(ctx: CheckContext) -> bool:
+def generated(ctx: CheckContext) -> bool:
     """True for the generator's input: a notice record that was not read from a document."""
     return ctx.document is None and ctx.record.kind == "notice"
 
 
-def _then(ctx: CheckContext) -> dict[str, str]:
+def generation_note(ctx: CheckContext) -> dict[str, str]:
     """For a notice read from a document, where the finding is only info: say that generating
     it needs the missing part (there the same finding is an error and refuses the notice)."""
-    if _generated(ctx):
+    if generated(ctx):
         return {"then_zh": "", "then_en": ""}
     return {"then_zh": "；用 nianbao generate notice 重新排版前须补上（否则作为错误拒绝生成，或加 --force）",
             "then_en": "; nianbao generate notice needs it (an error there: it refuses the "
@@ -169,7 +169,7 @@ def doc_number(ctx: CheckContext) -> Iterator[Hit]:
     FE5E, ［］, 【】, ()) print almost the same but break search and citation matching (seed
     001 cites 平湛民﹝2025﹞6号). A cited number follows its title in running text, so the
     whole text is scanned. Warning for documents read; error for a notice to be generated."""
-    severity: Severity | None = "error" if _generated(ctx) else None
+    severity: Severity | None = "error" if generated(ctx) else None
     notice = ctx.record.kind == "notice"
     year = (ctx.record.year or _year(ctx)) if notice else None
     number = _fields(ctx).get("doc_number") if notice else None
@@ -203,8 +203,8 @@ def missing_doc_number(ctx: CheckContext) -> Iterator[Hit]:
     raw, prov = _evidence(ctx, "issuers")
     if not raw:
         raw, prov = _evidence(ctx, "title")
-    yield Hit({"example": "×民发〔2025〕1号", **_then(ctx)}, "/record/doc_number", raw, prov,
-              None if _generated(ctx) else "info")
+    yield Hit({"example": "×民发〔2025〕1号", **generation_note(ctx)}, "/record/doc_number", raw, prov,
+              None if generated(ctx) else "info")
 
 
 @rule("notice.missing-colophon", "error", kinds=KINDS,
@@ -228,8 +228,8 @@ def missing_colophon(ctx: CheckContext) -> Iterator[Hit]:
     if not raw:
         raw, prov = _evidence(ctx, "date")
     yield Hit({"missing": missing, "detail_zh": detail_zh, "detail_en": detail_en,
-               **_then(ctx)},
-              "/record/colophon", raw, prov, None if _generated(ctx) else "info")
+               **generation_note(ctx)},
+              "/record/colophon", raw, prov, None if generated(ctx) else "info")
 
 
 @rule("notice.date-style", "warning", kinds=KINDS,

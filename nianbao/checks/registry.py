@@ -12,20 +12,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nianbao import __version__
+from nianbao.checks.settings import Settings
 from nianbao.model import Document, Finding, Provenance, Record, Severity
-
-
-@dataclass
-class Settings:
-    """Knobs the rules read. Passed in, never global."""
-
-    tekun_standard_ratio: float = 1.3
-    # Report-year window: 报送日期 must fall in [Jan 1, last day] of the next year.
-    submission_deadline_month_day: tuple[int, int] = (3, 31)
 
 
 @dataclass
@@ -50,6 +42,7 @@ class Hit:
     evidence: str = ""
     provenance: Provenance | None = None
     severity: Severity | None = None  # overrides the rule's default for this hit
+    case: str = ""  # which of the rule's named message cases fills the message ("": the default)
 
 
 RuleFunc = Callable[[CheckContext], Iterable[Hit]]
@@ -65,6 +58,18 @@ class Rule:
     message_en: str
     func: RuleFunc
     kinds: tuple[str, ...] = ()  # record kinds it applies to; empty = all
+    # Named message cases (name, zh, en) for a rule that reports different things; a hit picks
+    # one with `Hit.case`.
+    cases: tuple[tuple[str, str, str], ...] = ()
+
+    def messages(self, case: str = "") -> tuple[str, str]:
+        """The (zh, en) templates of `case` (the rule's own message for "")."""
+        for name, zh, en in self.cases:
+            if name == case:
+                return zh, en
+        if case:
+            raise KeyError(f"rule {self.id} has no message case {case!r}")
+        return self.message_zh, self.message_en
 
     @property
     def doc(self) -> str:
@@ -84,11 +89,14 @@ def rule(
     title: tuple[str, str],
     message: tuple[str, str],
     kinds: tuple[str, ...] = (),
+    cases: dict[str, tuple[str, str]] | None = None,
 ) -> Callable[[RuleFunc], Rule]:
-    """Decorator: declare `func` as rule `id` with (zh, en) title and message templates."""
+    """Decorator: declare `func` as rule `id` with (zh, en) title and message templates;
+    `cases` names further (zh, en) templates for the different things the rule reports."""
 
     def declare(func: RuleFunc) -> Rule:
-        return Rule(id, severity, *title, *message, func, kinds)
+        named = tuple((name, zh, en) for name, (zh, en) in (cases or {}).items())
+        return Rule(id, severity, *title, *message, func, kinds, named)
 
     return declare
 
@@ -116,22 +124,38 @@ class Registry:
         return self._rules[id]
 
     def run(self, ctx: CheckContext) -> list[Finding]:
-        """Run every rule that applies to the record's kind; never raises on bad data."""
+        """Run every rule that applies to the record's kind and is not disabled in
+        `ctx.settings`, with the severities the settings give; never raises on bad data."""
         findings: list[Finding] = []
+        settings = ctx.settings
         for rule in self:
-            if not rule.applies_to(ctx.record.kind):
+            if not rule.applies_to(ctx.record.kind) or rule.id in settings.disabled:
                 continue
             try:
-                findings.extend(stamp(rule, hit) for hit in rule.func(ctx))
+                found = [stamp(rule, hit) for hit in rule.func(ctx)]
             except Exception as exc:  # noqa: BLE001 - a broken rule must not stop the others
-                findings.append(crashed(rule, exc))
+                found = [crashed(rule, exc)]
+            for finding in found:
+                finding.severity = settings.severity_of(finding.rule) or finding.severity
+            findings.extend(found)
         return findings
 
+    def configured(self, settings: Settings) -> Registry:
+        """The effective rule set under `settings`: disabled rules left out, severities as
+        configured (what `nianbao rules --config` lists)."""
+        out = Registry()
+        out.add(*(replace(r, severity=settings.severity_of(r.id) or r.severity)
+                  for r in self if r.id not in settings.disabled))
+        return out
 
-def ruleset_version(registry: Registry) -> str:
-    """nianbao's version and a digest of the sorted rule ids: which rules produced a result
-    (stored with a filing; a batch reuses results of the same rule set)."""
+
+def ruleset_version(registry: Registry, settings: Settings | None = None) -> str:
+    """nianbao's version and a digest of the sorted rule ids (and of the settings, when they
+    are not the defaults): which rules produced a result (stored with a filing; a batch reuses
+    results of the same rule set)."""
     ids = ",".join(sorted(rule.id for rule in registry))
+    if settings is not None and settings != Settings():
+        ids += "|" + repr(settings)
     return f"{__version__}+{hashlib.sha256(ids.encode()).hexdigest()[:12]}"
 
 
@@ -146,11 +170,13 @@ def render(template: str, params: dict[str, Any]) -> str:
 
 
 def stamp(rule: Rule, hit: Hit) -> Finding:
+    """The finding of `rule` for `hit`: the message from the hit's case's templates."""
+    zh, en = rule.messages(hit.case)
     return Finding(
         rule=rule.id,
         severity=hit.severity or rule.severity,
-        message_zh=render(rule.message_zh, hit.params),
-        message_en=render(rule.message_en, hit.params),
+        message_zh=render(zh, hit.params),
+        message_en=render(en, hit.params),
         pointer=hit.pointer,
         evidence=hit.evidence,
         params=hit.params,
@@ -158,12 +184,21 @@ def stamp(rule: Rule, hit: Hit) -> Finding:
     )
 
 
+@rule("nianbao.rule-crashed", "error",
+      title=("规则运行出错", "a rule crashed"),
+      message=("规则 {rule} 运行出错，未能完成检查：{error}",
+               "rule {rule} crashed and did not finish: {error}"))
+def rule_crashed(ctx: CheckContext) -> Iterable[Hit]:
+    """A rule that raised on this record did not check it: the filing is not known to be
+    compliant, so the result is an error (exit status 1) until the rule is fixed. The runner
+    reports it; the rule itself never fires."""
+    return ()
+
+
 def crashed(rule: Rule, exc: Exception) -> Finding:
+    """The `nianbao.rule-crashed` finding for `rule`, which raised `exc`."""
     reason = f"{type(exc).__name__}: {exc}"
-    return Finding(
-        rule="nianbao.rule-crashed",
-        severity="warning",
-        message_zh=f"规则 {rule.id} 运行出错，未能完成检查：{reason}",
-        message_en=f"rule {rule.id} crashed and did not finish: {reason}",
-        params={"rule": rule.id, "error": reason},
-    )
+    return stamp(rule_crashed, Hit({"rule": rule.id, "error": reason}))
+
+
+RULES: tuple[Rule, ...] = (rule_crashed,)

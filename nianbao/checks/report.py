@@ -14,7 +14,8 @@ from nianbao.text.dates import find_dates
 KINDS = ("annual_report",)
 _PERSON = r"([\u4e00-\u9fff·]{2,6}?)"
 _SIGNER = re.compile(
-    r"法定代表人\s*(?:[（(]\s*(?:签字|签名|签章|签字或盖章)\s*[)）])?\s*[:：]?\s*(?:<u>)?\s*"
+    r"法定代表人\s*(?:[（(]\s*(?:签字|签名|签章|签字或盖章)\s*[)）]|签字|签名|签章)?\s*[:：]?\s*"
+    r"(?:<u>)?\s*"
     + _PERSON + r"(?=\s|<|$|[，。,（(]|\d)"
 )
 
@@ -76,7 +77,12 @@ def name_mismatch(ctx: CheckContext) -> Iterator[Hit]:
 
 @rule("report.year-mismatch", "error", kinds=KINDS,
       title=("报告年度与内容或报送日期不符", "report year disagrees with content or date"),
-      message=("{detail_zh}", "{detail_en}"))
+      message=("报告年度为{year}年，但正文主要叙述{content_year}年的工作",
+               "the report year is {year} but the text is about {content_year}"),
+      cases={"late": ("报送日期{submitted_on}不在{filing_year}年1月1日至{deadline_month}月"
+                      "{deadline_day}日之间",
+                      "submitted on {submitted_on}, outside 1 January – {deadline_day} "
+                      "{deadline_month_en} {filing_year}")})
 def year_mismatch(ctx: CheckContext) -> Iterator[Hit]:
     """The report covers the previous calendar year and is filed 1 Jan – 31 Mar of the next
     (条例 Art. 17; 公示办法 2014). A date outside that window is a late or misdated filing;
@@ -88,17 +94,13 @@ def year_mismatch(ctx: CheckContext) -> Iterator[Hit]:
     date = dt.date.fromisoformat(submitted) if isinstance(submitted, str) else None
     month, day = ctx.settings.submission_deadline_month_day
     if date and not dt.date(year + 1, 1, 1) <= date <= dt.date(year + 1, month, day):
-        yield Hit({"year": year, "submitted_on": submitted,
-                   "detail_zh": f"报送日期{submitted}不在{year + 1}年1月1日至{month}月{day}日之间",
-                   "detail_en": f"submitted on {submitted}, outside 1 January – {day} "
-                                f"{_MONTHS[month]} {year + 1}"},
-                  "/record/submitted_on", _raw(ctx, "submitted_on"))
+        yield Hit({"year": year, "submitted_on": submitted, "filing_year": year + 1,
+                   "deadline_month": month, "deadline_day": day,
+                   "deadline_month_en": _MONTHS.get(month, str(month))},
+                  "/record/submitted_on", _raw(ctx, "submitted_on"), case="late")
     about = _narrative_year(ctx)
     if about and about[0] != year:
-        yield Hit({"year": year, "content_year": about[0],
-                   "detail_zh": f"报告年度为{year}年，但正文主要叙述{about[0]}年的工作",
-                   "detail_en": f"the report year is {year} but the text is about {about[0]}"},
-                  "/record/report_year", about[1])
+        yield Hit({"year": year, "content_year": about[0]}, "/record/report_year", about[1])
 
 
 @rule("report.online-name-suffix", "warning", kinds=KINDS,
@@ -151,7 +153,7 @@ def capital_drift(ctx: CheckContext) -> Iterator[Hit]:
     if not capital or end is None:
         return
     drift = (Decimal(str(end)) - Decimal(str(capital))) / Decimal(str(capital)) * 100
-    if abs(drift) > 20:
+    if abs(drift) > ctx.settings.capital_drift * 100:
         yield Hit({"capital": str(capital), "net_assets": str(end),
                    "drift": str(drift.quantize(Decimal("0.1")))},
                   "/record/registered_capital_wan", _raw(ctx, "registered_capital_wan"))
@@ -175,7 +177,8 @@ def activities_outside_scope(ctx: CheckContext) -> Iterator[Hit]:
         yield Hit({"count": len(hits)}, "/record/activities", scope)
 
 
-_MONTHS = {1: "January", 2: "February", 3: "March", 4: "April", 5: "May", 6: "June"}
+_MONTHS = {1: "January", 2: "February", 3: "March", 4: "April", 5: "May", 6: "June", 7: "July",
+           8: "August", 9: "September", 10: "October", 11: "November", 12: "December"}
 _NARRATIVE_YEAR = re.compile(r"(20\d{2})\s*年(?!\s*(?:度?工作)?计划|\s*[起以至])")
 
 

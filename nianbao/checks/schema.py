@@ -9,12 +9,18 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from nianbao.checks.notice import generated, generation_note
 from nianbao.checks.public_copy import PERSONAL_FIELDS, is_public_copy
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.forms import LABEL_EN, LABEL_ZH
 from nianbao.resources import schema_path
 
 SCHEMAS = {"annual_report": "annual_report.schema.json", "notice": "notice.schema.json"}
+# The notice record's parts, named as GB/T 9704 names them.
+_NOTICE_LABELS = {"issuers": ("发文机关", "issuing organ"), "title": ("标题", "title"),
+                  "date": ("成文日期", "date of issue"), "doc_number": ("发文字号", "document number"),
+                  "recipients": ("主送机关", "recipients"), "signature": ("署名", "signature"),
+                  "note": ("附注", "note"), "colophon": ("版记", "colophon")}
 
 
 @cache
@@ -34,6 +40,12 @@ def schema_hits(ctx: CheckContext) -> Iterator[tuple[str, Hit]]:
     if ctx.record.kind not in SCHEMAS:
         return
     public = is_public_copy(ctx)
+    # The notice schema describes what the generator needs. A notice read from a document is
+    # what it is: a part it lacks (a 填写说明 has no 成文日期) is info there, with a note that
+    # generating it needs the part; for the generator's input it stays an error.
+    notice = ctx.record.kind == "notice"
+    read = notice and not generated(ctx)
+    note = generation_note(ctx) if notice else {"then_zh": "", "then_en": ""}
     for error in validator(ctx.record.kind).iter_errors(instance(ctx.record.fields)):
         if error.validator == "required":
             field = str(error.message).split("'")[1]
@@ -43,18 +55,20 @@ def schema_hits(ctx: CheckContext) -> Iterator[tuple[str, Hit]]:
             field = path[0] if path else ""
         if public and field in PERSONAL_FIELDS:
             continue  # left out of the 公示 copy by design: report.public-copy says so
-        label_zh = LABEL_ZH.get(field, field)
+        label_zh, label_en = LABEL_ZH.get(field, field), LABEL_EN.get(field, field)
+        if notice:
+            label_zh, label_en = _NOTICE_LABELS.get(field, (field, field))
         evidence = ctx.record.evidence.get(field, ("", None))[0]
-        params: dict[str, Any] = {"field": field, "label_zh": label_zh,
-                                  "label_en": LABEL_EN.get(field, field),
+        params: dict[str, Any] = {"field": field, "label_zh": label_zh, "label_en": label_en,
                                   "keyword": str(error.validator),
-                                  "detail": _short(error.message)}
+                                  "detail": _short(error.message), **note}
         if error.validator == "maxLength" and isinstance(error.instance, str):
             params |= {"length": len(error.instance), "limit": error.validator_value}
         yield str(error.validator), Hit(
             params=params,
             pointer="/record/" + "/".join(path),
             evidence=evidence,
+            severity="info" if read else None,
         )
 
 
@@ -80,6 +94,7 @@ KEYWORDS: dict[str, tuple[str, str]] = {
 
 
 def _keyword_rule(keyword: str, zh: str, en: str) -> Rule:
+    zh, en = zh + "{then_zh}", en + "{then_en}"
     def check(ctx: CheckContext) -> Iterator[Hit]:
         if "schema" not in ctx.cache:
             ctx.cache["schema"] = list(schema_hits(ctx))
@@ -90,7 +105,9 @@ def _keyword_rule(keyword: str, zh: str, en: str) -> Rule:
     check.__doc__ = (
         f"JSON Schema `{keyword}` check of the record against schemas/"
         "annual_report.schema.json (draft 2020-12). The schema encodes the official form: every "
-        "row is required (write 无 when there is nothing to report), amounts in 万元, dates ISO."
+        "row is required (write 无 when there is nothing to report), amounts in 万元, dates ISO. "
+        "For a notice, schemas/notice.schema.json describes what the generator needs: an error "
+        "for its input, info for a notice read from a document (which is what it is)."
     )
     return rule(f"schema.{keyword}", "error", title=(f"表格不符合规范（{keyword}）",
                 f"record fails the schema ({keyword})"), message=(zh, en),

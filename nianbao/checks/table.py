@@ -133,7 +133,7 @@ def _compare(ctx: CheckContext, table: StatTable, total_i: int, parts: list[int]
         if index not in total.values or (total_i, index) in checked:
             continue
         present = [r for r in rows if index in r.values]
-        if not present or complete and len(present) < len(rows):
+        if not present or (complete and len(present) < len(rows)):
             continue
         checked.add((total_i, index))
         stated = _scaled(total, index)

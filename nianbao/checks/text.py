@@ -16,10 +16,12 @@ _UNIT_OR_PLACE = "户人名元万亿号月日年个项次家所条件份批省�
 _PLACE = "省市县区乡镇村街社"
 # Template placeholders: 〔*〕, XX/xx/××, 20XX, X月X日, ___ inside a sentence; a figure with
 # masked digits (8472.X万元, 20xx7人, 3xx61人); a lone X before a unit or a place word (X户,
-# 〔2026〕X号, x县民政局); a place name masked by ** or ○○ (湖南省**市, ○○县).
+# 〔2026〕X号, x县民政局); a place name masked by ** or ○○ (湖南省**市, ○○县). An 18-character
+# 统一社会信用代码 or 身份证号 may contain X as a digit (1263212371205543X2, …123X): not masked.
+_CODE18 = r"(?![0-9A-HJ-NP-RTUWXY]{18}(?![0-9A-Za-z]))"
 PLACEHOLDER = re.compile(
     r"[〔\[［【(（]\s*[*＊]\s*[〕\]］】)）]"
-    r"|(?<![A-Za-z0-9.])(?:\d+\.?[Xx]{1,3}\d*|\d+\.?×{2,3}\d*|[Xx]{1,3}\d+|\d+[*＊]{1,3}\d+)"
+    r"|(?<![A-Za-z0-9.])" + _CODE18 + r"(?:\d+\.?[Xx]{1,3}\d*|\d+\.?×{2,3}\d*|[Xx]{1,3}\d+|\d+[*＊]{1,3}\d+)"
     r"(?![A-Za-z0-9])"
     r"|(?<![A-Za-z])(?:20|19)[Xx×]{2}(?![A-Za-z])"
     r"|(?<![A-Za-z0-9])(?:XX|xx|××|ＸＸ)(?![A-Za-z0-9])"

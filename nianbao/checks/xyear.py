@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
+from nianbao.checks.settings import Settings
 from nianbao.forms import LABEL_EN, LABEL_ZH
 from nianbao.model import Fact, Provenance, Record
 from nianbao.text import credit_code
@@ -42,10 +43,6 @@ _REGISTERED = re.compile(r"变更登记|办理了?[^。；，]{0,30}?变更|已�
 _NEGATED = re.compile(r"未|没有|无需|不需|无须|不涉及|无变更|不存在")
 _SENTENCE = re.compile(r"[。；;！!？?\n]")
 _CLAUSE = re.compile(r"[，,：:]")
-CAPITAL_DRIFT = Decimal("0.20")  # 开办资金 moving more than this needs 变更登记 (细则)
-STAFF_SWING = Decimal("0.5")
-STAFF_SWING_MIN = 3  # persons: 2 → 4 in a tiny unit is not a swing worth asking about
-NAME_SIMILAR = 0.5  # below this, a same-code name change is an identity question
 
 FUNDING = (
     ("full", re.compile(r"全额|全供|财政拨款")),
@@ -171,7 +168,7 @@ def _name_similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
-def _changed(name: str, old: Any, new: Any) -> dict[str, Any] | None:
+def _changed(name: str, old: Any, new: Any, settings: Settings) -> dict[str, Any] | None:
     """Extra params when the registered item differs between the two reports, else None."""
     if name == "registered_capital_wan":
         a, b = _decimal(old), _decimal(new)
@@ -180,11 +177,12 @@ def _changed(name: str, old: Any, new: Any) -> dict[str, Any] | None:
         if a == 0:
             return {"change_percent": None, "extra_zh": "", "extra_en": ""}
         change = (b - a) / a
-        if abs(change) <= CAPITAL_DRIFT:
+        if abs(change) <= settings.capital_drift:
             return None
         pct = str((change * 100).quantize(Decimal("0.1")))
-        return {"change_percent": pct, "extra_zh": f"（变动{pct}%，超过±20%）",
-                "extra_en": f" ({pct}%, beyond ±20%)"}
+        limit = f"{(settings.capital_drift * 100).normalize():f}"
+        return {"change_percent": pct, "extra_zh": f"（变动{pct}%，超过±{limit}%）",
+                "extra_en": f" ({pct}%, beyond ±{limit}%)"}
     if not isinstance(old, str) or not isinstance(new, str):
         return None
     text_a, text_b = comparable(old), comparable(new)
@@ -194,7 +192,7 @@ def _changed(name: str, old: Any, new: Any) -> dict[str, Any] | None:
         ca, cb = _funding_class(text_a), _funding_class(text_b)
         if ca is not None and ca == cb:
             return None
-    if name == "name" and _name_similarity(text_a, text_b) < NAME_SIMILAR:
+    if name == "name" and _name_similarity(text_a, text_b) < settings.name_similar:
         return None  # another unit's name under this code: xyear.identity reports it
     return {"extra_zh": "", "extra_en": ""}
 
@@ -281,7 +279,8 @@ def unregistered_change(ctx: CheckContext) -> Iterator[Hit]:
     full-width forms, nor a renaming of the 经费来源 category (全额拨款 = 财政补助（全额）)."""
     for earlier, later in adjacent_pairs(ctx):
         for name in REGISTERED_ITEMS:
-            extra = _changed(name, earlier.fields.get(name), later.fields.get(name))
+            extra = _changed(name, earlier.fields.get(name), later.fields.get(name),
+                             ctx.settings)
             if extra is None or _declared(name, earlier, later):
                 continue
             evidence, prov = _evidence(ctx, name)
@@ -314,7 +313,7 @@ def identity(ctx: CheckContext) -> Iterator[Hit]:
                                          f"{_year(later)}")),
                       "/record/credit_code", evidence, prov)
         elif (ca and ca == cb and na and nb and na != nb
-              and _name_similarity(na, nb) < NAME_SIMILAR
+              and _name_similarity(na, nb) < ctx.settings.name_similar
               and not _declared("name", earlier, later)):
             evidence, prov = _evidence(ctx, "name")
             yield Hit(_params("name", earlier, later,
@@ -342,16 +341,19 @@ def claimed_delta(ctx: CheckContext) -> Iterator[Hit]:
     confirm: this year's figure minus last year's. The unit answers for the truth of its
     report (条例 Art. 17; 公示办法 2014) and its figures must agree (spec §1.3 row 6).
     Checked only on exact figures read as facts (same indicator and measure, one
-    unambiguous value in each report); anything approximate or ambiguous is left alone."""
+    stock in each report); anything approximate is left alone. A report that also counts a
+    subset under the same indicator (共排查在保对象394户942人 beside 低保对象14293人) states its
+    stock as the largest figure: the subsets are parts of it."""
+    skip = frozenset({"yoy", "previous_year", "previous_period", "before", "plan", "mom",
+                      "change"})
     for earlier, later in adjacent_pairs(ctx):
         for index, fact, measure, claimed in _claims(later):
-            skip = frozenset({"yoy", "previous_year", "previous_period", "before", "plan",
-                              "mom"})
             now = _figures(later, fact.indicator, (measure,), skip).get(measure, set())
             then = _figures(earlier, fact.indicator, (measure,), skip).get(measure, set())
-            if len(now) != 1 or len(then) != 1:
+            if not now or not then:
                 continue
-            actual = next(iter(now)) - next(iter(then))
+            figure, previous_figure = max(now), max(then)
+            actual = figure - previous_figure
             if actual == claimed:
                 continue
             pointer = f"/facts/{index}" if later is ctx.record else "/record/activities"
@@ -359,9 +361,8 @@ def claimed_delta(ctx: CheckContext) -> Iterator[Hit]:
                        "year": _year(later), "previous_year": _year(earlier),
                        "claimed": claimed, "claimed_abs": abs(claimed),
                        "direction_zh": "减少" if claimed < 0 else "增加",
-                       "figure": next(iter(now)), "previous_figure": next(iter(then)),
-                       "actual": actual, "value": next(iter(now)),
-                       "previous_value": next(iter(then))},
+                       "figure": figure, "previous_figure": previous_figure,
+                       "actual": actual, "value": figure, "previous_value": previous_figure},
                       pointer, fact.text)
 
 
@@ -381,7 +382,8 @@ def staff_swing(ctx: CheckContext) -> Iterator[Hit]:
         a, b = earlier.fields.get("staff_count"), later.fields.get("staff_count")
         if not isinstance(a, int) or not isinstance(b, int) or min(a, b) < 0:
             continue
-        if abs(b - a) >= STAFF_SWING_MIN and Decimal(min(a, b)) < STAFF_SWING * max(a, b):
+        swing, least = ctx.settings.staff_swing, ctx.settings.staff_swing_min
+        if abs(b - a) >= least and Decimal(min(a, b)) < swing * max(a, b):
             evidence, prov = _evidence(ctx, "staff_count")
             yield Hit(_params("staff_count", earlier, later), "/record/staff_count",
                       evidence, prov)

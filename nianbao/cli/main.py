@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from nianbao import __version__
-from nianbao.checks import Registry, default_registry
+from nianbao.checks import Registry, Settings, default_registry, load_settings
 from nianbao.cli import output
 from nianbao.errors import NianbaoError, UnreadableInput, UsageError
 from nianbao.extract import read
@@ -44,6 +44,15 @@ def store_option(func: F) -> F:
         "--store", default=None, is_flag=False, flag_value="", metavar="PATH|URL",
         help="Filings store: an SQLite path or postgresql://… URL; a bare --store uses "
              "$NIANBAO_STORE or the default path (~/.local/share/nianbao/filings.sqlite).",
+    )(func)
+
+
+def config_option(func: F) -> F:
+    return click.option(
+        "--config", default=None, metavar="FILE|PACK",
+        help="Rule pack: a TOML file or a shipped pack (national, gansu, guizhou) with the "
+             "thresholds, severities and disabled rules; default $NIANBAO_CONFIG, else the "
+             "national rules.",
     )(func)
 
 
@@ -95,10 +104,11 @@ def cli() -> None:
               help="Also show the extracted fields in the table format.")
 @store_option
 @kind_option
+@config_option
 @ocr_option
 @lang_option
 def check(files: tuple[Path, ...], fmt: str, show_record: bool, store: str | None,
-          kind: str | None, ocr: str, lang: str) -> None:
+          kind: str | None, config: str | None, ocr: str, lang: str) -> None:
     """Check filed documents (.txt .docx .pdf .xlsx, scans as .pdf .png .jpg .tif) or record
     files (.json).
 
@@ -108,7 +118,7 @@ def check(files: tuple[Path, ...], fmt: str, show_record: bool, store: str | Non
     institution's other years (net-assets carry-over, unregistered changes, …).
     """
     status = EXIT_OK
-    for path, report in _reports(files, store, kind, ocr):
+    for _path, report in _reports(files, store, kind, load_settings(config), ocr):
         if isinstance(report, UnreadableInput):
             output.fail(report.message(lang))
             status = max(status, report.exit_status)
@@ -122,26 +132,27 @@ def check(files: tuple[Path, ...], fmt: str, show_record: bool, store: str | Non
     sys.exit(status)
 
 
-def _reports(files: tuple[Path, ...], store: str | None, kind: str | None,
+def _reports(files: tuple[Path, ...], store: str | None, kind: str | None, settings: Settings,
              ocr: str = "auto") -> Iterator[tuple[Path, Report | UnreadableInput]]:
     """(file, its report or the reason it could not be read), with or without a store."""
     registry = default_registry()
     if store is None:
         for path in files:
-            yield path, _checked(path, kind, registry, None, ocr)
+            yield path, _checked(path, kind, registry, settings, None, ocr)
         return
     from nianbao.store.db import resolve_store
     from nianbao.store.filings import Store
 
     with Store.open(resolve_store(store or None)) as opened:
         for path in files:
-            yield path, _checked(path, kind, registry, opened, ocr)
+            yield path, _checked(path, kind, registry, settings, opened, ocr)
 
 
-def _checked(path: Path, kind: str | None, registry: Registry,
+def _checked(path: Path, kind: str | None, registry: Registry, settings: Settings,
              store: Store | None, ocr: str = "auto") -> Report | UnreadableInput:
     try:
-        return check_file(path, registry=registry, store=store, kind=kind, ocr=ocr)
+        return check_file(path, registry=registry, settings=settings, store=store, kind=kind,
+                          ocr=ocr)
     except UnreadableInput as exc:
         return exc
 
@@ -196,7 +207,14 @@ def draft(previous: Path | None, store: str | None, institution: str | None,
                          f"output must be .json, .docx or .pdf: {out}")
     inputs = [p for p in (previous, summary_file) if p is not None]
     prev = _previous_record(previous, store, institution, year)
-    text = read(summary_file).text if summary_file else None
+    text = None
+    if summary_file:
+        from nianbao.draft import summary_warnings
+
+        summary_document = read(summary_file)
+        text = summary_document.text
+        for zh, en in summary_warnings(prev, parse(summary_document, "work_summary"), year):
+            output.fail(("warning: " + en) if lang == "en" else "警告：" + zh)
     fields, to_fill = make_draft(prev, text, year)
     if suffix == ".json":
         data = to_json(draft_document(fields, to_fill, year)) + "\n"
@@ -250,11 +268,12 @@ def _previous_record(previous: Path | None, store: str | None, institution: str 
                    "link can lead out of the inbox; each one is listed as not read).")
 @click.option("--progress/--no-progress", "show_progress", default=None,
               help="Progress bar on stderr (default: when stderr is a terminal).")
+@config_option
 @ocr_option
 @lang_option
 def batch(inbox: Path, out: Path, store: str | None, workers: int | None, timeout: float,
           scheduler: str | None, retry_failed: bool, follow_links: bool,
-          show_progress: bool | None, ocr: str, lang: str) -> None:
+          show_progress: bool | None, config: str | None, ocr: str, lang: str) -> None:
     """Check every .txt/.docx/.pdf/.xlsx and scan image below INBOX into OUT; a rerun resumes
     where it stopped.
 
@@ -290,7 +309,8 @@ def batch(inbox: Path, out: Path, store: str | None, workers: int | None, timeou
             result = run_batch(inbox, out, workers=workers, timeout=timeout,
                                scheduler=scheduler, store=_store_location(store),
                                progress=on_progress, retry_failed=retry_failed,
-                               follow_links=follow_links, ocr=ocr)
+                               follow_links=follow_links, ocr=ocr,
+                               settings=load_settings(config))
         except BatchInterrupted as exc:
             output.fail(exc.message(lang))
             sys.exit(130)
@@ -368,7 +388,7 @@ def _previous_rows(reports: list[Report], region: str, year: int,
     from nianbao.store.db import resolve_store
     from nianbao.store.filings import Store
 
-    with Store.open(resolve_store(store or None)) as opened:
+    with Store.open(resolve_store(store or None), read_only=True) as opened:
         return previous_rows(opened, reports, region, year)
 
 
@@ -386,7 +406,7 @@ def extract(file: Path, out: Path | None, kind: str | None, ocr: str, lang: str)
     """
     document = read(file, ocr=ocr)
     record = parse(document, kind)
-    data = {k: v for k, v in output.record_envelope(document.source, record).items()}
+    data = dict(output.record_envelope(document.source, record))
     text = to_json(data)
     if out is None:
         click.echo(text)
@@ -408,8 +428,12 @@ def generate() -> None:
               help="Output file: .docx or .pdf.")
 @click.option("--public", is_flag=True, help="The 公示 copy: without 填表人 and 联系电话.")
 @click.option("--force", is_flag=True, help="Generate even when the record has error findings.")
+@click.option("--clean", is_flag=True,
+              help="Leave out what the checks flag as left-overs (markdown **, Word bookmarks, "
+                   "traditional-script or garbage lines), listing each removal.")
 @lang_option
-def annual_report(source: Path, out: Path, public: bool, force: bool, lang: str) -> None:
+def annual_report(source: Path, out: Path, public: bool, force: bool, clean: bool,
+                  lang: str) -> None:
     """Generate the 事业单位法人年度报告书 form from a record (.json) or a filed document.
 
     The record is checked first; a record with error findings is refused unless --force.
@@ -424,7 +448,18 @@ def annual_report(source: Path, out: Path, public: bool, force: bool, lang: str)
         from nianbao.generate.docx_writer import write_docx as write
     else:
         from nianbao.generate.pdf_writer import write_pdf as write
-    write(report.record.fields, out, public=public, inputs=[source])
+    fields = report.record.fields
+    if clean:
+        from nianbao.generate.clean import clean_fields
+
+        fields, removals = clean_fields(fields)
+        for removal in removals:
+            output.echo(output.removed(removal.field, removal.removed, removal.rule, lang),
+                        err=True)
+        if not removals:
+            output.echo("--clean：没有需要清除的内容" if lang != "en" else
+                        "--clean: nothing to remove", err=True)
+    write(fields, out, public=public, inputs=[source])
     output.echo(output.wrote(out, lang), err=True)
 
 
@@ -464,10 +499,17 @@ def notice(source: Path, out: Path, force: bool, lang: str) -> None:
               show_default=True, help="table for reading, md for docs/rules.md, json for tools.")
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
               help="Write to this file instead of printing.")
+@config_option
 @lang_option
-def rules(fmt: str, out: Path | None, lang: str) -> None:
-    """List every rule: id, severity, what it finds and why it exists."""
-    text = output.rules_text(default_registry(), fmt, lang)
+def rules(fmt: str, out: Path | None, config: str | None, lang: str) -> None:
+    """List every rule: id, severity, what it finds and why it exists.
+
+    With --config (or $NIANBAO_CONFIG), the effective set under that rule pack: its
+    thresholds, the severities it overrides, without the rules it disables.
+    """
+    settings = load_settings(config)
+    registry = default_registry().configured(settings)
+    text = output.rules_text(registry, fmt, lang, settings if settings != Settings() else None)
     if out is None:
         output.echo(text, nl=False)
         return

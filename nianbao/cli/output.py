@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from nianbao.checks.registry import Registry
+from nianbao.checks.settings import Settings
 from nianbao.forms import LABEL_EN, LABEL_ZH
 from nianbao.model import CONTRACT_VERSION, Finding, Record, Report, Source
 from nianbao.text.controls import visible
@@ -117,7 +118,8 @@ def _plain(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def rules_text(registry: Registry, fmt: str, lang: str) -> str:
+def rules_text(registry: Registry, fmt: str, lang: str, settings: Settings | None = None) -> str:
+    """The rule catalogue; with `settings` (a rule pack), its thresholds come first."""
     zh = lang != "en"
     if fmt == "json":
         import json
@@ -125,11 +127,22 @@ def rules_text(registry: Registry, fmt: str, lang: str) -> str:
         return json.dumps([{"id": r.id, "severity": r.severity, "title_zh": r.title_zh,
                             "title_en": r.title_en, "kinds": list(r.kinds), "why": r.doc}
                            for r in registry], ensure_ascii=False, indent=2) + "\n"
+    head = settings_lines(settings, fmt) if settings is not None else []
     if fmt == "md":
-        return rules_markdown(registry)
+        return "\n".join(head) + rules_markdown(registry)
     rows = [f"{pad(r.id, 36)}{pad(SEVERITY['zh' if zh else 'en'][r.severity], 8)}"
             f"{r.title_zh if zh else r.title_en}" for r in registry]
-    return "\n".join(rows) + "\n"
+    return "\n".join(head + rows) + "\n"
+
+
+def settings_lines(settings: Settings, fmt: str) -> list[str]:
+    """The rule pack's name, thresholds, overridden severities and disabled rules."""
+    bullet = "- " if fmt == "md" else "  "
+    out = [f"rule pack: {settings.pack}"]
+    out += [f"{bullet}{name} = {value}    # {text}" for name, value, text in settings.describe()]
+    out += [f"{bullet}severity {rule_id} = {level}" for rule_id, level in settings.severity]
+    out += [f"{bullet}disabled {rule_id}" for rule_id in sorted(settings.disabled)]
+    return [*out, ""]
 
 
 def rules_markdown(registry: Registry) -> str:
@@ -145,8 +158,20 @@ def rules_markdown(registry: Registry) -> str:
         out += [f"## `{r.id}`", "", f"**{r.severity}** · {r.title_zh} · {r.title_en}"
                 + (f" · applies to: {', '.join(r.kinds)}" if r.kinds else ""), "",
                 " ".join(r.doc.split()), "",
-                f"- zh: {r.message_zh}", f"- en: {r.message_en}", ""]
+                f"- zh: {r.message_zh}", f"- en: {r.message_en}"]
+        for name, zh, en in r.cases:
+            out += [f"- {name} zh: {zh}", f"- {name} en: {en}"]
+        out.append("")
     return "\n".join(out)
+
+
+def removed(field: str, text: str, rule: str, lang: str) -> str:
+    """One line of `generate --clean`'s list of what it left out."""
+    from nianbao.forms import LABEL_EN, LABEL_ZH
+
+    if lang == "en":
+        return f"removed from {LABEL_EN.get(field, field)} ({rule}): {text}"
+    return f"已从“{LABEL_ZH.get(field, field)}”删除（{rule}）：{text}"
 
 
 def wrote(path: Path, lang: str) -> str:

@@ -117,9 +117,21 @@ def _segments(blocks: list[Block]) -> list[Segment]:
     return out
 
 
+# A label's signature also matches the label with its figure after it (年初数（万元） 128.60):
+# such a text is split into the label and the figure.
+_FIGURE = re.compile(r"-?\d[\d,]*(?:\.\d+)?\s*(?:万元|元|人|名)?")
+
+
+def _label_with_figure(text: str) -> tuple[Label, str] | None:
+    lead = labels.split_leading(text)
+    if lead and lead[0].layout != LONG and _FIGURE.fullmatch(lead[1].strip()):
+        return lead
+    return None
+
+
 def _cell_segments(cell: str, prov: Provenance, row: int) -> list[Segment]:
     label = labels.match(cell)
-    if label:
+    if label and not _label_with_figure(cell):
         return [Segment(cell, prov, label, "cell", row)]
     lead = labels.split_leading(cell)
     if lead and lead[0].layout != LONG and "\n" not in lead[1]:
@@ -130,7 +142,7 @@ def _cell_segments(cell: str, prov: Provenance, row: int) -> list[Segment]:
 
 def _line_segments(text: str, prov: Provenance) -> list[Segment]:
     label = labels.match(text)
-    if label:
+    if label and not _label_with_figure(text):
         return [Segment(text, prov, label)]
     if not labels.split_leading(text):
         return [Segment(text, prov)]
@@ -272,6 +284,8 @@ def _convert(name: str, raw: str, record: Record) -> Any:
         return None
     if name in AMOUNT_FIELDS:
         return _checked(name, raw, parse_amount_wan(text), record)
+    if name == "report_year":  # 2024, 2024年度, （2024）年度
+        text = re.sub(r"^[（(]?\s*(\d{4})\s*[)）]?\s*年度?$", r"\1", text)
     if name in ("staff_count", "report_year"):
         return _checked(name, raw, parse_int(text), record)
     if name == "submitted_on":
@@ -313,12 +327,9 @@ def _fill_cover(record: Record, state: _State, document: Document) -> None:
         year = infer_year(fields.get("change_registration"), fields.get("activities"))
         if year:
             fields["report_year"] = year
-            record.notes.append(Finding(
-                rule="report.year-inferred", severity="info",
-                message_zh=f"报告书未填写年度，按正文推定为{year}年度",
-                message_en=f"the report year is not filled in; inferred {year} from the text",
-                pointer="/record/report_year", params={"year": year},
-            ))
+            from nianbao.checks.notes import note, year_inferred
+
+            record.notes.append(note(year_inferred, {"year": year}, "/record/report_year"))
 
 
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年(?!度?计划)")

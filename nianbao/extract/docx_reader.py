@@ -12,8 +12,9 @@ appears once per `<w:tc>`; a vertical-merge continuation cell becomes "" so the 
 their column positions; a cell's paragraphs and nested tables are joined with "\\n". Explicit page
 breaks (`<w:br w:type="page"/>`, page-break-before, a section break to a new page) become
 `page_break` blocks. A tab becomes a space and a soft line break a "\\n", so the tab stays the
-cell separator of row text. Headers, footers, comments, footnotes and deleted text are not read;
-text boxes are read once (their VML fallback copy is skipped) as paragraphs after the one that
+cell separator of row text. Content embedded with `w:altChunk` (HTML, MHT, RTF, text, another
+DOCX) is read in place (`nianbao.extract.docx_altchunk`). Headers, footers, comments, footnotes
+and deleted text are not read; text boxes are read once (their VML fallback copy is skipped) as paragraphs after the one that
 anchors them. DOCX has no fixed pages, so `page` is None on every block.
 """
 
@@ -23,13 +24,16 @@ import io
 import posixpath
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import docx
 from lxml import etree
 
 from nianbao.errors import NianbaoError, UnreadableInput
+from nianbao.extract.docx_altchunk import MAX_DEPTH as MAX_CHUNK_DEPTH
+from nianbao.extract.docx_altchunk import read_chunk
 from nianbao.extract.limits import DEFAULT_LIMITS, Limits, read_bytes
 from nianbao.model import Block, Document, Source
 from nianbao.text.normalize import normalize
@@ -37,6 +41,7 @@ from nianbao.text.normalize import normalize
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _OFFICE_DOCUMENT = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
     "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
@@ -69,7 +74,9 @@ def read(path: Path, source: Source, limits: Limits = DEFAULT_LIMITS) -> Documen
     try:
         document = docx.Document(io.BytesIO(data))
         blocks = _Blocks()
-        _walk_body(document.element.body, blocks)
+        _walk_body(document.element.body, blocks, _chunk_reader(document.part, path.name, limits))
+    except NianbaoError:
+        raise
     except ValueError as exc:
         if "not a Word file" not in str(exc):
             raise _damaged(path.name, exc) from exc
@@ -224,20 +231,66 @@ class _Blocks:
         return self.blocks
 
 
-def _walk_body(container: etree._Element, out: _Blocks) -> None:
-    """Paragraphs and tables of the body (or of a text box), in document order."""
+ChunkReader = Callable[[etree._Element, "_Blocks"], None]
+
+
+def _walk_body(container: etree._Element, out: _Blocks, chunk: ChunkReader | None = None) -> None:
+    """Paragraphs and tables of the body (or of a text box), in document order; `chunk` reads
+    an embedded `w:altChunk` (`nianbao.extract.docx_altchunk`)."""
     for child in _block_children(container):
         if child.tag == _W + "p":
             _walk_paragraph(child, out)
         elif child.tag == _W + "tbl":
             for cells, spans in _table_rows(child):
                 out.row(cells, spans)
+        elif child.tag == _W + "altChunk" and chunk is not None:
+            chunk(child, out)
+
+
+def _chunk_reader(part: Any, name: str, limits: Limits, depth: int = 0) -> ChunkReader:
+    """Reads the part an altChunk points at, through the document part's relationships."""
+
+    def read_one(element: etree._Element, out: _Blocks) -> None:
+        rel = part.rels.get(element.get(_R + "id") or "")
+        if rel is None or rel.is_external:
+            raise UnreadableInput(
+                f"DOCX 中的嵌入内容（altChunk）指向不存在或外部的部件：{name}",
+                f"an embedded chunk (altChunk) in the DOCX points at a missing or external "
+                f"part: {name}")
+        target = rel.target_part
+
+        def emit(text: str, cells: tuple[str, ...] | None) -> None:
+            if cells is None:
+                out.paragraph(text)
+            else:
+                out.row(cells)
+
+        read_chunk(target.content_type, target.blob, name, emit,
+                   lambda blob: _embedded_docx(blob, name, limits, depth + 1))
+
+    return read_one
+
+
+def _embedded_docx(data: bytes, name: str, limits: Limits,
+                   depth: int) -> Iterator[tuple[str, tuple[str, ...] | None]]:
+    """The blocks of a DOCX embedded as an altChunk, checked like the outer file."""
+    if depth > MAX_CHUNK_DEPTH:
+        raise UnreadableInput(f"DOCX 中的嵌入内容层层嵌套过深：{name}",
+                              f"the DOCX nests embedded documents too deeply: {name}")
+    _check_package(data, name, limits)
+    inner = docx.Document(io.BytesIO(data))
+    blocks = _Blocks()
+    _walk_body(inner.element.body, blocks, _chunk_reader(inner.part, name, limits, depth))
+    for block in blocks.finish():
+        if block.kind != "page_break":
+            yield block.text, block.cells if block.kind == "row" else None
 
 
 def _block_children(container: etree._Element) -> Iterator[etree._Element]:
-    """The w:p and w:tbl under `container`, looking through content controls and custom XML."""
+    """The w:p, w:tbl and w:altChunk under `container`, looking through content controls and
+    custom XML."""
     for child in container:
-        if child.tag in (_W + "p", _W + "tbl"):
+        if child.tag in (_W + "p", _W + "tbl", _W + "altChunk"):
             yield child
         elif child.tag in (_W + "sdt", _W + "sdtContent", _W + "customXml"):
             yield from _block_children(child)

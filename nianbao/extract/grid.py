@@ -166,8 +166,8 @@ def _is_column_numbers(cells: Sequence[str]) -> bool:
     if any(len(c) > 4 for c in cells):
         return False
     filled = [re.sub(r"\s+", "", c) for c in cells if c.strip()]
-    return len(filled) >= 2 and all(_COLUMN_NUMBER.match(c) for c in filled) and \
-        any(not c.isdigit() for c in filled) or (len(filled) >= 3 and filled == [
+    return (len(filled) >= 2 and all(_COLUMN_NUMBER.match(c) for c in filled) and \
+        any(not c.isdigit() for c in filled)) or (len(filled) >= 3 and filled == [
             str(i) for i in range(1, len(filled) + 1)])
 
 
@@ -191,7 +191,7 @@ def _line_cells(block: Block) -> list[str]:
 
 
 def _is_lone_pipe(block: Block) -> bool:
-    return block.kind == "row" and not any(c.strip() for c in block.cells) \
+    return (block.kind == "row" and not any(c.strip() for c in block.cells)) \
         or block.text.strip() == "|"
 
 
@@ -375,7 +375,7 @@ def _grid_table(blocks: Sequence[Block], start: int,
             table.blocks.add(i)
             i += 1
             continue
-        if _FURNITURE.match(text) or len(table.rows) > 1 and _header_roles(cells) is not None:
+        if _FURNITURE.match(text) or (len(table.rows) > 1 and _header_roles(cells) is not None):
             break
         if block.kind == "paragraph" and (len(text) > 60 or "。" in text):
             break
@@ -383,7 +383,8 @@ def _grid_table(blocks: Sequence[Block], start: int,
             table.blocks.add(i)
             i += 1
             continue
-        if pending and cells and not _starts_label(cells, table):
+        if pending and cells and block.kind == "row" and not pending_whole and \
+                not _starts_label(cells, table):
             pending.extend(cells)  # a pipe row broken over lines
             pending_whole = False
             table.blocks.add(i)
@@ -397,7 +398,7 @@ def _grid_table(blocks: Sequence[Block], start: int,
             continue
         if not _looks_like_row(cells, table):
             misses += 1
-            if misses >= 2 or block.kind == "paragraph" and len(text) > 30:
+            if misses >= 2 or (block.kind == "paragraph" and len(text) > 30):
                 break
             i += 1
             continue
@@ -456,6 +457,9 @@ def _starts_label(cells: list[str], table: Table) -> bool:
 
 
 def _looks_like_row(cells: list[str], table: Table) -> bool:
+    if table.columns and table.columns[0].role == "code" and cells and \
+            re.fullmatch(r"\d{1,4}", cells[0].strip()):
+        cells = cells[1:]  # a 序号 column before the label
     first = next((c for c in cells if c.strip()), "")
     if not first or _is_value(first):
         return False
@@ -484,6 +488,10 @@ def align(tokens: list[str], columns: list[Column]) -> tuple[list[str], str | No
     k = 0
     while k < len(tokens) and not tokens[k]:
         k += 1
+    if code_i is not None and code_i < label_i and k < len(tokens) and \
+            re.fullmatch(r"\d{1,4}", tokens[k]):
+        cells[code_i] = tokens[k]  # 序号 before the label
+        k += 1
     label_parts: list[str] = []
     while k < len(tokens) and tokens[k] and not _is_value(tokens[k]) \
             and (unit_of(tokens[k]) is None or not label_parts):
@@ -496,8 +504,9 @@ def align(tokens: list[str], columns: list[Column]) -> tuple[list[str], str | No
         cells[unit_i] = rest.pop(0)
     elif unit_i is not None:
         cells[label_i], cells[unit_i] = _glued_unit(cells[label_i])
-    if code_i is not None and rest and _CODE.match(rest[0]) and len(rest) > 1 and \
-            (len(rest) > len(value_cols) or "," not in rest[0] and len(rest[0]) >= 4):
+    if code_i is not None and not cells[code_i] and rest and _CODE.match(rest[0]) and \
+            len(rest) > 1 and \
+            (len(rest) > len(value_cols) or ("," not in rest[0] and len(rest[0]) >= 4)):
         cells[code_i] = rest.pop(0)
     if any(not _is_value(t) for t in rest):
         fault = "non-numeric value"
@@ -548,7 +557,7 @@ def _stream_tokens(blocks: Sequence[Block], start: int) -> tuple[list[tuple[str,
             i += 1
             continue
         text = block.text.strip()
-        if block.kind == "paragraph" and (len(text) > 40 or "。" in text) or _FURNITURE.match(text):
+        if (block.kind == "paragraph" and (len(text) > 40 or "。" in text)) or _FURNITURE.match(text):
             break
         if block.kind == "row":
             parts = [c.strip() for c in block.cells]

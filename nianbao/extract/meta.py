@@ -67,7 +67,7 @@ def _is_statistics(document: Document, head: str) -> bool:
     prose = sum(len(b.text) for b in document.blocks if b.index not in used and b.kind != "row")
     table_text = sum(len(b.text) for b in document.blocks if b.index in used)
     title_says = bool(_STATS_TITLE.search(head[:200]))
-    return title_says or value_rows >= 3 and prose <= max(1500, 2 * table_text)
+    return title_says or (value_rows >= 3 and prose <= max(1500, 2 * table_text))
 
 
 def _has_value(table: object, cells: list[str]) -> bool:
@@ -100,8 +100,8 @@ def report_year(title: str, text: str) -> int | None:
 def head_period(lines: list[str], year: int | None) -> tuple[int | None, int] | None:
     """The (year, month) a document's head names as its period, or None."""
     for line in lines:
-        if _FURNITURE.match(line.strip()) or re.search(r"\d{1,2}\s*日", line) and \
-                not re.search(r"截[至止]", line):
+        if _FURNITURE.match(line.strip()) or (re.search(r"\d{1,2}\s*日", line) and \
+                not re.search(r"截[至止]", line)):
             continue
         for rx in (_YM, _YM_DOT):
             m = rx.search(line)

@@ -43,6 +43,14 @@ _ORGAN = re.compile(
     r"镇|乡|社区|村)(?:文件)?$"
 )
 _PRINT_LINE = re.compile(r"^(?P<printer>.*?)\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*印发$")
+_NUMBER = DOC_NUMBER_LINE.pattern.removeprefix("^")
+# The 发文字号 line: the number alone, in round brackets, after a label (发文字号：), or with
+# 签发人 on the same line (on either side).
+_NUMBER_ON_LINE = re.compile(
+    r"^(?:签发人\s*[:：]\s*[\u4e00-\u9fff·]{2,6}\s+)?(?:(?:发文字号|文号)\s*[:：]\s*)?[（(]?\s*"
+    rf"(?P<number>{_NUMBER})\s*[）)]?\s*(?:签发人\s*[:：]\s*[\u4e00-\u9fff·、\s]{{2,30}})?$"
+)
+_TITLE_NUMBER = re.compile(rf"[（(]\s*(?P<number>{_NUMBER})\s*[）)]$")
 _SECURITY = re.compile(r"^(?:\d{6}|(?:绝密|机密|秘密)(?:★.*)?|特急|加急|平急)$")
 
 
@@ -98,11 +106,7 @@ def _parse_head(lines: list[Line], fields: dict[str, Any], state: ParseState) ->
         fields["mark_suffix"] = suffix
         fields["issuers"] = [n.removesuffix("文件") for n in names if n != "文件"]
         state.note("issuers", "\n".join(m.text for m in marks), marks[0].prov)
-    if i < len(lines) and DOC_NUMBER_LINE.match(lines[i].text):
-        m = DOC_NUMBER_LINE.match(lines[i].text)
-        assert m is not None
-        fields["doc_number"] = re.sub(r"\s+", "", m.group(0))
-        state.note("doc_number", m.group(0), lines[i].prov)
+    if i < len(lines) and _take_doc_number(lines[i], fields, state):
         i += 1
     title: list[Line] = []
     for line in lines[i:i + 4]:
@@ -119,6 +123,13 @@ def _parse_head(lines: list[Line], fields: dict[str, Any], state: ParseState) ->
         fields["title"] = squeeze_cjk("".join(t.text for t in title))
         state.note("title", "\n".join(t.text for t in title), title[0].prov)
         i += len(title)
+        tail = _TITLE_NUMBER.search(fields["title"])
+        if tail and not fields["doc_number"]:
+            fields["title"] = fields["title"][:tail.start()]
+            fields["doc_number"] = re.sub(r"\s+", "", tail.group("number"))
+            state.note("doc_number", tail.group("number"), title[-1].prov)
+    if not fields["doc_number"] and i < len(lines) and _take_doc_number(lines[i], fields, state):
+        i += 1  # the number under the title, as web copies and some templates print it
     recipients: list[Line] = []
     for line in lines[i:i + 3]:
         if "。" in line.text or heading_level(line.text) or _indented(line, lines):
@@ -130,6 +141,17 @@ def _parse_head(lines: list[Line], fields: dict[str, Any], state: ParseState) ->
             i += len(recipients)
             break
     return i
+
+
+def _take_doc_number(line: Line, fields: dict[str, Any], state: ParseState) -> bool:
+    """Whether `line` is the 发文字号 line (alone, in brackets, after a 文号 label, or beside
+    签发人); records the number when it is."""
+    m = _NUMBER_ON_LINE.match(line.text.strip())
+    if m is None:
+        return False
+    fields["doc_number"] = re.sub(r"\s+", "", m.group("number"))
+    state.note("doc_number", m.group("number"), line.prov)
+    return True
 
 
 def _mark_line(text: str) -> bool:

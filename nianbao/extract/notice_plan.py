@@ -141,7 +141,9 @@ def _task(head: Para, body: list[Para], key: str, state: ParseState) -> dict[str
     assert found is not None
     title, extra = _title_and_text(head.text, found[1])
     task: dict[str, Any] = {"title": title, "goal": None, "owners": [], "deadline": None,
-                            "items": [], "paragraphs": [extra] if extra else [], "deadlines": []}
+                            "items": [], "paragraphs": [], "deadlines": []}
+    if extra:
+        _plain(task, extra, head, f"{key}/owners", state)
     for para in body:
         text = para.text
         if re.match(r"^(?:工作目标|目标任务)\s*[:：]", text):
@@ -170,12 +172,25 @@ def _task(head: Para, body: list[Para], key: str, state: ParseState) -> dict[str
         elif task["items"]:
             task["items"][-1]["text"] += "\n" + text
         else:
-            task["paragraphs"].append(text)
+            _plain(task, text, para, f"{key}/owners", state)
     year = state.year
     texts = [task["goal"] or "", task["deadline"] or ""] + [i["text"] for i in task["items"]]
     task["deadlines"] = [{"text": d.text, "date": d.date.isoformat()}
                          for t in texts for d in find_deadlines(t, year)]
     return task
+
+
+def _plain(task: dict[str, Any], text: str, para: Para, key: str, state: ParseState) -> None:
+    """A task's plain paragraph; a closing '（责任单位：…）' in it names the task's owners
+    (the one-paragraph task: '（一）标题。内容。（责任单位：县民政局、县消防救援大队）')."""
+    rest, owners, deadline = _take_owners(text)
+    if owners:
+        task["owners"] += owners
+        task["deadline"] = deadline or task["deadline"]
+        state.note(key, para.source, para.prov)
+        text = rest
+    if text:
+        task["paragraphs"].append(text)
 
 
 def _title_and_text(full: str, rest: str) -> tuple[str, str | None]:

@@ -27,11 +27,13 @@ from nianbao.extract.grid import (
 from nianbao.extract.vocabulary import (
     Entry,
     Unit,
+    identities,
     lookup,
     normalise_label,
     readable_id,
     unit_from_label,
     unit_of,
+    vocabulary,
 )
 from nianbao.model import Block, Fact
 
@@ -183,6 +185,9 @@ def _link(rows: list[StatRow]) -> None:
                 stack.pop()
         else:
             sibling = next((j for j in reversed(stack) if not rows[j].marked), None)
+            if sibling is not None and rows[sibling].qizhong and \
+                    _leaves_list(stat.label, rows[sibling].parent, rows):
+                sibling = rows[sibling].parent  # 农村低保人数 after 城市低保人数's 其中 list
             if sibling is not None:
                 stat.level = rows[sibling].level
                 stat.qizhong = rows[sibling].qizhong
@@ -193,6 +198,26 @@ def _link(rows: list[StatRow]) -> None:
                 stat.level = rows[stack[-1]].level + 0.5 if stack else 0.0
         stat.parent = stack[-1] if stack else None
         stack.append(i)
+
+
+def _leaves_list(label: str, parent: int | None, rows: list[StatRow]) -> bool:
+    """Whether an unmarked row after a 其中 list is not one of its parts but the next
+    indicator: its label is one the vocabulary knows by name, of another indicator than the
+    list's total, and not one of the parts the total is known to have."""
+    if parent is None or rows[parent].marked:
+        return False
+    own = _known_id(label)
+    total = _known_id(rows[parent].label)
+    if own is None or total is None or own == total:
+        return False
+    return not any(t == total and own in parts for t, parts in identities())
+
+
+def _known_id(label: str) -> str | None:
+    """The id of a label the vocabulary lists by name (not by pattern, not below a parent)."""
+    entries = vocabulary().exact.get(normalise_label(label), ())
+    ids = {e.id for e, under in entries if not under}
+    return ids.pop() if len(ids) == 1 else None
 
 
 def _qizhong_parent(rows: list[StatRow], i: int) -> int | None:
@@ -270,7 +295,6 @@ def complete_parts(table: StatTable, parent: int, parts: list[int]) -> bool:
         return False
     ids = {rows[i].indicator for i in parts}
     total_id = rows[parent].indicator
-    from nianbao.extract.vocabulary import identities
 
     for total, members in identities():
         if total == total_id and set(members) == ids:
@@ -305,8 +329,8 @@ def _row_facts(table: StatTable, stat: StatRow) -> list[Fact]:
         column = stat.row.sources[index] if index < len(stat.row.sources) else index
         fact = Fact(indicator=stat.entry.id, text=stat.row.text, qualifier=role,
                     page=stat.row.page, row=stat.row.number, column=column + 1)
-        if role in CHANGE_ROLES or stat.cells[index].endswith("%") and (
-                unit is None or unit.measure != "percent"):
+        if role in CHANGE_ROLES or (stat.cells[index].endswith("%") and (
+                unit is None or unit.measure != "percent")):
             fact.percent = _number(value)
         elif unit is None:
             fact.value = _number(value)

@@ -323,11 +323,29 @@ def _colophon(colophon: Any) -> dict[str, str] | None:
     printer = one_line(colophon.get("printer"))
     if not cc and not printer and not printed:
         return None
+    cc_text = "抄送：" + "，".join(cc) + "。" if cc else ""
     return {
-        "cc": "抄送：" + "，".join(cc) + "。" if cc else "",
+        "cc": cc_text,
         "printer": printer,
         "printed_on": zh_date(printed) + "印发" if printed else "",
+        "y_emu": str(colophon_top(cc_text) * 635),
+        "h_emu": str((DOCX_TEXT_BOTTOM - colophon_top(cc_text)) * 635),
     }
+
+
+COLOPHON_CHARS = 29  # 4号 characters on a 版记 line (156 mm less one character each side)
+DOCX_LINE = 579  # twips: one line of 28.95 pt
+DOCX_TEXT_BOTTOM = round(262 / 25.4 * 1440)  # twips from the page's top to the 版心's bottom
+
+
+def colophon_top(cc: str) -> int:
+    """Where the DOCX puts the top of the 版记's text box, in twips from the page's top edge, so
+    that its last rule meets the bottom of the 版心 (§7.4): a shape's page position, which Word
+    and LibreOffice both honour. Each row is a line high; the 抄送 row as many lines as its
+    text takes."""
+    rows = (math.ceil(width(cc) / COLOPHON_CHARS) if cc else 0) + 1
+    rules = 20  # the thick rule below the last row (1 pt)
+    return DOCX_TEXT_BOTTOM - rows * DOCX_LINE - rules
 
 
 def _date(value: Any) -> dt.date | None:

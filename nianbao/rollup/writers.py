@@ -46,9 +46,16 @@ STYLESHEET = "css/county_summary.css"
 BLUE = RGBColor(0x1F, 0x4E, 0x79)
 GREY = RGBColor(0x55, 0x55, 0x55)
 RED = RGBColor(0xA1, 0x28, 0x1B)
-BODY_FONT, HEAD_FONT, LATIN_FONT = "宋体", "黑体", "Arial"
+# The PDF's face. Named 宋体/黑体, the DOCX came out in 楷体 wherever those are not installed
+# (LibreOffice, and fontconfig's first Chinese face, took AR PL UKai); Word without Noto uses
+# its default Chinese face instead.
+BODY_FONT = HEAD_FONT = "Noto Sans CJK SC"
+LATIN_FONT = "Arial"
 TEXT_WIDTH_CM = 17.8  # A4 less 1.6 cm margins
 WHAT = ("汇总模板", "the summary template")
+# How the figures were made: printed under the sources in the PDF and the DOCX alike.
+METHOD = ("本表由各县（市、区）报送材料自动汇总，数字均取自原文；合计为各县数之和，"
+          "标准为各县执行标准的最低–最高值。")
 
 
 # --------------------------------------------------------------------------- PDF
@@ -73,6 +80,7 @@ def page(summary: Summary, county: str | CountyRow | None = None,
     ctx["charts"] = [{"key": c.key, "caption": f"图{i}　{c.caption}", "src": f"chart:{c.key}.png",
                       "width": f"{c.width_cm:.2f}cm", "height": f"{c.height_cm:.2f}cm"}
                      for i, c in enumerate(charts, start=1)]
+    ctx["method"] = METHOD
     weasy.check_text(context_text(ctx), STYLESHEET)
     return ctx, charts
 
@@ -155,6 +163,7 @@ def render_docx(ctx: Context, charts: Sequence[Chart]) -> bytes:
     _para(doc, "资料来源", 8, bold=True, color=GREY, head=True)
     for source in ctx["sources"]:
         _para(doc, f"{source['name']}：{'；'.join(source['items'])}", 7, color=GREY)
+    _para(doc, ctx["method"], 7, color=GREY)
     _footer(doc, ctx["footer"])
     props = doc.core_properties
     created = dt.datetime.combine(dt.date.fromisoformat(ctx["created"]), dt.time(),
@@ -202,6 +211,8 @@ def _para(doc: DocxDocument | _Cell, text: str, size: float, *, bold: bool = Fal
           align: WD_ALIGN_PARAGRAPH | None = None) -> None:
     paragraph = doc.add_paragraph()
     paragraph.paragraph_format.space_after = Pt(2)
+    if head:  # a heading stands clear of the table or chart above it
+        paragraph.paragraph_format.space_before = Pt(8)
     paragraph.paragraph_format.keep_with_next = keep or head
     if align is not None:
         paragraph.alignment = align
@@ -213,12 +224,13 @@ def _para(doc: DocxDocument | _Cell, text: str, size: float, *, bold: bool = Fal
 
 
 def _footer(doc: DocxDocument, title: str) -> None:
-    """The title and 第 N 页 (a PAGE field Word fills in) at the foot of every page."""
+    """The title and 第 N 页，共 M 页 (PAGE and NUMPAGES fields Word and LibreOffice fill in)
+    at the foot of every page."""
     paragraph = doc.sections[0].footer.paragraphs[0]
-    for text in (f"{title}　　第 ", None, " 页"):
-        if text is None:
+    for text in (f"{title}　　第 ", "PAGE", " 页，共 ", "NUMPAGES", " 页"):
+        if text in ("PAGE", "NUMPAGES"):
             field = OxmlElement("w:fldSimple")
-            field.set(qn("w:instr"), "PAGE")
+            field.set(qn("w:instr"), text)
             paragraph._p.append(field)
             continue
         run = paragraph.add_run(text)
@@ -280,6 +292,7 @@ def _data_table(doc: DocxDocument, table_ctx: Context) -> None:
                   color=RED if bad else None)
     first = 2.3
     _widths(table, [first] + [(TEXT_WIDTH_CM - first) / len(columns)] * len(columns))
+    _keep_together(table)
     for note in table_ctx["notes"]:
         _para(doc, note, 7, color=GREY)
 
@@ -302,6 +315,25 @@ def _indicator_table(doc: DocxDocument, ctx: Context) -> None:
             _cell(cell, item[key], number=True)
         _cell(cells[6], item["source"], size=6.5, color=GREY)
     _widths(table, [3.2, 1.6, 1.8, 1.8, 1.7, 1.6, 6.1])
+    _keep_together(table)
+
+
+KEEP_WHOLE_ROWS = 30  # a table this long or shorter moves to the next page whole
+
+
+def _keep_together(table: Table) -> None:
+    """No row split across pages, and a short table kept on one page (a long one keeps at
+    least its header and three rows together), as Word does with "keep with next" on every
+    row's paragraphs but the last."""
+    rows = table.rows
+    keep = len(rows) - 1 if len(rows) <= KEEP_WHOLE_ROWS else min(len(rows) - 1, 5)
+    for index, row in enumerate(rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if index < keep:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
 
 def _widths(table: Table, widths: Sequence[float]) -> None:

@@ -14,10 +14,10 @@ from typing import Any
 
 from nianbao.checks import xyear
 from nianbao.forms import ANNUAL_REPORT_FIELDS, LABEL_EN, LABEL_ZH
-from nianbao.model import Record, Report
+from nianbao.model import Record, Report, plain
 from nianbao.pipeline import to_json
 from nianbao.store.db import StoreError
-from nianbao.store.filings import Institution, Store, StoredFiling, institution_key, plain
+from nianbao.store.filings import Institution, Store, StoredFiling, institution_key
 
 # Rows of the history table: the short fields of the form (long texts shown by length).
 _LONG = frozenset({"purpose_and_scope", "change_registration", "activities", "entrust_opinion",

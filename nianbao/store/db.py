@@ -109,9 +109,11 @@ def make_engine(value: str | Path, *, read_only: bool = False, **kwargs: Any) ->
         if read_only:
             return _sqlite_read_only_engine(url, str(value), **kwargs)
         return _sqlite_engine(url, **kwargs)
-    if read_only:
-        kwargs.setdefault("connect_args", {"options": "-c default_transaction_read_only=on"})
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    if read_only:  # per transaction, so that options= given in the URL stay as they are
+        event.listen(engine, "begin",
+                     lambda conn: conn.exec_driver_sql("SET TRANSACTION READ ONLY"))
+    return engine
 
 
 def _sqlite_read_only_engine(url: URL, shown: str, **kwargs: Any) -> Engine:

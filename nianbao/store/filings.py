@@ -31,7 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from nianbao.forms import AMOUNT_FIELDS
-from nianbao.model import Fact, Finding, Provenance, Record, Report, Source
+from nianbao.model import Fact, Finding, Provenance, Record, Report, Source, plain
 from nianbao.store.db import READ_ONLY, StoreError, make_engine, redact, resolve_store
 from nianbao.store.schema import LATEST, current_version, filings, institutions, migrate, utcnow
 from nianbao.text import credit_code
@@ -103,21 +103,15 @@ class FilingRef:
 
 def recording_notes(ref: FilingRef | None) -> list[Finding]:
     """The info findings that say what recording a filing did (not stored, superseding, older)."""
+    from nianbao.checks import notes
+
     if ref is None:
-        return [Finding("store.not-recorded", "info",
-                        "记录中既无统一社会信用代码也无单位名称，未存入存储库，也无法做跨年度检查",
-                        "the record has neither a credit code nor a name: not stored, and no "
-                        "cross-year checks")]
+        return [notes.note(notes.not_recorded)]
     if ref.status == "superseding":
-        return [Finding("store.superseded", "info",
-                        f"已取代存储库中同一单位{ref.year}年度此前存入的报告（保留为历史版本）",
-                        f"replaces the earlier filing for {ref.year} in the store (kept as history)",
-                        params={"filing": ref.id, "superseded": ref.superseded})]
+        return [notes.note(notes.superseded, {"filing": ref.id, "superseded": ref.superseded},
+                           shown={"year": ref.year})]
     if ref.status == "older":
-        return [Finding("store.older-version", "info",
-                        f"该文件是同一单位{ref.year}年度已被更正取代的旧版本，存储库未改动",
-                        f"this file is an older version of the {ref.year} filing, since "
-                        "replaced; the store is unchanged", params={"filing": ref.id})]
+        return [notes.note(notes.older_version, {"filing": ref.id}, shown={"year": ref.year})]
     return []
 
 
@@ -137,19 +131,6 @@ class StoredFiling:
     is_current: bool
     superseded_by: int | None
     ruleset_version: str
-
-
-def plain(value: Any) -> Any:
-    """`value` with Decimals as JSON numbers (ints when integral and written without a point)."""
-    if isinstance(value, Decimal):
-        if value == value.to_integral_value() and "." not in str(value):
-            return int(value)
-        return float(value)
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    return value
 
 
 _FACT_FIELDS = frozenset(f.name for f in dataclass_fields(Fact))

@@ -50,7 +50,7 @@ class FilingView:
     uploaded_by: str | None
 
     def to_json(self) -> dict[str, Any]:
-        from nianbao.store.filings import plain
+        from nianbao.model import plain
 
         f = self.filing
         return {
@@ -346,7 +346,7 @@ def save_draft(store: Store, user: User, org: str, year: int, fields: dict[str, 
                filing_id: int | None = None, action: str = "") -> Draft:
     """Create or update the institution's draft for `year`; an `action` also writes an audit
     line (e.g. ``draft.start``), with the fields that changed before and after."""
-    from nianbao.store.filings import plain
+    from nianbao.model import plain
 
     now = utcnow()
     data = plain(fields)
@@ -434,7 +434,7 @@ def status_board(store: Store, scope: Scope, year: int,
             (this if r.year == year else last).setdefault(r.key, r)
     end = deadline(year)
     rows: list[StatusRow] = []
-    for key, r in sorted(this.items()):
+    for _key, r in sorted(this.items()):
         received = _received(r)
         status = "late" if received is not None and received > end else "filed"
         rows.append(StatusRow(r.credit_code, r.name, _division(r.credit_code), status, r.id,

@@ -403,7 +403,7 @@ def _period_from_clause(found: list[Quantity], folded: str) -> list[Quantity]:
     out = []
     for q in found:
         per_head = q.measure == "value" and q.unit in ("元/人", "元/户")  # 提高至420元/人
-        if (q.measure == "amount_yuan" and q.unit == "元" or per_head) and q.scale is None:
+        if ((q.measure == "amount_yuan" and q.unit == "元") or per_head) and q.scale is None:
             begin = ends[i - 1] + 1 if (i := bisect.bisect_left(ends, q.start)) else 0
             words = _CLAUSE_PERIOD.findall(folded, begin, q.start)
             if words:

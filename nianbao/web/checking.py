@@ -152,7 +152,7 @@ def _text(task: TextTask, workdir: Path) -> CheckResult:
 
 
 def _draft(task: DraftTask) -> CheckResult:
-    from nianbao.store.filings import plain
+    from nianbao.model import plain
 
     fields = dict(task.fields)
     fields["report_year"] = task.year
@@ -205,15 +205,11 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
     from sqlalchemy.exc import IntegrityError, OperationalError
 
     from nianbao.checks import CheckContext, Settings, default_registry, ruleset_version
+    from nianbao.model import plain
     from nianbao.store.accounts import Scope as AccountScope
     from nianbao.store.accounts import audit
     from nianbao.store.db import StoreError
-    from nianbao.store.filings import (
-        code_if_valid_looking,
-        institution_key,
-        plain,
-        recording_notes,
-    )
+    from nianbao.store.filings import code_if_valid_looking, institution_key, recording_notes
     from nianbao.store.schema import utcnow
     from nianbao.store.web_schema import filing_files
 

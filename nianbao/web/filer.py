@@ -170,7 +170,7 @@ async def start(request: Request, auth: Auth) -> Response:
             fields, _ = make_draft(previous, None, year)
             action = "draft.start-from-last-year"
         else:
-            fields = {name: None for name in NAMES}
+            fields = dict.fromkeys(NAMES)
             fields.update(credit_code=org, report_year=year, layout="current_2014plus")
             action = "draft.start-empty"
         reviews.save_draft(ctx.store, auth.user, org, year, fields, action=action)

@@ -17,7 +17,7 @@ moves its content area instead).
 
 - 发文机关标志: red 方正小标宋简体, 35 mm below the top of the 版心; its size from the context.
 - 发文字号 two lines below, centred; the red rule is its paragraph's bottom border.
-- 版记: a floating table anchored to the bottom of the last page's 版心, thick first and last
+- 版记: a floating table placed to end at the bottom of the last page's 版心, thick first and last
   rules, thin rules between, 4号仿宋, one character in on both sides.
 - 页码: different odd and even footers, `— PAGE —` in 4号宋体, odd right and even left, one
   character in, 7 mm below the 版心.
@@ -265,16 +265,26 @@ def _lines_run(items: str) -> list[str]:
             _run("{%r endfor %}")]
 
 
+DRAWING_NS = (
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"')
+
+
 def _colophon() -> list[str]:
-    """版记 (GB/T 9704-2012 §7.4) as a floating table anchored to the bottom of the 版心: a thick
-    rule above the first row and below the last, thin rules between, 4号仿宋, one character in
-    on both sides (the cells' margins). Rows are a line (28.95 pt) high."""
+    """版记 (GB/T 9704-2012 §7.4): a table inside a text box anchored to the page, placed (from
+    the page's top edge: `notice_context.colophon_top`) so that its last rule meets the bottom
+    of the 版心. A shape's page position is what Word and LibreOffice both honour; LibreOffice
+    puts a table floated to the margin's bottom (or a framed paragraph) right after the text.
+    The table: a thick rule above the first row and below the last, thin rules between, 4号仿宋,
+    one character in on both sides, each row a line (28.95 pt) high."""
     thick = 'w:val="single" w:sz="8" w:space="0" w:color="000000"'
     thin = 'w:val="single" w:sz="6" w:space="0" w:color="000000"'
-    inner = TEXT_WIDTH - 2 * CHAR
+    # One character in on both sides as paragraph indents: LibreOffice drops the cell margins
+    # of a table inside a text box.
+    indent = f'<w:ind w:left="{CHAR}" w:right="{CHAR}"/>'
     cell = f'<w:tcPr><w:tcW w:w="{TEXT_WIDTH}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>'
     row = f'<w:trPr><w:trHeight w:val="{LINE}" w:hRule="atLeast"/></w:trPr>'
-    tabs = f'<w:tabs><w:tab w:val="right" w:pos="{inner}"/></w:tabs>'
+    tabs = f'<w:tabs><w:tab w:val="right" w:pos="{TEXT_WIDTH - CHAR}"/></w:tabs>'
 
     def tr(paragraph: str) -> str:
         return f"<w:tr>{row}<w:tc>{cell}{paragraph.replace(f'<w:p {W}>', '<w:p>')}</w:tc></w:tr>"
@@ -283,21 +293,46 @@ def _colophon() -> list[str]:
         return f"<w:tr><w:tc>{cell}<w:p><w:r><w:t>{tag}</w:t></w:r></w:p></w:tc></w:tr>"
 
     table = (
-        f'<w:tbl {W}><w:tblPr><w:tblpPr w:leftFromText="0" w:rightFromText="0" '
-        'w:vertAnchor="margin" w:horzAnchor="margin" w:tblpYSpec="bottom"/>'
-        f'<w:tblOverlap w:val="never"/><w:tblW w:w="{TEXT_WIDTH}" w:type="dxa"/>'
+        f'<w:tbl><w:tblPr><w:tblW w:w="{TEXT_WIDTH}" w:type="dxa"/>'
         f'<w:tblBorders><w:top {thick}/><w:bottom {thick}/><w:insideH {thin}/></w:tblBorders>'
         '<w:tblLayout w:type="fixed"/>'
-        f'<w:tblCellMar><w:left w:w="{CHAR}" w:type="dxa"/><w:right w:w="{CHAR}" w:type="dxa"/>'
+        '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/>'
         f'</w:tblCellMar></w:tblPr><w:tblGrid><w:gridCol w:w="{TEXT_WIDTH}"/></w:tblGrid>'
         + tag_row("{%tr if colophon.cc %}")
-        + tr(_p("NoticeColophon", _run("{{ colophon.cc }}")))
+        + tr(_p("NoticeColophon", _run("{{ colophon.cc }}"), ppr=indent))
         + tag_row("{%tr endif %}")
         + tr(_p("NoticeColophon", _run("{{ colophon.printer }}"), "<w:r><w:tab/></w:r>",
-                _run("{{ colophon.printed_on }}"), ppr=tabs))
+                _run("{{ colophon.printed_on }}"), ppr=tabs + indent))
         + "</w:tbl>"
     )
-    return [_tag("{%p if colophon %}"), table, _tag("{%p endif %}")]
+    emu = 635  # per twip
+    width = TEXT_WIDTH * emu
+    a = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+    box = (
+        '<w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+        'relativeHeight="2" behindDoc="0" locked="1" layoutInCell="1" allowOverlap="0">'
+        '<wp:simplePos x="0" y="0"/>'
+        '<wp:positionH relativeFrom="margin"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+        '<wp:positionV relativeFrom="page"><wp:posOffset>{{ colophon.y_emu }}</wp:posOffset>'
+        f'</wp:positionV><wp:extent cx="{width}" cy="{{{{ colophon.h_emu }}}}"/>'
+        '<wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapTopAndBottom/>'
+        '<wp:docPr id="900" name="版记"/><wp:cNvGraphicFramePr/>'
+        f'<a:graphic {a}><a:graphicData '
+        'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>'
+        '<wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
+        f'<a:ext cx="{width}" cy="{{{{ colophon.h_emu }}}}"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln>'
+        '</wps:spPr><wps:txbx><w:txbxContent>'
+        + table
+        + _p("NoticeColophon", ppr='<w:spacing w:line="20" w:lineRule="exact"/>').replace(
+            f'<w:p {W}>', '<w:p>')
+        + '</w:txbxContent></wps:txbx><wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" '
+        'tIns="0" rIns="0" bIns="0" anchor="t"><a:noAutofit/></wps:bodyPr></wps:wsp>'
+        '</a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>'
+    )
+    holder = _p("NoticeBody", box, ppr='<w:spacing w:line="20" w:lineRule="exact"/>').replace(
+        f"<w:p {W}>", f"<w:p {W} {DRAWING_NS}>", 1)
+    return [_tag("{%p if colophon %}"), holder, _tag("{%p endif %}")]
 
 
 def body_xml() -> list[str]:

@@ -155,7 +155,7 @@ def test_xlsx_has_sheets_per_rule_and_filing_with_filters_and_frozen_headers(
     assert findings.max_row - 1 == sum(1 for r in rows(out) if r["rule"])
     part_sum = book["arith.part-sum"]
     assert part_sum.freeze_panes == "A2" and part_sum.max_row > 1
-    filings = [row for row in book["文件 Filings"].iter_rows(min_row=2, values_only=True)]
+    filings = list(book["文件 Filings"].iter_rows(min_row=2, values_only=True))
     assert len(filings) == 11
     own = book[per_filing[0]]
     assert own.freeze_panes == "A4" and own.auto_filter.ref.startswith("A3:")

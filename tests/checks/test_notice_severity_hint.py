@@ -4,9 +4,9 @@ The info finding now says so, so the two commands no longer seem to disagree."""
 from __future__ import annotations
 
 from nianbao.checks import CheckContext
+from nianbao.checks import default_registry as registry
 from nianbao.extract import read
 from nianbao.extract.notice import parse
-from nianbao.generate.notice_input import registry
 from tests.conftest import ROOT
 
 SEED_003 = ROOT / "examples" / "notice" / "003_yunxi_notice.txt"

@@ -107,3 +107,11 @@ def test_partial_qizhong_list_only_bounds_its_total(tmp_path: Path) -> None:
     assert check(tmp_path, text) == []
     (rule, message), = check(tmp_path, text.replace("\t120", "\t320").replace("\t80", "\t260"))
     assert rule == "table.part-sum" and "320 + 260 = 580" in message
+
+
+def test_the_next_indicator_after_a_qizhong_list_is_not_one_of_its_parts(tmp_path: Path) -> None:
+    text = ("指标名称 单位 本月数\n城市低保人数 人 2,048\n其中：女性 人 1,100\n"
+            "农村低保人数 人 3,612\n城乡低保人数 人 5,660\n")
+    assert check(tmp_path, text) == []
+    (rule, message), = check(tmp_path, text.replace("5,660", "5,760"))
+    assert rule == "table.part-sum" and "2,048 + 3,612 = 5,660" in message

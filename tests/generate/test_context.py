@@ -20,33 +20,10 @@ from nianbao.generate.context import (
     format_net_assets,
     paragraphs,
 )
+from tests.generate.records import RECORD as SAMPLE
 
-RECORD = {
-    "credit_code": "12430681593289443F",
-    "report_year": 2025,
-    "name": "汨罗市社会救助服务中心",
-    "legal_representative": "邹建波",
-    "purpose_and_scope": "为城镇居民最低生活提供保障。",
-    "address": "汨罗市城西开发区民政局机关大院内",
-    "registered_capital_wan": 49.0,
-    "funding_source": "财政补助（全额）",
-    "sponsor": "汨罗市民政局",
-    "net_assets_begin_wan": 259.9,
-    "net_assets_end_wan": 236.18,
-    "online_name": "汨罗市社会救助服务中心",
-    "staff_count": 14,
-    "change_registration": "我单位今年以来未发生变更事项",
-    "activities": "一、基本情况\n二、主要工作",
-    "licenses": "无",
-    "awards_and_litigation": "无",
-    "donations": "无",
-    "entrust_opinion": "经委托登记管理机构公示我单位年度报告情况",
-    "sponsor_opinion": "该年度报告书情况属实，并经保密审查，可对外公示。",
-    "filler": "傅蔚霞",
-    "phone": "0730-5222312",
-    "submitted_on": "2026-03-04",
-    "layout": "current_2014plus",
-}
+# The generator tests' sample record, with a two-heading activities text.
+RECORD = {**SAMPLE, "activities": "一、基本情况\n二、主要工作"}
 
 
 def test_record_fixture_has_exactly_the_contract_fields() -> None:
@@ -117,7 +94,7 @@ def test_dates_are_written_out_without_padding(given_: str, printed: str) -> Non
 
 
 def test_nulls_print_as_blanks() -> None:
-    ctx = build_context({key: None for key in RECORD_FIELDS})
+    ctx = build_context(dict.fromkeys(RECORD_FIELDS))
     assert ctx["name"] == ""
     assert ctx["registered_capital"] == ""  # no lone 万元
     assert ctx["net_assets_begin"] == ""

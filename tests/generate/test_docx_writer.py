@@ -142,7 +142,7 @@ def test_missing_glyph_is_an_error_not_a_blank(tmp_path: Path) -> None:
 
 
 def test_all_null_record_gives_a_blank_form(tmp_path: Path) -> None:
-    out = write_docx({key: None for key in RECORD}, tmp_path / "blank.docx")
+    out = write_docx(dict.fromkeys(RECORD), tmp_path / "blank.docx")
     rows = table_rows(out)
     assert rows[0] == ["《事业单位法人证书》登载事项", "单位名称", ""]
     assert rows[12] == ["开展业务活动情况", ""]

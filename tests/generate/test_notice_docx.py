@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+import os
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import docx
+import pdfplumber
 import pytest
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
@@ -90,16 +94,40 @@ def test_page_numbers_odd_right_even_left(notice_docx: Path) -> None:
 
 def test_colophon_is_a_table_at_the_bottom_with_thick_and_thin_rules(notice_docx: Path) -> None:
     document = docx.Document(str(notice_docx))
-    (table,) = document.tables
-    position = table._tbl.tblPr.find(qn("w:tblpPr"))
-    assert position.get(qn("w:tblpYSpec")) == "bottom"
-    assert position.get(qn("w:vertAnchor")) == "margin"
-    borders = table._tbl.tblPr.find(qn("w:tblBorders"))
+    body = document.element.body
+    (anchor,) = body.iter(qn("wp:anchor"))  # a text box placed on the page
+    vertical = anchor.find(qn("wp:positionV"))
+    assert vertical.get("relativeFrom") == "page"
+    top = int(vertical.find(qn("wp:posOffset")).text)
+    height = int(anchor.find(qn("wp:extent")).get("cy"))
+    assert (top + height) / 36000 == pytest.approx(297 - 35, abs=0.1)  # ends at the 版心's bottom
+    (table,) = body.iter(qn("w:tbl"))
+    borders = table.find(qn("w:tblPr")).find(qn("w:tblBorders"))
     sizes = {side: borders.find(qn(f"w:{side}")).get(qn("w:sz")) for side in ("top", "bottom",
                                                                               "insideH")}
     assert sizes == {"top": "8", "bottom": "8", "insideH": "6"}  # 0.35 mm, 0.35 mm, 0.26 mm
-    assert [row.cells[0].text for row in table.rows] == [
-        "抄送：市人民政府办公室，市财政局。", "临湘市民政局办公室\t2025年3月12日印发"]
+    rows = ["".join(t.text or "" for t in tr.iter(qn("w:t"))) for tr in table.iter(qn("w:tr"))]
+    assert rows == ["抄送：市人民政府办公室，市财政局。", "临湘市民政局办公室2025年3月12日印发"]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_puts_the_colophon_at_the_bottom_of_the_last_page(
+        notice_docx: Path, tmp_path: Path) -> None:
+    """Converted by LibreOffice, the 版记's last rule meets the bottom of the 版心 (262 mm) on the
+    last page, well below the text, and its lines are one character in."""
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(notice_docx)], check=True, capture_output=True, timeout=180,
+                   env={**os.environ, "HOME": str(tmp_path)})
+    mm = 25.4 / 72
+    with pdfplumber.open(tmp_path / (notice_docx.stem + ".pdf")) as pdf:
+        page = pdf.pages[-1]
+        rules = sorted(e["top"] * mm for e in page.edges
+                       if e["orientation"] == "h" and e["width"] * mm > 150)
+        lines = {ln["text"]: ln for ln in page.extract_text_lines()}
+    assert len(rules) == 3 and rules[-1] == pytest.approx(262, abs=0.6), rules
+    printed = lines["临湘市民政局办公室 2025年3月12日印发"]
+    assert printed["x0"] * mm == pytest.approx(28 + 15.75 * 25.4 / 72, abs=0.5)
+    assert printed["x1"] * mm == pytest.approx(184 - 15.75 * 25.4 / 72, abs=0.5)
 
 
 def test_signature_indents(notice_docx: Path, fields: dict[str, Any]) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import time
 from pathlib import Path
 from typing import Any
 
@@ -354,16 +353,6 @@ def test_bad_input_is_one_clear_error(tmp_path: Path) -> None:
         with pytest.raises(UnreadableInput) as err:
             load_notice(path)
         assert name in err.value.message_en and "\n" not in err.value.message_zh
-
-
-def test_a_three_page_notice_renders_quickly(tmp_path: Path) -> None:
-    """Measured ~0.25 s once fonts are loaded; generous so it only catches a fallback to slow
-    font subsetting (see test_render_speed_guard.py), the numbers live in the report."""
-    fields = load_notice(EXAMPLE)
-    render(fields, tmp_path / "warm.pdf")
-    start = time.perf_counter()
-    render(fields, tmp_path / "timed.pdf")
-    assert time.perf_counter() - start < 3
 
 
 def test_docs_images_are_from_this_layout(example_pdf: Path) -> None:

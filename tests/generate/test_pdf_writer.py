@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -191,12 +190,3 @@ def test_never_overwrites_an_input(tmp_path: Path) -> None:
     with pytest.raises(UsageError):
         write_pdf(RECORD, source, inputs=[source])
     assert source.read_bytes() == b"%PDF the filed report"
-
-
-def test_render_time(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    render(RECORD, tmp_path / "warm.pdf")  # fonts and stylesheet cached
-    start = time.perf_counter()
-    render(RECORD, tmp_path / "timed.pdf")
-    elapsed = time.perf_counter() - start
-    with capsys.disabled():
-        print(f"\n[nianbao] one annual-report PDF rendered in {elapsed:.2f} s")

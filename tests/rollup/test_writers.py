@@ -124,3 +124,42 @@ def test_a_name_no_font_can_draw_is_an_error(summary: Summary, tmp_path: Path) -
     odd = type(row)(name="北湖\ue000区", values=row.values, paths=row.paths)
     with pytest.raises(MissingGlyph):
         write_county_pdf(summary, odd, tmp_path / "odd.pdf")
+
+
+def test_rollup_docx_reads_like_its_pdf(rollup_docx: Path, rollup_pdf: Path) -> None:
+    """The DOCX names the PDF's face (not 宋体/黑体, which fall back to 楷体 where they are not
+    installed), keeps every table's rows together, numbers its pages 第 N 页，共 M 页, carries
+    the PDF's method note and leaves space above its headings."""
+    document = docx.Document(str(rollup_docx))
+    faces = {f.get(qn("w:eastAsia")) for f in document.element.body.iter(qn("w:rFonts"))}
+    assert faces - {None} == {"Noto Sans CJK SC"}
+    for table in document.tables[1:]:  # the data tables, after the key-figure cards
+        rows = table.rows
+        assert all(row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+                   for row in rows)
+        kept = [all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)
+                for row in rows]
+        assert all(kept[:-1]) and len(rows) > 2  # a table moves on whole, never after one row
+    footer = document.sections[0].footer.paragraphs[0]
+    fields = [f.get(qn("w:instr")) for f in footer._p.iter(qn("w:fldSimple"))]
+    assert fields == ["PAGE", "NUMPAGES"] and "共" in footer.text
+    method = "本表由各县（市、区）报送材料自动汇总"
+    assert any(p.text.startswith(method) for p in document.paragraphs)
+    assert method in "".join(pdf_pages(rollup_pdf))
+    titles = [p for p in document.paragraphs if p.text.startswith("表")]
+    assert titles and all(p.paragraph_format.space_before.pt >= 6 for p in titles)
+
+
+def test_rollup_pdf_tables_are_not_left_behind_after_a_row(tmp_path: Path) -> None:
+    """Each table that fits on a page is printed whole: its title and its last row (合计 or
+    全市) share a page. (The four counties alone put table 2's title at the foot of page 1.)"""
+    counties = build_summary([check_path(p) for p in sorted(EXAMPLES.glob("0[1-4]*.txt"))],
+                             "云川市", 2025, {})
+    out = write_summary_pdf(counties, tmp_path / "rollup.pdf", generated=DAY)
+    with pdfplumber.open(out) as pdf:
+        pages = [[ln["text"] for ln in page.extract_text_lines()] for page in pdf.pages]
+    for lines in pages:
+        titles = [i for i, text in enumerate(lines) if text.startswith("表")]
+        for start, end in zip(titles, [*titles[1:], len(lines)], strict=True):
+            block = lines[start:end]
+            assert any(t.startswith(("合计", "全市")) for t in block), block[:3]

@@ -442,7 +442,7 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
 
 def test_at_most_one_current_filing_per_year(store: Store) -> None:
     store.record_filing(synthetic(1, 2025))
-    with pytest.raises(Exception, match="(?i)unique"), store.transaction() as tx:
+    with pytest.raises(Exception, match=r"(?i)unique"), store.transaction() as tx:
         row = tx.conn.execute(select(filings)).one()._asdict()
         row.pop("id")
         tx.conn.execute(insert(filings).values(**row | {"source_sha256": "b" * 64}))

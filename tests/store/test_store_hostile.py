@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from nianbao.store import Store, StoreError
 from nianbao.pipeline import check
+from nianbao.store import Store, StoreError
 from tests.conftest import ROOT, SEED_000
 from tests.hostile import sealable_folder
+from tests.store.test_store import store_at  # noqa: F401 - the sqlite/postgresql fixture
 
 CODE = "12430681593289443F"
 
@@ -95,3 +96,14 @@ def test_a_mistyped_path_is_refused_by_the_library_too(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="no store at"):
         Store.open(tmp_path / "nope.sqlite", read_only=True)
     assert not (tmp_path / "nope.sqlite").exists()
+
+
+def test_a_read_only_store_reads_and_refuses_to_write(store_at: str) -> None:  # noqa: F811
+    from nianbao.pipeline import check_path
+
+    with Store.open(store_at) as store:
+        store.record_filing(check_path(SEED_000.with_suffix(".txt")))
+    with Store.open(store_at, read_only=True) as store:
+        assert [r.year for r in store.history(CODE)] == [2025]
+        with pytest.raises(StoreError):
+            store.record_filing(check_path(ROOT / "examples/annual_report/004_linyou_2022.txt"))

@@ -194,3 +194,6 @@ def test_a_document_uploaded_from_the_inbox_page_is_checked_and_stored(site: Sit
     assert refused.status_code == 415
     no_csrf = site.client.post("/upload", files={"file": ("x.txt", b"text")})
     assert no_csrf.status_code == 403
+    too_big = site.client.post("/upload", data={"csrf": csrf},
+                               files={"file": ("big.pdf", b"%PDF-1.7\n" + b"0" * 700_000)})
+    assert too_big.status_code == 413

@@ -1,0 +1,231 @@
+"""Word's `altChunk`: content embedded in a DOCX as another format, read as blocks of text.
+
+A `<w:altChunk r:id="…"/>` in the body points at a part that Word converts when it opens the
+file: HTML or XHTML, MHT (a web archive), RTF, plain text, or a whole other DOCX. Generators and
+mail-merge tools use it to paste a formatted section (often the 开展业务活动情况) into a
+template, so its text belongs to the document. Each type is read here into paragraphs and table
+rows; a type nianbao cannot read is refused with a clear reason, never dropped in silence.
+
+HTML is parsed by lxml's HTML parser without network access; scripts, styles and comments are
+left out. RTF is read by a small stripper (control words dropped, `\\'hh` bytes decoded in the
+document's code page, `\\uN` characters kept). An embedded DOCX goes through the same checks
+as the outer one, one level deep.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from collections.abc import Callable, Iterator
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from nianbao.errors import UnreadableInput
+
+Emit = Callable[[str, tuple[str, ...] | None], None]  # (paragraph text, or row cells)
+
+MAX_DEPTH = 1  # a DOCX inside a chunk is read; a chunk inside that one is refused
+
+
+def read_chunk(content_type: str, blob: bytes, name: str, emit: Emit,
+               read_docx: Callable[[bytes], Iterator[tuple[str, tuple[str, ...] | None]]]
+               ) -> None:
+    """Emit the text of one embedded part, or raise UnreadableInput naming its type."""
+    kind = content_type.split(";")[0].strip().lower()
+    if kind in ("text/html", "application/xhtml+xml", "text/xml", "application/xml") and (
+            b"<html" in blob[:4096].lower() or kind != "text/xml"):
+        _html(blob, emit)
+    elif kind in ("message/rfc822", "multipart/related"):
+        _mht(blob, emit, name)
+    elif kind in ("application/rtf", "text/rtf"):
+        for line in rtf_text(blob).split("\n"):
+            emit(line, None)
+    elif kind == "text/plain":
+        for line in _decode(blob).split("\n"):
+            emit(line, None)
+    elif "wordprocessingml" in kind or kind.endswith("macroenabled.main+xml"):
+        for text, cells in read_docx(blob):
+            emit(text, cells)
+    else:
+        raise UnreadableInput(
+            f"DOCX 中嵌入了无法读取的内容（altChunk，类型 {kind}）：{name}；请在 Word 中打开后另存为"
+            " .docx 再试",
+            f"the DOCX embeds content nianbao cannot read (altChunk of type {kind}): {name}; "
+            "open it in Word and save it again as .docx",
+        )
+
+
+def _decode(blob: bytes) -> str:
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"),
+                       (b"\xfe\xff", "utf-16")):
+        if blob.startswith(bom):
+            return blob.decode(codec, errors="replace")
+    try:
+        return blob.decode("utf-8")
+    except UnicodeDecodeError:
+        return blob.decode("gb18030", errors="replace")
+
+
+# --- HTML -----------------------------------------------------------------------------------------
+
+_BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "dd", "dt",
+           "caption", "section", "article", "header", "footer", "address", "center", "title"}
+_SKIP = {"script", "style", "head", "template", "noscript", "object", "iframe"}
+
+
+def _html(blob: bytes, emit: Emit) -> None:
+    parser = lxml_html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True,
+                                  encoding=_html_encoding(blob))
+    root = lxml_html.fromstring(blob, parser=parser) if blob.strip() else None
+    if root is None:
+        return
+    line: list[str] = []
+    _walk_html(root, emit, line)
+    emit("".join(line), None)
+
+
+def _html_encoding(blob: bytes) -> str | None:
+    head = blob[:2048].decode("ascii", "ignore")
+    found = re.search(r"charset\s*=\s*[\"']?([\w-]+)", head, re.IGNORECASE)
+    if found:
+        return found.group(1)
+    try:
+        blob.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "gb18030"
+
+
+def _walk_html(element: etree._Element, emit: Emit, line: list[str]) -> None:
+    tag = element.tag.lower() if isinstance(element.tag, str) else ""
+    if tag in _SKIP:
+        _tail(element, line)
+        return
+    if tag == "table":
+        _flush(emit, line)
+        for row in element.iter("tr"):
+            cells = tuple(" ".join("".join(str(t) for t in cell.itertext()).split()) for cell in row
+                          if isinstance(cell.tag, str) and cell.tag.lower() in ("td", "th"))
+            emit("\t".join(cells), cells)
+        _tail(element, line)
+        return
+    if tag == "br":
+        _flush(emit, line)
+        _tail(element, line)
+        return
+    block = tag in _BLOCKS
+    if block:
+        _flush(emit, line)
+    if element.text:
+        line.append(element.text)
+    for child in element:
+        _walk_html(child, emit, line)
+    if block:
+        _flush(emit, line)
+    _tail(element, line)
+
+
+def _tail(element: etree._Element, line: list[str]) -> None:
+    if element.tail:
+        line.append(element.tail)
+
+
+def _flush(emit: Emit, line: list[str]) -> None:
+    text = " ".join("".join(line).split())
+    line.clear()
+    if text:
+        emit(text, None)
+
+
+def _mht(blob: bytes, emit: Emit, name: str) -> None:
+    message = email.message_from_bytes(blob, policy=email.policy.default)
+    for part in message.walk():
+        if part.get_content_type() in ("text/html", "application/xhtml+xml"):
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                charset = part.get_content_charset()
+                if charset:
+                    payload = payload.decode(charset, errors="replace").encode("utf-8")
+                _html(payload, emit)
+                return
+    raise UnreadableInput(f"DOCX 中嵌入的网页存档（MHT）没有 HTML 正文：{name}",
+                          f"the web archive (MHT) embedded in the DOCX has no HTML body: {name}")
+
+
+# --- RTF ------------------------------------------------------------------------------------------
+
+_RTF_TOKEN = re.compile(r"\\([a-zA-Z]+)(-?\d+)? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z])|([{}])|"
+                        r"([^\\{}]+)")
+_RTF_SKIP_GROUPS = {"fonttbl", "colortbl", "stylesheet", "info", "pict", "header", "footer",
+                    "headerl", "headerr", "footerl", "footerr", "footnote", "fldinst",
+                    "themedata", "colorschememapping", "datastore", "latentstyles", "listtable",
+                    "listoverridetable", "rsidtbl", "generator", "xmlnstbl", "object"}
+_RTF_BREAKS = {"par": "\n", "line": "\n", "row": "\n", "sect": "\n", "page": "\n",
+               "tab": "\t", "cell": "\t", "emdash": "—", "endash": "–", "bullet": "•",
+               "lquote": "‘", "rquote": "’", "ldblquote": "“", "rdblquote": "”"}
+
+
+def rtf_text(blob: bytes) -> str:
+    """The text of an RTF document: good enough to check its figures, not to lay it out."""
+    source = blob.decode("latin-1")
+    codepage = re.search(r"\\ansicpg(\d+)", source[:2000])
+    codec = f"cp{codepage.group(1)}" if codepage else "gb18030"
+    out: list[str] = []
+    pending = bytearray()
+    stack: list[tuple[bool, int]] = []
+    skipping, skip_chars, uc = False, 0, 1
+
+    def flush_bytes() -> None:
+        if pending:
+            try:
+                out.append(pending.decode(codec, errors="replace"))
+            except LookupError:
+                out.append(pending.decode("gb18030", errors="replace"))
+            pending.clear()
+
+    for m in _RTF_TOKEN.finditer(source):
+        word, arg, hexbyte, symbol, brace, text = m.groups()
+        if brace == "{":
+            stack.append((skipping, uc))
+            continue
+        if brace == "}":
+            flush_bytes()
+            skipping, uc = stack.pop() if stack else (False, 1)
+            continue
+        if skip_chars and (hexbyte or text):
+            if hexbyte:
+                skip_chars -= 1
+                continue
+            text = text[skip_chars:] if text else text
+            skip_chars = 0
+        if skipping:
+            continue
+        if hexbyte:
+            pending.append(int(hexbyte, 16))
+            continue
+        flush_bytes()
+        if word:
+            if word in _RTF_SKIP_GROUPS:
+                skipping = True
+            elif word == "uc" and arg:
+                uc = int(arg)
+            elif word == "u" and arg:
+                out.append(chr(int(arg) % 65536))
+                skip_chars = uc
+            elif word in _RTF_BREAKS:
+                out.append(_RTF_BREAKS[word])
+        elif symbol:
+            if symbol == "*":
+                skipping = True
+            elif symbol in "\\{}":
+                out.append(symbol)
+            elif symbol == "~":
+                out.append(" ")
+            elif symbol in "\n\r":
+                out.append("\n")
+        elif text:
+            out.append(text.replace("\r", "").replace("\n", ""))
+    flush_bytes()
+    return "".join(out)
