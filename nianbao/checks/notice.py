@@ -348,7 +348,9 @@ def task_count(ctx: CheckContext) -> Iterator[Hit]:
     if not tasks:
         return
     listed = len(tasks)
-    for pointer, text in _prose(ctx):
+    # A task's own text counts its own things (开展三项行动，即…): only text outside the tasks
+    # announces how many tasks there are.
+    for pointer, text in _prose(ctx, skip=("/tasks/",)):
         for m in _ANNOUNCED.finditer(text):
             announced = cn_int(m.group("n"))
             if announced is not None and announced != listed:
