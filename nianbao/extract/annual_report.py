@@ -117,9 +117,21 @@ def _segments(blocks: list[Block]) -> list[Segment]:
     return out
 
 
+# A label's signature also matches the label with its figure after it (年初数（万元） 128.60):
+# such a text is split into the label and the figure.
+_FIGURE = re.compile(r"-?\d[\d,]*(?:\.\d+)?\s*(?:万元|元|人|名)?")
+
+
+def _label_with_figure(text: str) -> tuple[Label, str] | None:
+    lead = labels.split_leading(text)
+    if lead and lead[0].layout != LONG and _FIGURE.fullmatch(lead[1].strip()):
+        return lead
+    return None
+
+
 def _cell_segments(cell: str, prov: Provenance, row: int) -> list[Segment]:
     label = labels.match(cell)
-    if label:
+    if label and not _label_with_figure(cell):
         return [Segment(cell, prov, label, "cell", row)]
     lead = labels.split_leading(cell)
     if lead and lead[0].layout != LONG and "\n" not in lead[1]:
@@ -130,7 +142,7 @@ def _cell_segments(cell: str, prov: Provenance, row: int) -> list[Segment]:
 
 def _line_segments(text: str, prov: Provenance) -> list[Segment]:
     label = labels.match(text)
-    if label:
+    if label and not _label_with_figure(text):
         return [Segment(text, prov, label)]
     if not labels.split_leading(text):
         return [Segment(text, prov)]

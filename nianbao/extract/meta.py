@@ -33,6 +33,14 @@ _NOTICE_TITLE = re.compile(r"^.{0,60}(?:关于.{2,80})?(?:通知|通告|实施�
 _ABOUT_REPORTS = re.compile(r"关于.{0,40}年度报告.{0,20}(?:通知|工作)|填写说明|填报说明|年报工作")
 _STATS_TITLE = re.compile(r"统计月报|统计季报|统计年报|月报表|季报表|统计表|报表|统计数据|月报|季报")
 _FURNITURE = re.compile(r"^(?:来源|时间|发布时间|阅读|浏览|附件|扫一扫|分享|打印|首页|当前位置|【)")
+# The 版头 of a 公文 above its title: 份号, 密级, 紧急程度, the 发文机关标志 (one line per organ of
+# a joint issue, and 文件), the 发文字号 (with 签发人). A notice's title follows it.
+_MASTHEAD = re.compile(
+    r"^(?:\d{6}|(?:绝密|机密|秘密)(?:★.*)?|特急|加急|平急|文件|"
+    r"[\u4e00-\u9fff]{2,30}(?:局|厅|委|委员会|办公室|政府|中心|院|部|会)(?:文件)?|"
+    r"(?:签发人.{0,20})?[\u4e00-\u9fff]{1,12}\s*[〔﹝［【\[（(]\s*\d{2,4}\s*[〕﹞］】\]）)]\s*第?\s*\d{1,4}\s*号"
+    r"(?:\s*签发人.{0,20})?)$"
+)
 
 
 def detect_kind(document: Document) -> str:
@@ -41,7 +49,8 @@ def detect_kind(document: Document) -> str:
     head_blocks = [b for b in document.blocks if b.kind != "page_break"
                    and b.text.strip() and not _FURNITURE.match(b.text.strip())][:8]
     head = "\n".join(b.text for b in head_blocks)
-    notice_title = any(_NOTICE_TITLE.match(b.text.strip()) for b in head_blocks[:4]
+    titled = [b for b in head_blocks if not _MASTHEAD.match(b.text.strip())]
+    notice_title = any(_NOTICE_TITLE.match(b.text.strip()) for b in titled[:4]
                        if len(b.text.strip()) <= 90)
     labels = {re.sub(r"\s+", "", m) for m in _FORM_LABELS.findall(text)}
     form = bool(_FORM_TITLE.search(text)) or len(labels) >= 3

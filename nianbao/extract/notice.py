@@ -50,6 +50,10 @@ _NUMBER_ON_LINE = re.compile(
     r"^(?:签发人\s*[:：]\s*[\u4e00-\u9fff·]{2,6}\s+)?(?:(?:发文字号|文号)\s*[:：]\s*)?[（(]?\s*"
     rf"(?P<number>{_NUMBER})\s*[）)]?\s*(?:签发人\s*[:：]\s*[\u4e00-\u9fff·、\s]{{2,30}})?$"
 )
+_WEB_METADATA = re.compile(
+    r"^(?:索引号|主题分类|体裁分类|组配分类|服务对象|发布机构|发文机关|成文日期|发布日期|生效日期|"
+    r"废止日期|有效性|标题|名称|发文字号|文号|信息来源|来源|浏览次数|公开方式|公开范围|主题词)\s*[:：]"
+)
 _TITLE_NUMBER = re.compile(rf"[（(]\s*(?P<number>{_NUMBER})\s*[）)]$")
 _SECURITY = re.compile(r"^(?:\d{6}|(?:绝密|机密|秘密)(?:★.*)?|特急|加急|平急)$")
 
@@ -66,6 +70,7 @@ def parse(document: Document) -> Record:
         "note": None, "colophon": None, "plan": None,
     }  # fmt: skip
     record.fields = fields
+    lines = _skip_web_metadata(lines, fields, state)
     i = _parse_head(lines, fields, state)
     end = _colophon_start(lines, i)
     _parse_colophon(lines[end:], fields, state)
@@ -87,6 +92,9 @@ def parse(document: Document) -> Record:
     if not fields["issuers"] and fields["signature"]:
         fields["issuers"] = list(fields["signature"])
     record.year = state.year
+    titled = re.search(r"(20\d{2})\s*年度?", fields["title"] or "")
+    if record.year is None and titled:  # an undated 填写说明 of 2025年度…: the year it is about
+        record.year = int(titled.group(1))
     record.as_of = fields["date"][:7] if fields["date"] else None
     record.org = fields["issuers"][0] if fields["issuers"] else None
     return record
@@ -141,6 +149,19 @@ def _parse_head(lines: list[Line], fields: dict[str, Any], state: ParseState) ->
             i += len(recipients)
             break
     return i
+
+
+def _skip_web_metadata(lines: list[Line], fields: dict[str, Any], state: ParseState) -> list[Line]:
+    """The lines after a government website's metadata block (索引号：… 发布机构：… 发文字号：…
+    成文日期：…) printed above a notice copied from the web; its 发文字号 is the notice's."""
+    k = 0
+    while k < len(lines) and _WEB_METADATA.match(lines[k].text.strip()):
+        found = re.search(rf"(?:发文字号|文号)\s*[:：]\s*(?P<number>{_NUMBER})", lines[k].text)
+        if found and not fields["doc_number"]:
+            fields["doc_number"] = re.sub(r"\s+", "", found.group("number"))
+            state.note("doc_number", found.group("number"), lines[k].prov)
+        k += 1
+    return lines[k:]
 
 
 def _take_doc_number(line: Line, fields: dict[str, Any], state: ParseState) -> bool:
@@ -214,7 +235,8 @@ def _parse_letter(lines: list[Line], fields: dict[str, Any], state: ParseState,
     while k > 0 and len(signature) < 4 and _signature_line(lines[k - 1].text):
         k -= 1
         signature.insert(0, lines[k])
-    fields["signature"] = [squeeze_cjk(s.text) for s in signature]
+    # A joint issue may sign on one line: 平安区民政局        平安区财政局.
+    fields["signature"] = [name for s in signature for name in _signature_names(s.text)]
     if signature:
         state.note("signature", "\n".join(s.text for s in signature), signature[0].prov)
     body = lines[:k]
@@ -226,6 +248,13 @@ def _parse_letter(lines: list[Line], fields: dict[str, Any], state: ParseState,
         body = body[:attach_at]
     fields["body"] = [_body_item(p, f"body/{n}", state) for n, p in
                       enumerate(paragraphs(body, geo))]
+
+
+def _signature_names(text: str) -> list[str]:
+    parts = text.split()
+    if len(parts) > 1 and all(_ORGAN.search(part) for part in parts):
+        return parts
+    return [squeeze_cjk(text)]
 
 
 def _signature_line(text: str) -> bool:

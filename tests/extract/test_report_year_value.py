@@ -38,3 +38,23 @@ def test_an_unreadable_year_is_still_reported(tmp_path: Path) -> None:
     path.write_text(REPORT.format(year="二〇二四年度上半年"), encoding="utf-8")
     found = [f for f in check(path).findings if f.rule == "text.unit"]
     assert [f.params["field"] for f in found] == ["report_year"]
+
+
+NET_ASSETS = """单位名称 | 门源回族自治县殡葬服务站
+开办资金 | 45万元
+净资产合计（所有者权益合计） | 年初数（万元） {begin} | 年末数（万元） {end}
+从业人数 | 9
+报告年度 | 2024
+"""
+
+
+@pytest.mark.parametrize("begin,end,expected", [("128.60", "131.25", (128.6, 131.25)),
+                                                ("", "", (None, None))])
+def test_a_label_with_its_figure_in_one_cell(tmp_path: Path, begin: str, end: str,
+                                             expected: tuple[float | None, float | None]) -> None:
+    """The 公示 layout prints 年初数（万元） 128.60 in one cell: label and figure are split."""
+    path = tmp_path / "report.txt"
+    path.write_text(NET_ASSETS.format(begin=begin, end=end), encoding="utf-8")
+    fields = check(path, kind="annual_report").record.fields
+    got = (fields["net_assets_begin_wan"], fields["net_assets_end_wan"])
+    assert tuple(None if v is None else float(v) for v in got) == expected

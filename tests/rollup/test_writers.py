@@ -148,3 +148,18 @@ def test_rollup_docx_reads_like_its_pdf(rollup_docx: Path, rollup_pdf: Path) -> 
     assert method in "".join(pdf_pages(rollup_pdf))
     titles = [p for p in document.paragraphs if p.text.startswith("表")]
     assert titles and all(p.paragraph_format.space_before.pt >= 6 for p in titles)
+
+
+def test_rollup_pdf_tables_are_not_left_behind_after_a_row(tmp_path: Path) -> None:
+    """Each table that fits on a page is printed whole: its title and its last row (合计 or
+    全市) share a page. (The four counties alone put table 2's title at the foot of page 1.)"""
+    counties = build_summary([check_path(p) for p in sorted(EXAMPLES.glob("0[1-4]*.txt"))],
+                             "云川市", 2025, {})
+    out = write_summary_pdf(counties, tmp_path / "rollup.pdf", generated=DAY)
+    with pdfplumber.open(out) as pdf:
+        pages = [[ln["text"] for ln in page.extract_text_lines()] for page in pdf.pages]
+    for lines in pages:
+        titles = [i for i, text in enumerate(lines) if text.startswith("表")]
+        for start, end in zip(titles, [*titles[1:], len(lines)], strict=True):
+            block = lines[start:end]
+            assert any(t.startswith(("合计", "全市")) for t in block), block[:3]

@@ -133,7 +133,16 @@ def _tidied(chars: list[tuple[str, float]]) -> list[tuple[str, float]]:
     """`tidy` on characters that carry a position."""
     text = "".join(c for c, _ in chars)
     out: list[tuple[str, float]] = []
+    opened = False  # the last quotation mark of the line opened a quotation
     for i, (char, where) in enumerate(chars):
+        if char in "“”":
+            opened = char == "“"
+        elif char == '"':
+            quote = _curly(text[:i].rstrip()[-1:], text[i + 1:].lstrip()[:1], opened)
+            if quote:
+                opened = quote == "“"
+                out.append((quote, where))
+                continue
         if char in _FULL:
             before = text[:i].rstrip()[-1:]
             after = text[i + 1:].lstrip()[:1]
@@ -170,6 +179,22 @@ def _spaced_labels(chars: list[tuple[str, float]]) -> list[tuple[str, float]]:
     for at in reversed(starts):
         chars.insert(at, (" ", (chars[at - 1][1] + chars[at][1]) / 2))
     return chars
+
+
+_CJK_PUNCT = set("，。、；：？！（）《》【】…")
+
+
+def _curly(before: str, after: str, opened: bool) -> str:
+    """The Chinese quotation mark a straight one next to Chinese text stands for ("" if it is
+    not next to Chinese text): closing before punctuation, opening after it, else the one that
+    pairs with the line's last quotation mark."""
+    if not ((before and _CJK.match(before)) or (after and _CJK.match(after))):
+        return ""
+    if not after or after in _CJK_PUNCT:
+        return "”"
+    if not before or before in _CJK_PUNCT:
+        return "“"
+    return "”" if opened else "“"
 
 
 def _width(char: str) -> float:
