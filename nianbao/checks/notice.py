@@ -264,12 +264,26 @@ def deadline_before_issue(ctx: CheckContext) -> Iterator[Hit]:
     issued = dt.date.fromisoformat(date)
     for pointer, text in _prose(ctx):
         for found in find_deadlines(text, issued.year):
-            if found.date < issued:
+            if found.date < issued and _a_task(text, found.start, found.end):
                 evidence = _clause(text, found.start, found.end)
                 yield Hit({"deadline": found.text, "deadline_date": found.date.isoformat(),
                            "issued": date, "deadline_zh": zh_date(found.date),
                            "issued_zh": zh_date(issued)}, pointer, evidence,
                           locate(ctx, evidence, found.text))
+
+
+# Deadlines that are not a task set by this notice: next year's (明年3月底前), recurring ones
+# (每年3月31日前, 每月5日前), and one an earlier notice set that is reported as met.
+_LATER_OR_RECURRING = re.compile(r"(?:明年|次年|来年|下一年|翌年|每年|每月|每季度?|每半年|每周|逐月|年度内)\s*$")
+_DONE = re.compile(r"此前|前期|原定|已(?:经|全部|全面|如期|按时|按期)?完成|已于")
+
+
+def _a_task(text: str, start: int, end: int) -> bool:
+    if _LATER_OR_RECURRING.search(text[max(0, start - 6):start]):
+        return False
+    left = max((text.rfind(c, 0, start) for c in _STOP), default=-1) + 1
+    rights = [k for k in (text.find(c, end) for c in _STOP) if k >= 0]
+    return not _DONE.search(text[left:min(rights, default=len(text))])
 
 
 @rule("notice.phase-order", "warning", kinds=KINDS,
@@ -334,7 +348,9 @@ def task_count(ctx: CheckContext) -> Iterator[Hit]:
     if not tasks:
         return
     listed = len(tasks)
-    for pointer, text in _prose(ctx):
+    # A task's own text counts its own things (开展三项行动，即…): only text outside the tasks
+    # announces how many tasks there are.
+    for pointer, text in _prose(ctx, skip=("/tasks/",)):
         for m in _ANNOUNCED.finditer(text):
             announced = cn_int(m.group("n"))
             if announced is not None and announced != listed:

@@ -83,7 +83,10 @@ def placeholder(ctx: CheckContext) -> Iterator[Hit]:
     """A document filed with 〔*〕, XX or 20XX left from a template or a redaction states
     nothing about the hidden value; a reviewer must send it back."""
     said: set[str] = set()
+    blanks = _template_blocks(ctx)
     for pointer, text, prov in texts(ctx):
+        if prov is not None and prov.block in blanks:
+            continue
         found = list(PLACEHOLDER.finditer(text)) + _masked_places(text)
         for m in sorted(found, key=lambda m: m.start()):
             name = text[m.start():m.end() + 3]
@@ -92,6 +95,34 @@ def placeholder(ctx: CheckContext) -> Iterator[Hit]:
                     continue  # the same masked name again (〔*〕开发区 … 〔*〕开发区)
                 said.add(name)
             yield Hit({"placeholder": m.group(0)}, pointer, window(text, m.start(), m.end()), prov)
+
+
+# A notice's attachments may be blank forms for the recipients to fill (样表, 模板): their ××
+# are the form's blanks, not placeholders left in the notice.
+_TEMPLATE_TITLE = re.compile(r"样表|表样|模板|式样|范本|参考格式|格式[)）]?$|填写说明|填报说明")
+_FILL_IN = re.compile(r"填报单位|填报时间|填报日期|填表人|填表日期|审核人|负责人|联系电话|[(（]\s*盖章\s*[)）]")
+
+
+def _template_blocks(ctx: CheckContext) -> set[int]:
+    """Indexes of the blocks of a notice that are blank forms: after the notice's 成文日期, a
+    table row, a line of fill-in labels (填报单位：×× 填报时间：20××年), or anything under an
+    attachment titled as a form (样表, 模板, 式样, 参考格式)."""
+    if ctx.document is None or ctx.record.kind != "notice":
+        return set()
+    dated = ctx.record.evidence.get("date")
+    after = dated[1].block if dated and dated[1] is not None and dated[1].block is not None else None
+    if after is None:
+        return set()
+    out: set[int] = set()
+    in_form = False
+    for block in ctx.document.blocks:
+        if block.index <= after:
+            continue
+        text = block.text.strip()
+        in_form = in_form or (len(text) <= 60 and bool(_TEMPLATE_TITLE.search(text)))
+        if in_form or block.kind == "row" or _FILL_IN.search(text):
+            out.add(block.index)
+    return out
 
 
 def _masked_places(text: str) -> list[re.Match[str]]:
