@@ -171,7 +171,8 @@ def doc_number(ctx: CheckContext) -> Iterator[Hit]:
     whole text is scanned. Warning for documents read; error for a notice to be generated."""
     severity: Severity | None = "error" if generated(ctx) else None
     notice = ctx.record.kind == "notice"
-    year = (ctx.record.year or _year(ctx)) if notice else None
+    # The year of the 成文日期 (a read notice's record year may come from its title instead).
+    year = (_year(ctx) or (ctx.record.year if generated(ctx) else None)) if notice else None
     number = _fields(ctx).get("doc_number") if notice else None
     if isinstance(number, str) and number:
         problems = doc_number_problems(number, year)

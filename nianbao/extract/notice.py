@@ -92,6 +92,9 @@ def parse(document: Document) -> Record:
     if not fields["issuers"] and fields["signature"]:
         fields["issuers"] = list(fields["signature"])
     record.year = state.year
+    titled = re.search(r"(20\d{2})\s*年度?", fields["title"] or "")
+    if record.year is None and titled:  # an undated 填写说明 of 2025年度…: the year it is about
+        record.year = int(titled.group(1))
     record.as_of = fields["date"][:7] if fields["date"] else None
     record.org = fields["issuers"][0] if fields["issuers"] else None
     return record

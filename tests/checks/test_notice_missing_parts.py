@@ -115,3 +115,14 @@ def test_the_generators_input_without_a_date_is_an_error() -> None:
     assert [(f.params["field"], f.severity) for f in missing] == [("date", "error")]
     assert "成文日期" in missing[0].message_zh
     assert "generate notice" not in missing[0].message_zh
+
+
+def test_an_undated_guide_is_about_the_year_in_its_title(tmp_path: Path) -> None:
+    path = tmp_path / "guide.txt"
+    path.write_text(FILLING_GUIDE, encoding="utf-8")
+    assert check(path).record.year == 2025
+    numbered = "2025年度社会组织年度检查填写说明\n门民发〔2026〕3号\n" + FILLING_GUIDE.split("\n", 1)[1]
+    path.write_text(numbered, encoding="utf-8")
+    report = check(path)
+    assert report.record.fields["doc_number"] == "门民发〔2026〕3号"
+    assert [f for f in report.findings if f.rule == "notice.doc-number"] == []
