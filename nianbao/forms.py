@@ -34,3 +34,8 @@ FIELD_NAMES = tuple(name for name, _, _ in ANNUAL_REPORT_FIELDS)
 LABEL_ZH = {name: zh for name, zh, _ in ANNUAL_REPORT_FIELDS}
 LABEL_EN = {name: en for name, _, en in ANNUAL_REPORT_FIELDS}
 AMOUNT_FIELDS = frozenset({"registered_capital_wan", "net_assets_begin_wan", "net_assets_end_wan"})
+# Free-text fields, shown by their length where the short fields are shown whole (the history
+# table, the reviewer's comparison of two years).
+LONG_FIELDS = frozenset({"purpose_and_scope", "change_registration", "activities", "licenses",
+                         "awards_and_litigation", "donations", "entrust_opinion",
+                         "sponsor_opinion"})

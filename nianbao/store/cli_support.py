@@ -13,15 +13,12 @@ from decimal import Decimal
 from typing import Any
 
 from nianbao.checks import xyear
-from nianbao.forms import ANNUAL_REPORT_FIELDS, LABEL_EN, LABEL_ZH
+from nianbao.forms import ANNUAL_REPORT_FIELDS, LABEL_EN, LABEL_ZH, LONG_FIELDS
 from nianbao.model import Record, Report, plain
 from nianbao.pipeline import to_json
 from nianbao.store.db import StoreError
 from nianbao.store.filings import Institution, Store, StoredFiling, institution_key
 
-# Rows of the history table: the short fields of the form (long texts shown by length).
-_LONG = frozenset({"purpose_and_scope", "change_registration", "activities", "entrust_opinion",
-                   "sponsor_opinion"})
 _CELL = 22  # display columns per year
 # Fields whose change from one year to the next is worth a mark: the registered items (a
 # change needs 变更登记), the code, the online name and the staff count.
@@ -132,7 +129,7 @@ def _differs(a: Any, b: Any) -> bool:
 def _cell(name: str, value: Any, zh: bool) -> str:
     if value is None:
         return "—"
-    if name in _LONG:
+    if name in LONG_FIELDS:
         text = str(value)
         return f"（{len(text)}字）" if zh else f"({len(text)} chars)"
     if name in ("net_assets_begin_wan", "net_assets_end_wan") and isinstance(value, Decimal):

@@ -24,15 +24,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from nianbao.forms import ANNUAL_REPORT_FIELDS, LABEL_ZH
+from nianbao.forms import ANNUAL_REPORT_FIELDS, LABEL_ZH, LONG_FIELDS
 from nianbao.model import Finding
 from nianbao.store import reviews
 from nianbao.store.reviews import ACTION_ZH, FilingView, finding_key
 from nianbao.web.core import Auth, ctx_of, page
 
 SORTS = {"new": "最新", "errors": "错误最多", "open": "待处理最多", "name": "单位名称"}
-_LONG = frozenset({"purpose_and_scope", "change_registration", "activities", "entrust_opinion",
-                   "sponsor_opinion", "licenses", "awards_and_litigation", "donations"})
 PAGE_SCALE = 1.5
 
 
@@ -212,10 +210,10 @@ def _years_table(view: FilingView, others: list[Any]) -> dict[str, Any]:
         previous: Any = None
         for i, year in enumerate(years):
             value = by_year[year].record.fields.get(name)
-            text = "—" if value is None else (f"（{len(str(value))}字）" if name in _LONG
+            text = "—" if value is None else (f"（{len(str(value))}字）" if name in LONG_FIELDS
                                               else str(value))
             changed = i > 0 and previous is not None and value is not None and \
-                str(previous) != str(value) and name not in _LONG
+                str(previous) != str(value) and name not in LONG_FIELDS
             cells.append({"text": text, "changed": changed,
                           "current": by_year[year].id == view.filing.id})
             previous = value
