@@ -51,9 +51,13 @@ _NUMBER_ON_LINE = re.compile(
     rf"(?P<number>{_NUMBER})\s*[）)]?\s*(?:签发人\s*[:：]\s*[\u4e00-\u9fff·、\s]{{2,30}})?$"
 )
 _WEB_METADATA = re.compile(
-    r"^(?:索引号|主题分类|体裁分类|组配分类|服务对象|发布机构|发文机关|成文日期|发布日期|生效日期|"
-    r"废止日期|有效性|标题|名称|发文字号|文号|信息来源|来源|浏览次数|公开方式|公开范围|主题词)\s*[:：]"
+    r"^(?:(?:索引号|主题分类|体裁分类|组配分类|服务对象|发布机构|发文机关|成文日期|发布日期|生效日期|"
+    r"废止日期|有效性|标题|名称|发文字号|文号|信息来源|来源|浏览次数|公开方式|公开范围|主题词|"
+    r"发布时间|当前位置|您的位置|您现在的位置|字体)\s*[:：]|首页\s*[>＞»/]|【\s*字[体号]|"
+    r"[^。，]{0,40}\s[>＞»]\s[^。，]{0,40}$)"
 )
+_WEB_FOOTER = re.compile(r"^[【\[]?(?:打印本页|打印|关闭窗口|关闭|分享到|扫一扫|上一篇|下一篇|相关链接|"
+                         r"返回顶部|收藏)")
 _TITLE_NUMBER = re.compile(rf"[（(]\s*(?P<number>{_NUMBER})\s*[）)]$")
 _SECURITY = re.compile(r"^(?:\d{6}|(?:绝密|机密|秘密)(?:★.*)?|特急|加急|平急)$")
 
@@ -152,8 +156,9 @@ def _parse_head(lines: list[Line], fields: dict[str, Any], state: ParseState) ->
 
 
 def _skip_web_metadata(lines: list[Line], fields: dict[str, Any], state: ParseState) -> list[Line]:
-    """The lines after a government website's metadata block (索引号：… 发布机构：… 发文字号：…
-    成文日期：…) printed above a notice copied from the web; its 发文字号 is the notice's."""
+    """The lines of a notice copied from a government website without the page around it: the
+    breadcrumb and the metadata block above it (索引号：… 发文字号：… 成文日期：…; its
+    发文字号 is the notice's) and the buttons below it (打印本页 关闭窗口)."""
     k = 0
     while k < len(lines) and _WEB_METADATA.match(lines[k].text.strip()):
         found = re.search(rf"(?:发文字号|文号)\s*[:：]\s*(?P<number>{_NUMBER})", lines[k].text)
@@ -161,7 +166,10 @@ def _skip_web_metadata(lines: list[Line], fields: dict[str, Any], state: ParseSt
             fields["doc_number"] = re.sub(r"\s+", "", found.group("number"))
             state.note("doc_number", found.group("number"), lines[k].prov)
         k += 1
-    return lines[k:]
+    end = len(lines)
+    while end > k and _WEB_FOOTER.match(lines[end - 1].text.strip()):
+        end -= 1  # the page's own buttons and links below the notice
+    return lines[k:end]
 
 
 def _take_doc_number(line: Line, fields: dict[str, Any], state: ParseState) -> bool:

@@ -49,3 +49,22 @@ def test_a_summary_under_its_organ_stays_a_summary(tmp_path: Path) -> None:
     path = tmp_path / "summary.txt"
     path.write_text(SUMMARY, encoding="utf-8")
     assert check(path).record.kind == "work_summary"
+
+
+PAGE = """首页 > 信息公开 > 通知公告
+【字体：大 中 小】   发布时间：2025-02-20 10:21   来源：平安区民政局   浏览次数：1024
+""" + BODY + """打印本页  关闭窗口
+分享到：
+"""
+
+
+def test_a_web_page_around_the_notice(tmp_path: Path) -> None:
+    path = tmp_path / "notice.txt"
+    path.write_text(PAGE.format(signature="平安区民政局"), encoding="utf-8")
+    report = check(path)
+    fields = report.record.fields
+    assert report.record.kind == "notice"
+    assert fields["title"] == "关于提高2025年城乡低保标准的通知"
+    assert fields["recipients"] == "各乡镇人民政府"
+    assert fields["date"] == "2025-02-18"
+    assert fields["plan"] is None
