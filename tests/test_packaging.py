@@ -24,6 +24,7 @@ def test_wheel_ships_templates_and_schemas(tmp_path: Path) -> None:
                      "nianbao/templates/notice.html", "nianbao/templates/notice.docx",
                      "nianbao/templates/css/notice.css", "nianbao/schemas/notice.schema.json",
                      "nianbao/templates/county_summary.html", "nianbao/data/indicators.toml",
+                     "nianbao/data/packs/national.toml", "nianbao/data/packs/guizhou.toml",
                      "nianbao/cli/main.py"):
         assert required in names, f"{required} missing from the wheel"
     assert not any(n.startswith(("tests/", "examples/")) for n in names)

@@ -48,9 +48,9 @@ def page_count(path: Path) -> int:
         if fmt == "pdf":
             import pypdfium2 as pdfium
 
-            from nianbao.extract.pdf_reader import _PDFIUM
+            from nianbao.extract.pdf_reader import PDFIUM_LOCK
 
-            with _PDFIUM:
+            with PDFIUM_LOCK:
                 pdf = pdfium.PdfDocument(path)
                 try:
                     return min(len(pdf), 500)

@@ -1,7 +1,9 @@
 """The `nianbao` command: a thin click layer over the library.
 
-This is the only place that prints or chooses exit codes: 0 no error findings, 1 error findings,
-2 usage or unreadable input, 3 internal failure. Every failure is one clear line, no traceback.
+The command modules of nianbao/cli/ are the only place that prints or chooses exit codes: 0 no
+error findings, 1 error findings, 2 usage or unreadable input, 3 internal failure. Every failure
+is one clear line, no traceback. `batch`, `summary` and the web app's commands live in their own
+modules (cli/batch.py, cli/summary.py, cli/web.py), hooked in below.
 """
 
 from __future__ import annotations
@@ -9,67 +11,34 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
 from nianbao import __version__
 from nianbao.checks import Registry, Settings, default_registry, load_settings
 from nianbao.cli import output
+from nianbao.cli.options import (
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    config_option,
+    kind_option,
+    lang_option,
+    ocr_option,
+    store_option,
+)
 from nianbao.errors import NianbaoError, UnreadableInput, UsageError
 from nianbao.extract import read
 from nianbao.model import Finding, Record, Report
-from nianbao.pipeline import KINDS, load, parse, to_json
 from nianbao.pipeline import check as check_file
+from nianbao.pipeline import load, parse, to_json
 
 if TYPE_CHECKING:
     from nianbao.store.filings import Store
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-
-
-def lang_option(func: F) -> F:
-    return click.option(
-        "--lang", type=click.Choice(["zh", "en"]), default=lambda: os.environ.get("NIANBAO_LANG", "zh"),
-        show_default="zh, or $NIANBAO_LANG", help="Language of messages: zh (中文) or en.",
-    )(func)
-
-
-def store_option(func: F) -> F:
-    return click.option(
-        "--store", default=None, is_flag=False, flag_value="", metavar="PATH|URL",
-        help="Filings store: an SQLite path or postgresql://… URL; a bare --store uses "
-             "$NIANBAO_STORE or the default path (~/.local/share/nianbao/filings.sqlite).",
-    )(func)
-
-
-def config_option(func: F) -> F:
-    return click.option(
-        "--config", default=None, metavar="FILE|PACK",
-        help="Rule pack: a TOML file or a shipped pack (national, gansu, guizhou) with the "
-             "thresholds, severities and disabled rules; default $NIANBAO_CONFIG, else the "
-             "national rules.",
-    )(func)
-
-
-def ocr_option(func: F) -> F:
-    return click.option(
-        "--ocr", type=click.Choice(["auto", "always", "never"]), default="auto",
-        show_default=True,
-        help="auto: recognise scanned pages, images and PDFs whose text layer is garbage; "
-             "always: recognise every PDF page; never: refuse what would need OCR (exit 2).",
-    )(func)
-
-
-def kind_option(func: F) -> F:
-    return click.option(
-        "--kind", type=click.Choice(KINDS), default=None,
-        help="Document kind; detected from the wording when not given.",
-    )(func)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -250,149 +219,6 @@ def _previous_record(previous: Path | None, store: str | None, institution: str 
 
 
 @cli.command()
-@click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Output folder: json/ (one contract JSON per filing), findings.csv, "
-                   "findings.xlsx, report.html and the resume ledger.")
-@store_option
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes (default: all cores).")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60, show_default=True,
-              help="Seconds one file may take before it is stopped and reported as failed.")
-@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
-              help="Run on a Dask distributed cluster instead of local processes.")
-@click.option("--retry-failed", is_flag=True,
-              help="Check again the files that timed out or crashed in an earlier run.")
-@click.option("--follow-links", is_flag=True,
-              help="Read symbolic links in the inbox too (by default they are not followed: a "
-                   "link can lead out of the inbox; each one is listed as not read).")
-@click.option("--progress/--no-progress", "show_progress", default=None,
-              help="Progress bar on stderr (default: when stderr is a terminal).")
-@config_option
-@ocr_option
-@lang_option
-def batch(inbox: Path, out: Path, store: str | None, workers: int | None, timeout: float,
-          scheduler: str | None, retry_failed: bool, follow_links: bool,
-          show_progress: bool | None, config: str | None, ocr: str, lang: str) -> None:
-    """Check every .txt/.docx/.pdf/.xlsx and scan image below INBOX into OUT; a rerun resumes
-    where it stopped.
-
-    Files already checked under the same rule set (same content) are skipped. A file that
-    cannot be read, hangs or crashes its worker becomes a failure row and the batch goes on.
-    Prints one summary line. Exit status: 0 no error findings, 1 error findings, 2 some files
-    could not be checked, 130 interrupted (rerun to resume).
-    """
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    from nianbao.batch import BatchInterrupted, BatchProgress, run_batch
-
-    console = Console(stderr=True)
-    show = console.is_terminal if show_progress is None else show_progress
-    columns = (TextColumn("nianbao batch"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"),
-               TimeRemainingColumn())
-    with Progress(*columns, console=console, disable=not show, transient=True) as bar:
-        task = bar.add_task("batch", total=None, rate="")
-
-        def on_progress(p: BatchProgress) -> None:
-            bar.update(task, total=p.total, completed=p.done, rate=f"{p.rate:.1f}/s")
-
-        try:
-            result = run_batch(inbox, out, workers=workers, timeout=timeout,
-                               scheduler=scheduler, store=_store_location(store),
-                               progress=on_progress, retry_failed=retry_failed,
-                               follow_links=follow_links, ocr=ocr,
-                               settings=load_settings(config))
-        except BatchInterrupted as exc:
-            output.fail(exc.message(lang))
-            sys.exit(130)
-    output.echo(result.line(lang))
-    sys.exit(EXIT_INPUT if result.failed else EXIT_FINDINGS if result.filings_with_errors
-             else EXIT_OK)
-
-
-def _store_location(store: str | None) -> str | None:
-    """None without --store; a bare --store means $NIANBAO_STORE or the default path."""
-    if store is None:
-        return None
-    from nianbao.store.db import resolve_store
-
-    return resolve_store(store or None)
-
-
-
-@cli.command()
-@click.argument("inputs", nargs=-1, required=True,
-                type=click.Path(path_type=Path, readable=False))
-@click.option("--region", required=True, help="The region the counties belong to, e.g. 平顶山市.")
-@click.option("--year", type=int, required=True, help="The year summarised (YYYY).")
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True,
-              help="Output folder for the roll-up and every county's page (PDF and DOCX).")
-@click.option("--region-report", "region_reports", multiple=True,
-              type=click.Path(path_type=Path, readable=False),
-              help="The region's own summary or statistics report whose totals are compared "
-                   "with the counties (repeatable).")
-@click.option("--workers", type=int, default=2, show_default=True,
-              help="Processes writing the pages.")
-@store_option
-@lang_option
-def summary(inputs: tuple[Path, ...], region: str, year: int, out: Path,
-            region_reports: tuple[Path, ...], workers: int, store: str | None, lang: str) -> None:
-    """Roll counties' work summaries and statistics reports up into the region's summary.
-
-    Writes a table of the core indicators per county and the roll-up, with bar charts of 低保
-    persons and funds by county (this year against last), as PDF and DOCX, and reports
-    rollup.mismatch when the region's own report states a total its counties do not add up to.
-    """
-    import datetime as dt
-
-    from nianbao.checks.rollup import mismatch_findings
-    from nianbao.rollup import build_summary
-    from nianbao.rollup.writers import write_all
-
-    reports = [check_file(p) for p in inputs]
-    own = [check_file(p) for p in region_reports]
-    previous = _previous_rows(reports, region, year, store) if store is not None else None
-    rolled = build_summary(reports, region, year, previous, region_reports=own)
-    if not rolled.counties:
-        raise UsageError("输入中没有可汇总的县（市、区）材料", "no county documents to summarise")
-    findings = mismatch_findings(rolled)
-    out.mkdir(parents=True, exist_ok=True)
-    written = write_all(rolled, out, findings=findings, generated=dt.date.today(),
-                        inputs=[*inputs, *region_reports], workers=workers)
-    zh = lang != "en"
-    for row in rolled.counties:
-        output.echo(f"  {row.name}  {len(row.values)} " + ("项指标" if zh else "indicators")
-                   + f"  ({', '.join(Path(p).name for p in row.paths)})")
-    for note in rolled.notes:
-        output.echo(("  注：" if zh else "  note: ") + (note.zh if zh else note.en))
-    for finding in findings:
-        output.echo(f"  {output.SEVERITY['zh' if zh else 'en'][finding.severity]}  {finding.rule}  "
-                   f"{finding.message(lang)}")
-    output.echo(f"已写出 {len(written)} 个文件到 {out}" if zh else f"wrote {len(written)} files to {out}")
-    sys.exit(EXIT_FINDINGS if any(f.severity == "error" for f in findings) else EXIT_OK)
-
-
-def _previous_rows(reports: list[Report], region: str, year: int,
-                   store: str) -> dict[str, Any]:
-    """Last year's row per county, from the store's filings of the same institutions."""
-    from nianbao.store.cli_support import previous_rows
-    from nianbao.store.db import resolve_store
-    from nianbao.store.filings import Store
-
-    with Store.open(resolve_store(store or None), read_only=True) as opened:
-        return previous_rows(opened, reports, region, year)
-
-
-@cli.command()
 @click.argument("file", type=click.Path(path_type=Path, readable=False))
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
               help="Write the JSON here (atomically) instead of printing it.")
@@ -519,7 +345,12 @@ def rules(fmt: str, out: Path | None, config: str | None, lang: str) -> None:
     output.echo(output.wrote(out, lang), err=True)
 
 
+from nianbao.cli import batch as _batch
+from nianbao.cli import summary as _summary
 from nianbao.cli import web as _web
+
+cli.add_command(_batch.batch)
+cli.add_command(_summary.summary)
 
 cli.add_command(_web.serve)
 cli.add_command(_web.users)

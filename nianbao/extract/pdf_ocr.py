@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the OCR modules (OpenCV, ONNX Runtime) load only when a pag
     from nianbao.extract.ocr import OcrPage
 
 _DPI = 200  # PDF pages are rendered at this resolution for OCR (at 150 dpi lines drop out)
-_LOCK = pdf_reader._PDFIUM  # PDFium is not thread-safe: one call at a time per process
+_LOCK = pdf_reader.PDFIUM_LOCK  # PDFium is not thread-safe: one call at a time per process
 
 
 def read(path: Path, source: Source, ocr: str = "auto",

@@ -70,7 +70,7 @@ _SPACE_GAP = (0.22, 0.40)  # em: the gap a folded space glyph leaves (see `_unfo
 _FLAT = 0.01  # points: a segment this close to horizontal or vertical is a rule
 # PDFium is not thread-safe: one thread of a process at a time reads with it (a Dask worker runs
 # several tasks in threads).
-_PDFIUM = threading.Lock()
+PDFIUM_LOCK = threading.Lock()
 # PDFium keeps at most 32,767 bytes of one string: half that many two-byte characters.
 _PDFIUM_STRING_CAP = 16_383
 
@@ -81,7 +81,7 @@ def read(path: Path, source: Source, limits: Limits = DEFAULT_LIMITS) -> Documen
     check_envelope(data)
     check_streams(data, limits)
     try:
-        with _PDFIUM:
+        with PDFIUM_LOCK:
             pages = _survey(data, limits)
         blocks = page_blocks(pages)
     except NianbaoError:
