@@ -70,6 +70,7 @@ class OcrRegion:
     text: str
     confidence: float
     doubtful: str = ""
+    covered_by: str = ""  # "seal" or "pen": read through ink that may hide characters
 
 
 @dataclass

@@ -17,6 +17,9 @@ from nianbao.model import Block, Document, Finding, OcrRegion, Provenance
 BBox = tuple[float, float, float, float]
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 BLOCKS = (("entrust", "委托意见", "事业单位委托意见"), ("sponsor", "举办单位意见", "举办单位意见"))
+COVER_ZH = {"seal": "；该行有印章压盖，可能有字被遮挡", "pen": "；该行有手写笔迹压盖，可能有字被遮挡"}
+COVER_EN = {"seal": "; a seal lies over the line and may hide characters",
+            "pen": "; pen strokes lie over the line and may hide characters"}
 _SEAL_REACH = 12.0  # points: a seal whose centre is this close to a block belongs to it
 
 
@@ -25,10 +28,10 @@ _SEAL_REACH = 12.0  # points: a seal whose centre is this close to a block belon
     "info",
     title=("OCR识别置信度低", "low-confidence OCR reading"),
     message=(
-        ("第 {page} 页的这段文字由OCR识别，置信度 {confidence:.0%}（{target_zh}）：“{text}”{doubt_zh}，"
+        ("第 {page} 页的这段文字由OCR识别，置信度 {confidence:.0%}（{target_zh}）：“{text}”{doubt_zh}{cover_zh}，"
         "请对照原件核对"),
         ("this text on page {page} was read by OCR with confidence {confidence:.0%} "
-        "({target_en}): \"{text}\"{doubt_en}; check it against the original"),
+        "({target_en}): \"{text}\"{doubt_en}{cover_en}; check it against the original"),
     ),
 )
 def low_confidence(ctx: CheckContext) -> Iterator[Hit]:
@@ -36,9 +39,10 @@ def low_confidence(ctx: CheckContext) -> Iterator[Hit]:
 
     OCR of a scan is never certain: a blurred 8 reads as 0, a 1 as 7, a seal over a line drops a
     character. The recogniser's confidence per character is carried from the page to here; a
-    line under 80 % mean confidence, or with a digit under 60 %, that a field or a figure was
-    read from is named with its page and box, so the reader checks exactly that spot against
-    the paper. Nothing is reported for doubtful lines no field or figure uses.
+    line under 80 % mean confidence, or with a digit under 60 %, or with a seal or pen strokes
+    over it (the recogniser can skip a hidden character and stay confident), that a field or a
+    figure was read from is named with its page and box, so the reader checks exactly that spot
+    against the paper. Nothing is reported for doubtful lines no field or figure uses.
     """
     document = ctx.document
     if document is None or document.ocr is None:
@@ -61,7 +65,10 @@ def low_confidence(ctx: CheckContext) -> Iterator[Hit]:
                     "fields": targets, "target_zh": f"用于{what_zh}",
                     "target_en": f"used for {what_en}",
                     "doubt_zh": f"，其中“{region.doubtful}”不确定" if region.doubtful else "",
-                    "doubt_en": f", \"{region.doubtful}\" uncertain" if region.doubtful else ""},
+                    "doubt_en": f", \"{region.doubtful}\" uncertain" if region.doubtful else "",
+                    "covered_by": region.covered_by,
+                    "cover_zh": COVER_ZH.get(region.covered_by, ""),
+                    "cover_en": COVER_EN.get(region.covered_by, "")},
             pointer=pointer,
             evidence=region.text,
             provenance=Provenance(page=region.page, bbox=region.bbox),

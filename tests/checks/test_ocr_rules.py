@@ -102,3 +102,17 @@ def test_the_same_error_in_typed_text_does_not_mention_ocr(registry: Registry) -
     report = check(typed, registry=registry, kind="work_summary")
     (sum_error,) = [f for f in report.findings if f.rule == "arith.part-sum"]
     assert "OCR" not in sum_error.message_zh
+
+
+def test_a_line_under_the_seal_is_named_even_when_read_confidently(registry: Registry) -> None:
+    under = OcrRegion(page=1, bbox=(150.0, 455.0, 500.0, 470.0), text="情况属实，并经保密，可对外公示。",
+                      confidence=1.0, covered_by="seal")
+    document = scan([SEAL_ON_ENTRUST, SEAL_ON_SPONSOR], [SIGNATURE])
+    assert document.ocr is not None
+    document.ocr.low_confidence = [under]
+
+    report = check(document, registry=registry, kind="annual_report")
+
+    (finding,) = [f for f in report.findings if f.rule == "ocr.low-confidence"]
+    assert "印章压盖" in finding.message_zh and "seal" in finding.message_en
+    assert finding.pointer == "/record/sponsor_opinion"

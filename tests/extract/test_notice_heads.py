@@ -68,3 +68,15 @@ def test_a_web_page_around_the_notice(tmp_path: Path) -> None:
     assert fields["recipients"] == "各乡镇人民政府"
     assert fields["date"] == "2025-02-18"
     assert fields["plan"] is None
+
+
+def test_a_letter_is_read_as_a_notice(tmp_path: Path) -> None:
+    """A 函 has a notice's parts (标志, 发文字号, 主送, 成文日期) and is read the same way."""
+    path = tmp_path / "letter.txt"
+    path.write_text("青海省民政厅\n关于商请提供2025年度低保对象医疗救助数据的函\n青民函〔2025〕77号\n"
+                    "省医保局：\n请于12月15日前提供2025年1—11月低保对象医疗救助数据。\n青海省民政厅\n"
+                    "2025年12月1日\n", encoding="utf-8")
+    report = check(path)
+    assert report.record.kind == "notice"
+    assert report.record.fields["doc_number"] == "青民函〔2025〕77号"
+    assert report.record.fields["recipients"] == "省医保局"

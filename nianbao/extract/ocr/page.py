@@ -72,10 +72,23 @@ def read_page(image: Image, dpi: float, number: int) -> OcrPage:
     kept = [line for line in lines if line.score >= NOISE]
     page = OcrPage(number, _chars(kept, scale), rulings(inks.grey, dpi, scale, colour), rotation,
                    skew)
-    page.low_confidence = [_region(number, line, scale) for line in lines if _doubtful(line)]
-    page.seals = [_scaled(box, scale) for box in inks.seals(dpi)]
-    page.marks = [_scaled(box, scale) for box in inks.marks(dpi)]
+    seals, marks = inks.seals(dpi), inks.marks(dpi)
+    page.low_confidence = [_region(number, line, scale, _covered(line, seals, marks))
+                           for line in lines if _doubtful(line) or _covered(line, seals, marks)]
+    page.seals = [_scaled(box, scale) for box in seals]
+    page.marks = [_scaled(box, scale) for box in marks]
     return page
+
+
+def _covered(line: engine.Line, seals: list[Box], marks: list[Box]) -> str:
+    """"seal" or "pen" when a seal or pen strokes lie over part of the line: the recogniser may
+    have skipped a character there without saying so (its confidence stays high)."""
+    for name, boxes in (("seal", seals), ("pen", marks)):
+        for box in boxes:
+            if (line.box[0] < box[2] and box[0] < line.box[2] and line.box[1] < box[3]
+                    and box[1] < line.box[3]):
+                return name
+    return ""
 
 
 def _upside_down(grey: Image, quads: list[Quad]) -> bool:
@@ -106,11 +119,11 @@ def _doubtful(line: engine.Line) -> bool:
         s < DOUBTFUL_CHAR and _DIGIT.match(c) for c, s in zip(line.text, line.scores, strict=False))
 
 
-def _region(number: int, line: engine.Line, scale: float) -> OcrRegion:
+def _region(number: int, line: engine.Line, scale: float, covered_by: str = "") -> OcrRegion:
     doubtful = "".join(c for c, s in zip(line.text, line.scores, strict=False)
                        if s < DOUBTFUL_CHAR and not c.isspace())
     return OcrRegion(number, _scaled(line.box, scale), tidy(line.text), round(line.score, 3),
-                     doubtful)
+                     doubtful, covered_by)
 
 
 def _scaled(box: Box, scale: float) -> Box:
