@@ -42,7 +42,14 @@ _ROLE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((r, re.compile(p)) 
     ("current", (r"本月|本期|当月|本季|数量|数值|^数据$|^期末|^年末|^金额$|^实际数|^\d{1,2}月份?$"
                 r"|^(?:19|20)\d{2}年\d{1,2}月(?:份|末|底)?$|^(?:19|20)\d{2}\.\d{1,2}$|^合计$|^总计$|^人数$"
                 r"|^(?:(?:19|20)\d{2}年)?(?:第?[一二三四1-4]|前三)季度$|^(?:19|20)\d{2}年(?:度|末)?$")),
+    ("current", r"^(?:户数|人数|人次|户次|金额|资金|支出|支出金额|资金支出|发放金额|救助资金)"
+                r"(?:[（(](?:户|人|人次|户次|元|万元|亿元|千元)[)）])?$"),
 ))
+# A value column headed by what it counts (户数 | 人数 | 金额（元） | 资金（万元）): its cells are
+# in that column's own unit, whatever the row's unit cell says.
+_MEASURE_HEADER = _ROLE_WORDS[-1][1]
+# Two counts in one cell under a paired unit (户/人 863/1542).
+PAIR = re.compile(r"^(\d[\d,，]*(?:\.\d+)?)\s*/\s*(\d[\d,，]*(?:\.\d+)?)$")
 _COLUMN_NUMBER = re.compile(r"^(?:[甲乙丙丁戊己]|\d{1,2}|[A-Z])$")
 NUMBER = re.compile(r"^[-−+]?(?:\d[\d,，]*(?:\.\d+)?|\.\d+)(%|(?:万|亿)?(?:户次|人次|户|人|元|个|家|张))?$")
 NOT_APPLICABLE = frozenset({"—", "-", "–", "——", "…", "……", "/", "－", "x", "X", "×", "--"})
@@ -110,7 +117,27 @@ def is_number(cell: str) -> bool:
 
 
 def _is_value(cell: str) -> bool:
-    return is_number(cell) or cell.strip() in NOT_APPLICABLE
+    return is_number(cell) or cell.strip() in NOT_APPLICABLE or bool(PAIR.match(cell.strip()))
+
+
+def pair_units(cell: str) -> tuple[str, str] | None:
+    """The two units of a paired unit cell (户/人, 户/人次), or None."""
+    parts = re.sub(r"\s+", "", cell).split("/")
+    if len(parts) == 2 and all(unit_of(p) is not None and p != "元" for p in parts):
+        return parts[0], parts[1]
+    return None
+
+
+def is_unit(cell: str) -> bool:
+    return unit_of(cell) is not None or pair_units(cell) is not None
+
+
+def column_unit(header: str, money_unit: str | None = None) -> str | None:
+    """The unit a value column's header names (户数 → 户, 金额（元） → 元), or None."""
+    from nianbao.extract.vocabulary import unit_from_label
+
+    text = re.sub(r"\s+", "", header)
+    return unit_from_label(text, money_unit) if _MEASURE_HEADER.match(text) else None
 
 
 def _header_roles(cells: Sequence[str]) -> list[str | None] | None:
@@ -219,6 +246,12 @@ def _find_tables(blocks: Sequence[Block]) -> list[Table]:
             continue
         if _is_lone_pipe(block) or (i + 1 < n and _is_lone_pipe(blocks[i + 1])
                                     and block.kind == "paragraph" and len(block.text) <= 24):
+            table, i2 = _cell_stream_table(blocks, i)
+            if table is not None:
+                tables.append(table)
+                i = i2
+                continue
+        if _single_cell_header(blocks, i):
             table, i2 = _cell_stream_table(blocks, i)
             if table is not None:
                 tables.append(table)
@@ -452,7 +485,7 @@ def _continues(blocks: Sequence[Block], j: int, table: Table) -> bool:
 
 def _starts_label(cells: list[str], table: Table) -> bool:
     first = next((c for c in cells if c.strip()), "")
-    return bool(first) and not _is_value(first) and unit_of(first) is None \
+    return bool(first) and not _is_value(first) and not is_unit(first) \
         and not _CODE.match(first)
 
 
@@ -494,13 +527,13 @@ def align(tokens: list[str], columns: list[Column]) -> tuple[list[str], str | No
         k += 1
     label_parts: list[str] = []
     while k < len(tokens) and tokens[k] and not _is_value(tokens[k]) \
-            and (unit_of(tokens[k]) is None or not label_parts):
+            and (not is_unit(tokens[k]) or not label_parts):
         label_parts.append(tokens[k])
         k += 1
     cells[label_i] = "".join(label_parts)
     rest = [t for t in tokens[k:] if t]
     fault = None
-    if unit_i is not None and rest and unit_of(rest[0]) is not None:
+    if unit_i is not None and rest and is_unit(rest[0]):
         cells[unit_i] = rest.pop(0)
     elif unit_i is not None:
         cells[label_i], cells[unit_i] = _glued_unit(cells[label_i])
@@ -592,7 +625,7 @@ def _cell_stream_table(blocks: Sequence[Block], start: int) -> tuple[Table | Non
     row: list[str] = []
     row_block = -1
     for (raw, index), text in zip(tokens[len(roles):], texts[len(roles):], strict=True):
-        starts = bool(text) and not _is_value(text) and unit_of(text) is None \
+        starts = bool(text) and not _is_value(text) and not is_unit(text) \
             and not _CODE.match(text)
         if row and (starts or _filled(row) >= len(columns)):
             _add_stream_row(table, row, row_block, blocks)
@@ -605,6 +638,18 @@ def _cell_stream_table(blocks: Sequence[Block], start: int) -> tuple[Table | Non
     if row:
         _add_stream_row(table, row, row_block, blocks)
     return table, end
+
+
+def _single_cell_header(blocks: Sequence[Block], i: int) -> bool:
+    """One header cell per line without `|` lines between (指标 / 户数 / 人数 / 金额（元）): a
+    label header then at least two more header cells, each a short paragraph of its own."""
+    roles: list[str | None] = []
+    for block in blocks[i:i + 3]:
+        text = block.text.strip()
+        if block.kind != "paragraph" or not text or len(text) > 16:
+            return False
+        roles.append(header_role(text))
+    return len(roles) == 3 and roles[0] == "label" and None not in roles
 
 
 def _filled(row: list[str]) -> int:

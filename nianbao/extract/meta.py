@@ -162,6 +162,16 @@ _LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*
 _MARKER_PREFIX = re.compile(r"^\s*(?:\d{1,2}|[一二三四五六七八九十]+)\s*[、.．]\s*")
 _LEAD_IN = re.compile(r"本报讯|记者|通讯员|获悉|据了解|近日")
 _SIGNATURE = re.compile(rf"^([^\s，,。0-9：:]{{2,30}}{_ORG_END})$")
+# A web page's 来源/发布机构 field naming a body (not a newspaper or a site).
+_SOURCE_LABEL = re.compile(rf"(?:来源|信息来源|发布机构|发布部门)\s*[：:]\s*([^\s：:，,。;；|]{{2,30}}?"
+                           rf"{_ORG_END})(?=\s|$|[，,。;；|])")
+# A body named in a text: a place, then an office of government.
+_BODY = re.compile(r"(?:^|(?<=[\s，,。；;：:、（(）)“”在由从向经送至到给与和及]))((?![在由从向经送至到给与和及将对])[\u4e00-\u9fff]{1,12}?(?:自治县|自治州|县|区|市|州|旗|省|镇|乡|街道)"
+                   r"[\u4e00-\u9fff]{0,10}?(?:民政局|民政厅|人民政府|事业单位登记管理局|统计局|"
+                   r"社会救助服务中心|办事处|局))")
+# The first sentence of a news item: 本报讯（记者 …）… up to its first full stop.
+_NEWS_LEAD = re.compile(r"本报讯\s*(?:[（(][^）)]{0,40}[）)])?([^。]{0,200})")
+_CONTACT = re.compile(r"联系|咨询|电话|地址")
 
 
 def report_org(document: Document, title: str, current: str | None = None) -> str | None:
@@ -173,6 +183,9 @@ def report_org(document: Document, title: str, current: str | None = None) -> st
     m = _ORG_LABEL.search(text[:20000])
     if m and valid_org(_trim_org(m.group(1))):
         return _trim_org(m.group(1))
+    m = _SOURCE_LABEL.search(text[:3000])
+    if m and valid_org(m.group(1)) and (not current or m.group(1).startswith(current)):
+        return m.group(1)  # 来源：湟中区民政局 under a title naming only 湟中区
     if current and valid_org(current):
         return current
     m = _TITLE_ORG.match(title.strip())
@@ -186,6 +199,29 @@ def report_org(document: Document, title: str, current: str | None = None) -> st
     m = _NEWS_SOURCE.search(text[:3000])
     if m and valid_org(m.group(1)):
         return m.group(1)
+    return _news_subject(text) or _issuer_named(document)
+
+
+def _news_subject(text: str) -> str | None:
+    """The body a news item's first sentence is about (本报讯（记者 …）今年以来，X县民政局坚持…):
+    the reporting body."""
+    m = _NEWS_LEAD.search(text[:3000])
+    body = _BODY.search(m.group(1)) if m else None
+    return body.group(1) if body and valid_org(body.group(1)) else None
+
+
+def _issuer_named(document: Document) -> str | None:
+    """An unsigned guide's issuer (填写说明 with no signature): the body its contact lines name
+    (联系方式：X县民政局…股，电话…), else the one body the text names at least twice."""
+    lines = [b.text.strip() for b in document.blocks if b.kind == "paragraph"]
+    for line in reversed(lines[-8:]):
+        body = _BODY.search(line) if _CONTACT.search(line) else None
+        if body and valid_org(body.group(1)):
+            return body.group(1)
+    counts: Counter[str] = Counter(b for b in _BODY.findall(document.text[:20000]) if valid_org(b))
+    top = counts.most_common(2)
+    if top and top[0][1] >= 2 and (len(top) == 1 or top[1][1] < top[0][1]):
+        return top[0][0]
     return None
 
 

@@ -19,10 +19,13 @@ from nianbao.extract.grid import (
     CHANGE_ROLES,
     NOT_APPLICABLE,
     NUMBER,
+    PAIR,
     VALUE_ROLES,
     Row,
     Table,
+    column_unit,
     find_tables,
+    pair_units,
 )
 from nianbao.extract.vocabulary import (
     Entry,
@@ -69,6 +72,8 @@ class StatRow:
     group: str = ""  # the county a stacked city report gives this row under
     values: dict[int, Decimal] = field(default_factory=dict)  # column → value in the row's unit
     cells: dict[int, str] = field(default_factory=dict)  # column → the cell as written
+    pairs: dict[int, tuple[tuple[str, Decimal], tuple[str, Decimal]]] = field(
+        default_factory=dict)  # column → two counts under a paired unit (户/人 863/1542)
 
     @property
     def indicator(self) -> str | None:
@@ -86,6 +91,7 @@ class StatTable:
     table: Table
     rows: list[StatRow]
     kids: dict[int | None, list[int]] = field(default_factory=dict)  # parent → its rows
+    units: dict[int, Unit] = field(default_factory=dict)  # column → the unit its header names
 
     def __post_init__(self) -> None:
         for i, row in enumerate(self.rows):
@@ -122,6 +128,7 @@ def read_table(table: Table) -> StatTable:
                     stat.values[index] = value
         unit_cell = row.cells[unit_i] if unit_i is not None and unit_i < len(row.cells) else ""
         stat.unit = unit_of(unit_cell) if unit_cell else None
+        _read_pairs(stat, unit_cell)
         if stat.unit is None:
             stat.unit = next((u for u in map(_cell_unit, stat.cells.values()) if u), None)
         if not stat.cells and (_PLACE.match(label) or row.kind == "place"):
@@ -132,7 +139,27 @@ def read_table(table: Table) -> StatTable:
     _link(rows)
     for stat in rows:
         _identify(stat, rows, table)
-    return StatTable(table, rows)
+    units = {c.index: u for c in table.columns if c.role in VALUE_ROLES
+             and (u := unit_of(column_unit(c.header, table.money_unit) or "")) is not None}
+    own_units = [c.index for c in table.columns if c.role in VALUE_ROLES]
+    if own_units and all(i in units for i in own_units):
+        # 户数 | 人数 | 金额（元）: every value column names its unit, so a row has none of its own
+        for stat in rows:
+            stat.unit = None
+    return StatTable(table, rows, units=units)
+
+
+def _read_pairs(stat: StatRow, unit_cell: str) -> None:
+    """Cells holding two counts under a paired unit (户/人 | 863/1542): both kept, neither read
+    as one value."""
+    units = pair_units(unit_cell) if unit_cell else None
+    if units is None:
+        return
+    for index, cell in stat.cells.items():
+        m = PAIR.match(cell)
+        first, second = (_decimal(m.group(1)), _decimal(m.group(2))) if m else (None, None)
+        if first is not None and second is not None:
+            stat.pairs[index] = ((units[0], first), (units[1], second))
 
 
 def _decimal(cell: str) -> Decimal | None:
@@ -252,6 +279,8 @@ def _identify(stat: StatRow, rows: list[StatRow], table: Table) -> None:
             stat.kind = "flow_exit"
     if stat.kind == "total" and parent is not None:
         entry = parent.entry
+    elif stat.kind == "total":
+        entry = _total_of_siblings(stat, rows) or entry
     elif stat.kind in ("flow_new", "flow_exit") and (entry is None or entry.id == parent_id):
         suffix = "new" if stat.kind == "flow_new" else "exit"
         base = parent_id or readable_id(stat.label)
@@ -272,6 +301,19 @@ def _identify(stat: StatRow, rows: list[StatRow], table: Table) -> None:
         stat.unit = unit_of(entry.unit)
     if not stat.values and not stat.cells:
         stat.kind = "heading" if stat.kind == "item" else stat.kind
+
+
+def _total_of_siblings(stat: StatRow, rows: list[StatRow]) -> Entry | None:
+    """A top-level 合计 row under parts a known identity adds up (城市低保 + 农村低保 → the
+    城乡 total): that total's entry."""
+    i = next(k for k, r in enumerate(rows) if r is stat)
+    ids = {r.indicator for r in rows[:i] if r.parent is None and r.kind == "item"
+           and r.group == stat.group}
+    for total, members in identities():
+        if ids and ids == set(members):
+            return next((e for es in vocabulary().exact.values() for e, _ in es
+                         if e.id == total), None)
+    return None
 
 
 def _part_entry(stat: StatRow, parent: StatRow, entry: Entry) -> Entry:
@@ -316,15 +358,16 @@ def facts(tables: list[StatTable]) -> list[Fact]:
     for table in tables:
         for stat in table.rows:
             out.extend(_row_facts(table, stat))
+            out.extend(_pair_facts(table, stat))
     return out
 
 
 def _row_facts(table: StatTable, stat: StatRow) -> list[Fact]:
-    if stat.entry is None or not stat.values:
+    if stat.entry is None or not (stat.values or stat.pairs):
         return []
     out: list[Fact] = []
-    unit = stat.unit
     for index, value in stat.values.items():
+        unit = table.units.get(index, stat.unit)
         role = table.column_role(index)
         column = stat.row.sources[index] if index < len(stat.row.sources) else index
         fact = Fact(indicator=stat.entry.id, text=stat.row.text, qualifier=role,
@@ -340,6 +383,24 @@ def _row_facts(table: StatTable, stat: StatRow) -> list[Fact]:
             fact.approx = unit.approx
             if unit.measure == "value":
                 fact.unit = unit.text
+        out.append(fact)
+    return out
+
+
+def _pair_facts(table: StatTable, stat: StatRow) -> list[Fact]:
+    """One fact per paired cell, carrying both counts (户/人 863/1542 → 863户, 1542人)."""
+    out: list[Fact] = []
+    if stat.entry is None:
+        return out
+    for index, parts in stat.pairs.items():
+        column = stat.row.sources[index] if index < len(stat.row.sources) else index
+        fact = Fact(indicator=stat.entry.id, text=stat.row.text,
+                    qualifier=table.column_role(index), page=stat.row.page,
+                    row=stat.row.number, column=column + 1)
+        for unit_text, value in parts:
+            unit = unit_of(unit_text)
+            if unit is not None and getattr(fact, unit.measure, None) is None:
+                setattr(fact, unit.measure, _number(value * unit.scale))
         out.append(fact)
     return out
 
