@@ -220,13 +220,53 @@ def cumulative_below_period(ctx: CheckContext) -> Iterator[Hit]:
     """A figure accumulated since 1 January includes the current month or quarter, so it
     cannot be smaller (民政统计月报: 累计 vs 本月/本期 columns)."""
     for s in _sentences(ctx):
-        current = [q for q in s.quantities if re.search("本月|当月|本期|本季度", s.text[max(0, q.start - 8):q.start])]
-        total = [q for q in s.quantities if "累计" in s.text[max(0, q.start - 8):q.start]]
+        periods = _periods(s)
+        current = [q for q, p in periods if p == "current"]
+        total = [q for q, p in periods if p == "cumulative"]
         for c in current:
             for t in total:
-                if c.measure == t.measure and c.exact and t.exact and upper(t) < lower(c):
+                if c.measure == t.measure and c.exact and t.exact and upper(t) < lower(c) \
+                        and _same_subject(s, c, t):
                     yield Hit({"cumulative": t.text, "current": c.text}, "/facts",
                               s.text[min(c.start, t.start):max(c.end, t.end)], s.prov)
+
+
+_PERIOD_WORD = re.compile(r"(本月|当月|本期|本季度|本季)|(累计)")
+#: A clause this short without figures before a figure's clause only says which period it is
+#: ("9月份当月，全县实施临时救助1150人次").
+_LEAD_IN = 12
+
+
+def _periods(s: Sentence) -> list[tuple[Quantity, str | None]]:
+    """Each figure with "current" (本月, 当月, 本期) or "cumulative" (累计) from the nearest such
+    word before it in its clause or a figure-less lead-in clause; a figure right after another
+    in the same clause ("本月新增10户20人") shares its period."""
+    out: list[tuple[Quantity, str | None]] = []
+    previous: Quantity | None = None
+    for q in sorted(s.quantities, key=lambda q: q.start):
+        start, _ = s.clause_of(q.start)
+        lead = [c for c in s.clauses if c[1] < start]
+        if lead and lead[-1][1] - lead[-1][0] <= _LEAD_IN \
+                and not any(lead[-1][0] <= o.start < lead[-1][1] for o in s.quantities):
+            start = lead[-1][0]
+        if previous is not None:
+            start = max(start, previous.end)
+        words = list(_PERIOD_WORD.finditer(s.text, start, q.start))
+        if words:
+            period: str | None = "current" if words[-1].group(1) else "cumulative"
+        elif previous is not None and s.clause_of(previous.start) == s.clause_of(q.start):
+            period = out[-1][1]
+        else:
+            period = None
+        out.append((q, period))
+        previous = q
+    return out
+
+
+def _same_subject(s: Sentence, a: Quantity, b: Quantity) -> bool:
+    """Both figures name the same programme, or one of them names none."""
+    first, second = (indicator_of(s.text[s.clause_of(q.start)[0]:q.end]) for q in (a, b))
+    return first is None or second is None or first == second
 
 
 @rule("policy.tekun-standard-ratio", "warning",

@@ -138,17 +138,28 @@ def _masked_places(text: str) -> list[re.Match[str]]:
 @rule("text.foreign-script", "warning",
       title=("繁体字或乱码行", "traditional-script or garbage line"),
       message=("这一行{detail_zh}，可能是扫描识别或复制时夹入的无关文字：{line}",
-               "this line {detail_en}; probably left over from OCR or copying: {line}"))
+               "this line {detail_en}; probably left over from OCR or copying: {line}"),
+      cases={"whole-document": (
+          "全文使用繁体字（如{characters}），报送材料应使用规范简体字：{line}",
+          "the whole document is written in traditional script (e.g. {characters}); "
+          "filings should use simplified characters: {line}")})
 def foreign_script(ctx: CheckContext) -> Iterator[Hit]:
     """Simplified-Chinese filings should not contain lines in traditional characters or
     lines of bare symbols: they are OCR or copy-paste left-overs that the filer did not see
     and that end up in the published report. One finding per passage: consecutive lines in
-    traditional script are one copied passage, not one problem per line."""
+    traditional script are one copied passage, not one problem per line. A document written
+    wholly in traditional script is not a left-over: it gets one informational finding
+    saying so (规范汉字: filings use simplified characters)."""
+    lines = list(texts(ctx))
+    whole = _traditional_document(lines)
+    if whole is not None:
+        yield whole
+        return
     in_passage = False
-    for pointer, text, prov in texts(ctx):
+    for pointer, text, prov in lines:
         han = [c for c in text if is_cjk(c)]
         odd = sorted({c for c in han if not_gb2312(c)})
-        traditional = len(odd) >= 3 and len(odd) >= 0.1 * len(set(han))
+        traditional = _is_traditional(han, odd)
         if in_passage and (odd or not any(c in SIMPLIFIED_ONLY for c in han)):
             continue  # the passage goes on until a line written in simplified characters
         in_passage = traditional
@@ -160,6 +171,40 @@ def foreign_script(ctx: CheckContext) -> Iterator[Hit]:
         elif _GARBAGE.match(text) and len(text.strip()) >= 2:
             yield Hit({"line": text, "detail_zh": "只有符号没有文字",
                        "detail_en": "holds only symbols"}, pointer, text, prov)
+
+
+def _is_traditional(han: list[str], odd: list[str]) -> bool:
+    return len(odd) >= 3 and len(odd) >= 0.1 * len(set(han))
+
+
+#: Share of the lines with Chinese text that must be traditional for the whole document to be.
+_WHOLE_SHARE = 0.8
+_WHOLE_MIN_LINES = 3
+
+
+def _traditional_document(lines: list[tuple[str, str, Provenance | None]]) -> Hit | None:
+    """One info hit when (nearly) every line of Chinese text is in traditional script."""
+    written = traditional = 0
+    first: tuple[str, str, Provenance | None] | None = None
+    chars: set[str] = set()
+    for pointer, text, prov in lines:
+        han = [c for c in text if is_cjk(c)]
+        odd = sorted({c for c in han if not_gb2312(c)})
+        plain = {c for c in han if c in SIMPLIFIED_ONLY}  # 系, 只 are both scripts' forms too
+        if not odd and not plain:
+            continue  # no character that differs between the scripts: says nothing
+        written += 1
+        if len(odd) > len(plain):
+            traditional += 1
+            chars.update(odd)
+            if first is None and _is_traditional(han, odd):
+                first = (pointer, text, prov)
+    if first is None or written < _WHOLE_MIN_LINES or traditional < _WHOLE_SHARE * written:
+        return None
+    pointer, text, prov = first
+    sample = "".join(sorted(chars)[:8])
+    return Hit({"line": text[:60], "characters": sample}, pointer, text, prov,
+               case="whole-document", severity="info")
 
 
 @rule("text.markup-artefact", "warning",

@@ -250,7 +250,7 @@ def _sentence_facts(s: Sentence, inherited: str | None = None) -> Iterator[Fact]
     current_own: str | None = None
     previous_end = 0
     earlier = _EarlierSubjects(s)
-    for q in _expanded(s.quantities):
+    for q in _expanded([q for q in s.quantities if not _age_bound(s.text, q)]):
         clause = s.clause_of(q.start)
         low = max(clause[0], q.start - WORDS_WINDOW)
         words = s.text[low:q.start]
@@ -266,7 +266,8 @@ def _sentence_facts(s: Sentence, inherited: str | None = None) -> Iterator[Fact]
             subject = earlier.before(clause[0])
         if own is None and subject is None and inherited is not None:
             own = _scoped(inherited, around)
-        indicator = own or subject or _generic(q)
+        carried = subject if subject is not None and _fits(subject, q) else None
+        indicator = own or carried or _generic(q)
         if own:
             subject = own
         same_clause = current is not None and clause == current_clause
@@ -280,6 +281,40 @@ def _sentence_facts(s: Sentence, inherited: str | None = None) -> Iterator[Fact]
         current_clause, current_own = clause, own
     if current is not None:
         yield current
+
+
+#: After an age, the people it bounds: "60岁以上老人", "80周岁老年人", "16周岁的未成年人".
+_AGE_NOUN = re.compile(r"\s?(?:的|老|儿童|少年|青少年|未成年|成年|人|居民|群众|妇女|男性|女性|学生|残疾|村民|以[上下内])")
+_AGE_LEFT = re.compile(r"(?:满|不满|未满|年满|已满|超过|达到|年龄在)\s?$")
+
+
+#: Indicators of one kind of figure: a subject carried from an earlier clause names a figure of
+#: another kind only by accident ("集中供养率不低于20%，每个乡镇至少建成1个服务中心").
+_KIND_OF: dict[str, frozenset[str]] = {
+    "tekun_centralized_rate": frozenset({"percent"}),
+    "temporary_assistance_reserve": frozenset({"amount_yuan"}),
+    "staff_count": frozenset({"persons"}),
+}
+_MONEY = frozenset({"amount_yuan", "rate_yuan_per_month", "rate_yuan_per_year"})
+
+
+def _fits(indicator: str, q: Quantity) -> bool:
+    """Whether a figure can belong to a subject named in an earlier clause: a rate takes a
+    percentage, a standard or average benefit an amount of money, a staff count persons."""
+    kinds = _KIND_OF.get(indicator)
+    if kinds is None and indicator in _LEVELS:
+        return q.measure in _MONEY or q.unit.startswith("元")
+    return kinds is None or q.measure in kinds
+
+
+def _age_bound(text: str, q: Quantity) -> bool:
+    """An age that says who qualifies ("80周岁以上老年人", "年满16周岁", "18-60岁") is an
+    eligibility bound, not a statistic (an average age, "平均年龄78岁", still is one)."""
+    if q.unit != "岁":
+        return False
+    return q.op is not None or q.high is not None \
+        or bool(_AGE_LEFT.search(text, max(0, q.start - 3), q.start)) \
+        or bool(_AGE_NOUN.match(text, q.end))
 
 
 _STANDARDS = {"dibao_standard_urban", "dibao_standard_rural", "tekun_standard_urban",

@@ -38,6 +38,8 @@ def clean_fields(fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[Remova
     ctx = CheckContext(Record(kind="annual_report", fields=dict(fields)))
     lines: dict[str, set[str]] = {}
     for hit in text_rules.foreign_script.func(ctx):
+        if hit.case == "whole-document":
+            continue  # a form written wholly in traditional script is not a left-over
         lines.setdefault(_field(hit.pointer), set()).add(hit.evidence)
     for name, flagged in lines.items():
         kept, gone = _drop_passages(str(cleaned[name]).split("\n"), flagged)

@@ -8,7 +8,8 @@ a document could erase the findings table and print a fake "OK" line. Bidirectio
 
 `visible()` turns each of these into something a reader can see and no terminal acts on: a C0
 control becomes its Unicode control picture (ESC → ␛), DEL becomes ␡, and a C1 control or a
-bidi override becomes `<U+009B>`. Tab and newline are kept only when asked for.
+bidi override becomes `<U+009B>`. A tab becomes a space; tab and newline are kept as they are
+when asked for.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ _CONTROLS_NO_NL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u
 
 def _picture(match: re.Match[str]) -> str:
     code = ord(match.group(0))
+    if code == 0x09:
+        return " "  # a tab only moves the cursor right: a space reads the same
     if code < 0x20:
         return chr(0x2400 + code)
     if code == 0x7F:

@@ -21,7 +21,8 @@ Not quantities, by rule rather than by list:
   of 11+ digits), the tail of a longer number or fraction ("0731-1234567", "1/3");
 - rhetorical counts of slogans: "三个100%", "三个百分之百" (a percentage straight after 个);
 - Chinese numerals, unless followed by a statistical unit (户 户次 人 人次 名 元 % 百分点), so
-  "一是", "四级联动", "六个到位", "三项机制" are words, not counts; and even then not a lone "一"
+  "一是", "四级联动", "六个到位", "三项机制" are words, not counts (a count of built places after
+  a verb of building or having is one: "新建三个救助站", "共有两所敬老院"); and even then not a lone "一"
   ("不落一人", "一户一档", "无一名学生"), not digit-by-digit ("二〇二五", "三四人"), and not
   "X户一…" distributive phrases ("每两户一名网格员").
 """
@@ -278,11 +279,30 @@ def _skipped(m: re.Match[str], folded: str, raw: str) -> bool:
     if m.group("cn"):
         unit = (m.group("unit") or "").split("/")[0]
         counted = unit in _STAT_UNITS or (unit in _OTHER_UNITS and unit not in _TIME_UNITS
-                                          and _place_valued(raw, 11))  # 一百二十个乡镇
+                                          and _place_valued(raw, 11)) \
+            or _facilities(m, folded, unit)  # 一百二十个乡镇, 新建三个救助站
         return (not counted or m.group("cn") == "一"
                 or (len(raw) > 1 and all(c in CN_DIGITS for c in raw))
                 or folded[m.end():m.end() + 1] == "一")
     return False
+
+
+_FACILITY_UNITS = frozenset({"个", "所", "家", "座", "处", "间"})
+_BUILT_LEFT = re.compile(r"(?:新建|建成|建设|建立|设立|新增|改造|改扩建|提升改造|改造提升|提升|开设|开办|组建|"
+                         r"投入使用|共有|设有|拥有|现有)了?[ ]?$")
+#: Nouns of places and bodies one builds and counts (救助站, 养老服务中心, 敬老院, 安置点); a
+#: slogan's noun (方面, 到位, 确保, 机制, 重点任务) is none of them.
+_FACILITY_AFTER = re.compile(r"[^，,。；;：:、\s]{0,8}?(?:站|中心|机构|院|室|食堂|基地|场所|"
+                             r"网点|服务点|安置点|救助点|站点|驿站|之家)")
+
+
+def _facilities(m: re.Match[str], folded: str, unit: str) -> bool:
+    """A Chinese-numeral count of built places ("新建三个救助站", "共有两所敬老院"): a verb of
+    building or having before it and a facility noun after it; a slogan count ("三个方面重点
+    任务", "两个确保") has neither and stays a word."""
+    return unit in _FACILITY_UNITS \
+        and bool(_BUILT_LEFT.search(folded, max(0, m.start() - 6), m.start())) \
+        and bool(_FACILITY_AFTER.match(folded, m.end()))
 
 
 def _place_valued(raw: str, least: int) -> bool:

@@ -68,7 +68,7 @@ def inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def batch(inbox: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, BatchSummary]:
     out = tmp_path_factory.mktemp("out")
     seen: list[Any] = []
-    summary = run_batch(inbox, out, workers=2, timeout=4, check=CHECK,
+    summary = run_batch(inbox, out, workers=2, timeout=15, check=CHECK,
                         progress=lambda p: seen.append((p.done, p.total, p.eta)))
     assert seen[0][:2] == (0, 10) and seen[-1][:2] == (10, 10)  # 11 files, one a copy
     return out, summary
@@ -184,7 +184,7 @@ def test_a_rerun_skips_everything_and_keeps_the_outputs(
     out, _ = batch
     log = tmp_path / "log"
     monkeypatch.setenv(LOG_ENV, str(log))
-    again = run_batch(inbox, out, workers=2, timeout=4, check=CHECK)
+    again = run_batch(inbox, out, workers=2, timeout=15, check=CHECK)
     assert not log.exists()  # not one file read again
     assert (again.checked, again.skipped, again.failed) == (0, 11, 4)
     assert rows(out)[0].keys() and len(rows(out)) > 11
