@@ -35,6 +35,7 @@ from nianbao.errors import NianbaoError, UnreadableInput
 from nianbao.extract.docx_altchunk import MAX_DEPTH as MAX_CHUNK_DEPTH
 from nianbao.extract.docx_altchunk import read_chunk
 from nianbao.extract.limits import DEFAULT_LIMITS, Limits, read_bytes
+from nianbao.extract.ooxml import OLE_MAGIC, check_members, check_no_dtd
 from nianbao.model import Block, Document, Source
 from nianbao.text.normalize import normalize
 
@@ -46,7 +47,6 @@ _OFFICE_DOCUMENT = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
     "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
 )
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old .doc, or an encrypted .docx
 _TRUE = {None, "1", "true", "on"}
 
 # Never read: properties (w:tab inside w:tabs is a tab stop, not a tab), deleted text, alternatives.
@@ -101,7 +101,7 @@ def _damaged(name: str, exc: Exception) -> UnreadableInput:
 
 def _check_package(data: bytes, name: str, limits: Limits) -> None:
     """Refuse anything python-docx should not be handed: not a zip, a zip bomb, no document."""
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(OLE_MAGIC):
         raise UnreadableInput(
             f"这是旧版Word（.doc）文件或加密的Word文件，请另存为未加密的 .docx：{name}",
             f"this is an old Word .doc file or a password-protected Word file; "
@@ -109,8 +109,8 @@ def _check_package(data: bytes, name: str, limits: Limits) -> None:
         )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            _check_members(package, name, limits)
-            _check_no_dtd(package)
+            check_members(package, "DOCX", name, limits)
+            check_no_dtd(package, "DOCX")
             _check_main_part(package, name)
     except NianbaoError:
         raise
@@ -121,64 +121,6 @@ def _check_package(data: bytes, name: str, limits: Limits) -> None:
         ) from exc
     except Exception as exc:  # an unsupported compression method, malformed relationships...
         raise _damaged(name, exc) from exc
-
-
-def _check_members(package: zipfile.ZipFile, name: str, limits: Limits) -> None:
-    members = package.infolist()
-    if len(members) > limits.max_zip_members:
-        raise UnreadableInput(
-            f"DOCX压缩包内文件过多（{len(members):,} 个，上限 {limits.max_zip_members:,}）：{name}",
-            f"the DOCX holds too many files ({len(members):,}, limit {limits.max_zip_members:,}; "
-            f"raise Limits.max_zip_members to read it): {name}",
-        )
-    total = sum(m.file_size for m in members)
-    if total > limits.max_zip_uncompressed_bytes:
-        raise UnreadableInput(
-            f"DOCX解压后过大（{total:,} 字节，上限 {limits.max_zip_uncompressed_bytes:,}），"
-            f"疑似压缩炸弹：{name}",
-            f"the DOCX would expand to {total:,} bytes (limit "
-            f"{limits.max_zip_uncompressed_bytes:,}; raise Limits.max_zip_uncompressed_bytes to "
-            f"read it); it looks like a zip bomb: {name}",
-        )
-    for member in members:
-        if member.flag_bits & 0x1:
-            raise UnreadableInput(
-                f"DOCX压缩包内的文件已加密，无法读取：{name}",
-                f"the DOCX's zip members are encrypted and cannot be read: {name}",
-            )
-        ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size >= limits.zip_ratio_min_bytes and ratio > limits.max_zip_ratio:
-            raise UnreadableInput(
-                f"DOCX中的 {member.filename} 压缩比异常（{ratio:,.0f}:1，上限 "
-                f"{limits.max_zip_ratio:,.0f}:1），疑似压缩炸弹：{name}",
-                f"{member.filename} in the DOCX expands {ratio:,.0f} times (limit "
-                f"{limits.max_zip_ratio:,.0f}; raise Limits.max_zip_ratio to read it); "
-                f"it looks like a zip bomb: {name}",
-            )
-
-
-_DOCTYPE = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
-_CHUNK = 1024 * 1024
-
-
-def _check_no_dtd(package: zipfile.ZipFile) -> None:
-    """OOXML parts may not declare a DTD (ECMA-376 Part 2); one that does is refused, unparsed."""
-    overlap = max(len(d) for d in _DOCTYPE) - 1
-    for member in package.infolist():
-        if not member.filename.lower().endswith((".xml", ".rels")):
-            continue
-        with package.open(member) as stream:
-            tail = b""
-            while chunk := stream.read(_CHUNK):
-                window = tail + chunk
-                if any(d in window for d in _DOCTYPE):
-                    raise UnreadableInput(
-                        f"DOCX中的 {member.filename} 含有DTD声明（可能是XML外部实体攻击），"
-                        f"拒绝读取",
-                        f"{member.filename} in the DOCX declares a DTD (OOXML forbids it; it may "
-                        f"be an XML external entity attack); refusing to read it",
-                    )
-                tail = window[-overlap:]
 
 
 def _check_main_part(package: zipfile.ZipFile, name: str) -> None:

@@ -27,12 +27,11 @@ from typing import Any
 
 from nianbao.errors import NianbaoError, UnreadableInput
 from nianbao.extract.limits import DEFAULT_LIMITS, Limits, read_bytes
+from nianbao.extract.ooxml import OLE_MAGIC, check_members, check_no_dtd
 from nianbao.model import Block, Document, Source
 from nianbao.text.normalize import normalize
 
 MAX_CELLS = 2_000_000  # a statistics workbook has a few thousand cells
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old .xls, or an encrypted .xlsx
-_DOCTYPE = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
 _DEFAULT_SHEET = re.compile(r"^(?:Sheet|工作表|sheet)\s*\d*$")
 
 
@@ -112,15 +111,15 @@ def _text(value: Any) -> str:
 
 
 def _check_package(data: bytes, name: str, limits: Limits) -> None:
-    if data.startswith(_OLE_MAGIC):
+    if data.startswith(OLE_MAGIC):
         raise UnreadableInput(
             f"这是旧版Excel（.xls）文件或加密的Excel文件，请另存为未加密的 .xlsx：{name}",
             f"this is an old Excel .xls file or a password-protected workbook; save it as an "
             f"unprotected .xlsx: {name}")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            _check_members(package, name, limits)
-            _check_no_dtd(package)
+            check_members(package, "XLSX", name, limits)
+            check_no_dtd(package, "XLSX")
             if "xl/workbook.xml" not in package.namelist():
                 raise UnreadableInput(f"不是Excel工作簿（缺少 xl/workbook.xml）：{name}",
                                       f"not an Excel workbook (no xl/workbook.xml): {name}")
@@ -132,44 +131,3 @@ def _check_package(data: bytes, name: str, limits: Limits) -> None:
             f"not a valid XLSX file (the zip is damaged or it is not a zip): {name}") from exc
 
 
-def _check_members(package: zipfile.ZipFile, name: str, limits: Limits) -> None:
-    members = package.infolist()
-    if len(members) > limits.max_zip_members:
-        raise UnreadableInput(
-            f"XLSX压缩包内文件过多（{len(members):,} 个，上限 {limits.max_zip_members:,}）：{name}",
-            f"the XLSX holds too many files ({len(members):,}, limit "
-            f"{limits.max_zip_members:,}): {name}")
-    total = sum(m.file_size for m in members)
-    if total > limits.max_zip_uncompressed_bytes:
-        raise UnreadableInput(
-            f"XLSX解压后过大（{total:,} 字节，上限 {limits.max_zip_uncompressed_bytes:,}），"
-            f"疑似压缩炸弹：{name}",
-            f"the XLSX would expand to {total:,} bytes (limit "
-            f"{limits.max_zip_uncompressed_bytes:,}); it looks like a zip bomb: {name}")
-    for member in members:
-        if member.flag_bits & 0x1:
-            raise UnreadableInput(f"XLSX压缩包内的文件已加密，无法读取：{name}",
-                                  f"the XLSX's zip members are encrypted: {name}")
-        ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size >= limits.zip_ratio_min_bytes and ratio > limits.max_zip_ratio:
-            raise UnreadableInput(
-                f"XLSX中的 {member.filename} 压缩比异常（{ratio:,.0f}:1），疑似压缩炸弹：{name}",
-                f"{member.filename} in the XLSX expands {ratio:,.0f} times (limit "
-                f"{limits.max_zip_ratio:,.0f}); it looks like a zip bomb: {name}")
-
-
-def _check_no_dtd(package: zipfile.ZipFile) -> None:
-    overlap = max(len(d) for d in _DOCTYPE) - 1
-    for member in package.infolist():
-        if not member.filename.lower().endswith((".xml", ".rels")):
-            continue
-        with package.open(member) as stream:
-            tail = b""
-            while chunk := stream.read(1 << 20):
-                window = tail + chunk
-                if any(d in window for d in _DOCTYPE):
-                    raise UnreadableInput(
-                        f"XLSX中的 {member.filename} 含有DTD声明（可能是XML外部实体攻击），拒绝读取",
-                        f"{member.filename} in the XLSX declares a DTD (OOXML forbids it; it "
-                        f"may be an XML external entity attack); refusing to read it")
-                tail = window[-overlap:]
