@@ -545,9 +545,29 @@ def align(tokens: list[str], columns: list[Column]) -> tuple[list[str], str | No
         fault = "non-numeric value"
     if len(rest) > len(value_cols):
         fault = "more values than columns"
-    for index, token in zip(value_cols, rest, strict=False):
+    for index, token in zip(_fit(rest, value_cols, columns), rest, strict=False):
         cells[index] = token
     return cells, fault
+
+
+_COUNT_UNITS = frozenset({"户", "人", "人次", "户次"})
+
+
+def _fit(values: list[str], value_cols: list[int], columns: list[Column]) -> list[int]:
+    """The columns a short row's values go to (a flattened copy leaves empty cells out): in
+    order, except that a value with decimals skips a column headed by a count (城市低保 215 402
+    98.6 under 户数 | 人数 | 人次 | 资金（万元）: 98.6 is the money, not 人次)."""
+    if len(values) >= len(value_cols):
+        return value_cols
+    out: list[int] = []
+    k = 0
+    for n, value in enumerate(values):
+        while "." in value and len(value_cols) - k > len(values) - n and \
+                column_unit(columns[value_cols[k]].header) in _COUNT_UNITS:
+            k += 1
+        out.append(value_cols[k])
+        k += 1
+    return out
 
 
 _GLUED_UNITS = ("元/人、月", "元/人·月", "元/人·年", "元/人、年", "万人次", "人次", "户次", "万人",

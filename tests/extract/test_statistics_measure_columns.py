@@ -55,3 +55,15 @@ def test_paired_counts_under_a_paired_unit(shape: str) -> None:
             ("temporary_assistance", "person_times", 712),
             ("temporary_assistance", "amount_yuan", 1468000)} <= got
     assert len(got) == 14
+
+
+def test_a_short_flattened_row_puts_money_under_the_money_column() -> None:
+    from nianbao.extract.grid import Column, align
+
+    columns = [Column(0, "类别", "label"), Column(1, "户数", "current"),
+               Column(2, "人数", "current"), Column(3, "人次", "current"),
+               Column(4, "资金（万元）", "current")]
+    assert align(["城市低保", "215", "402", "98.6"], columns)[0] == [
+        "城市低保", "215", "402", "", "98.6"]
+    assert align(["城市低保", "215", "402", "7"], columns)[0] == [
+        "城市低保", "215", "402", "7", ""]
