@@ -12,12 +12,14 @@ is taken to be A4, 210 mm across its shorter side.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from nianbao.errors import NeedsOCR, UnreadableInput
 from nianbao.extract.limits import DEFAULT_LIMITS, Limits, read_bytes
@@ -55,7 +57,7 @@ def read(path: Path, source: Source, limits: Limits = DEFAULT_LIMITS, ocr: str =
 def frames(data: bytes, name: str, limits: Limits) -> list[tuple[np.ndarray, float]]:
     """The image's pages as BGR arrays at about 200 dpi, with their resolution."""
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _strict_loading():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             count = int(getattr(image, "n_frames", 1))
@@ -83,6 +85,18 @@ def frames(data: bytes, name: str, limits: Limits) -> list[tuple[np.ndarray, flo
             f"the image is truncated or damaged and cannot be read: {name} "
             f"({type(exc).__name__})",
         ) from exc
+
+
+@contextlib.contextmanager
+def _strict_loading() -> Iterator[None]:
+    """Pillow pads a truncated image silently when `ImageFile.LOAD_TRUNCATED_IMAGES` is set, and
+    WeasyPrint sets it for the whole process when imported: refuse truncated input here anyway."""
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 def _check_size(image: Image.Image, name: str, limits: Limits) -> None:

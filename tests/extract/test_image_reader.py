@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
 from nianbao.errors import NeedsOCR, UnreadableInput
 from nianbao.extract import read
@@ -58,6 +58,14 @@ def test_a_truncated_jpeg_is_one_clear_line(tmp_path: Path) -> None:
     error = refused(cut)
 
     assert "不完整或已损坏" in error.message_zh and "truncated" in error.message_en
+
+
+def test_a_truncated_jpeg_is_refused_after_weasyprint_is_imported(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process when imported.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    test_a_truncated_jpeg_is_one_clear_line(tmp_path)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as it was found
 
 
 def test_text_named_png_is_not_an_image(tmp_path: Path) -> None:
