@@ -112,8 +112,20 @@ def _run(loaded: Loaded, registry: Registry, settings: Settings,
     return Report(source=loaded.source, record=record, findings=findings)
 
 
+def recheck(loaded: Loaded, store: Store, *, registry: Registry | None = None,
+            settings: Settings | None = None, notes: list[Finding] | None = None) -> Report:
+    """Check a filing that is already in `store` again, against everything stored now: a
+    batch's second pass, after every filing of the batch was recorded, so that its cross-year
+    findings do not depend on which filings happened to be stored first. The stored findings
+    are replaced; `notes` (what recording it said the first time: superseded…) follow the
+    findings instead of the notes of this recording."""
+    registry = registry or default_registry()
+    settings = settings or Settings()
+    return _run_with_store(loaded, registry, settings, store, notes=notes or [])
+
+
 def _run_with_store(loaded: Loaded, registry: Registry, settings: Settings,
-                    store: Store) -> Report:
+                    store: Store, notes: list[Finding] | None = None) -> Report:
     from sqlalchemy.exc import IntegrityError, OperationalError
 
     from nianbao.store.db import StoreError
@@ -125,7 +137,7 @@ def _run_with_store(loaded: Loaded, registry: Registry, settings: Settings,
             with store.transaction() as tx:
                 report = _run(loaded, registry, settings, tx.related_history(loaded.record))
                 ref = tx.record_filing(report, version)
-            report.findings.extend(recording_notes(ref))
+            report.findings.extend(recording_notes(ref) if notes is None else notes)
             return report
         except (IntegrityError, StoreError, OperationalError):
             if attempt == STORE_RETRIES - 1:

@@ -320,6 +320,24 @@ def run_batch(
                 from nianbao.batch.dask_executor import run_on_cluster
 
                 run_on_cluster(scheduler, todo, on_result, timeout=timeout, check=check)
+            if store is not None and planned:
+                recheck = (Task(name, str(inbox / name), sha, json_name, str(out), store,
+                                write_json=scheduler is None, ocr=ocr,
+                                timeout=time_limit(inbox / name, timeout, ocr),
+                                settings=settings, recheck=True)
+                           for name, sha, json_name in _cross_year_todo(ledger, ruleset))
+
+                def on_recheck(result: FileResult) -> None:
+                    if result.ok:  # a recheck that failed keeps the first result
+                        ledger.record(ruleset, result)
+
+                if scheduler is None:
+                    ProcessPool(workers or _cores(), timeout, memory_mb, check).run(
+                        recheck, on_recheck)
+                else:
+                    from nianbao.batch.dask_executor import run_on_cluster
+
+                    run_on_cluster(scheduler, recheck, on_recheck, timeout=timeout, check=check)
         except KeyboardInterrupt:
             summary.seconds = time.monotonic() - started
             raise BatchInterrupted(summary) from None
@@ -403,6 +421,18 @@ def _disk_full(out: Path) -> OutputError:
         "some space and run the same command again to resume")
 
 
+def _cross_year_todo(ledger: Ledger, ruleset: str) -> list[tuple[str, str, str]]:
+    """(name, sha256, JSON name) of every annual report of the inbox checked under `ruleset`,
+    by content: the second pass checks them again against every filing the batch stored, so
+    their cross-year findings do not depend on which were stored first. Every one, not only
+    this run's: a filing stored now is the neighbour of one checked in an earlier run."""
+    return [(path, sha, json_name) for sha, path, json_name in ledger.db.execute(
+        "SELECT r.sha256, min(p.path), r.json_name FROM results r JOIN paths p "
+        "ON p.sha256 = r.sha256 AND p.ruleset = r.ruleset WHERE r.ruleset = ? "
+        "AND r.status = 'ok' AND r.kind = 'annual_report' AND r.year IS NOT NULL "
+        "GROUP BY r.sha256 ORDER BY r.sha256", (ruleset,)).fetchall()]
+
+
 def _open_store(store: str) -> None:
     """Create or migrate the store here, once, before the workers race to do it."""
     from nianbao.store.filings import Store
@@ -470,8 +500,9 @@ def _copy_duplicates(ledger: Ledger, ruleset: str, inbox: Path, out: Path) -> No
         "AND p.json_name != r.json_name", (ruleset,)).fetchall()
     for name, json_name, original in rows:
         target, source = out / json_name, out / original
-        if target.exists() or not source.exists():
-            continue
+        if not source.exists() or (target.exists()
+                                   and target.stat().st_mtime_ns >= source.stat().st_mtime_ns):
+            continue  # missing, or copied since the original was last written
         data = json.loads(source.read_text(encoding="utf-8"))
         data["source"]["path"] = str(inbox / name)
         write_json(target, to_json(data, indent=None) + "\n")

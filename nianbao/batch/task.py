@@ -80,6 +80,9 @@ class Task:
     ocr: str = "auto"  # when scanned pages are recognised (nianbao.extract.read)
     timeout: float | None = None  # this file's time limit (it scales with its pages)
     settings: Settings = field(default_factory=Settings)  # the rule pack's thresholds
+    # The second pass of a batch with a store: check a filing already recorded again, against
+    # every filing of the batch (cross-year findings independent of order and worker count).
+    recheck: bool = False
 
 
 @dataclass
@@ -131,7 +134,29 @@ def _check(task: Task, registry: Registry) -> tuple[Report, Document | None]:
     if task.store is None:
         return check(loaded, registry=registry, settings=task.settings), loaded.document
     store = _open_store(task.store, os.getpid())
+    if task.recheck:
+        from nianbao.pipeline import recheck
+
+        notes = _first_notes(Path(task.out) / task.json_name)
+        return (recheck(loaded, store, registry=registry, settings=task.settings, notes=notes),
+                loaded.document)
     return check(loaded, registry=registry, settings=task.settings, store=store), loaded.document
+
+
+def _first_notes(path: Path) -> list[Finding]:
+    """The store's notes (superseded, older version…) of the file's first check, from its JSON:
+    a second check finds the filing already recorded and would say nothing."""
+    import json
+
+    from nianbao.store.filings import finding_from_json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    found = data.get("findings") if isinstance(data, dict) else None
+    return [finding_from_json(f) for f in found or []
+            if isinstance(f, dict) and str(f.get("rule", "")).startswith("store.")]
 
 
 @cache

@@ -412,9 +412,14 @@ class Transaction:
             where = or_(where, institutions.c.name_norm == norm,
                         institutions.c.key == NAME_PREFIX + norm)
         rows = self.conn.execute(select(institutions.c.id, institutions.c.key).where(where)).all()
+        keys = {r.id: r.key for r in rows}
         own = [r.id for r in rows if r.key == key]
         others = [r.id for r in rows if r.key != key]
-        found = self.filings_of(own, record.kind) + self.filings_of(others, record.kind)
+        # Within each group by year, institution key and content hash, never by which filing
+        # was stored first: the rules' pick of "the" filing of a year must not depend on order.
+        found = (sorted(self.filings_of(own, record.kind), key=lambda f: _by_content(f, keys))
+                 + sorted(self.filings_of(others, record.kind),
+                          key=lambda f: _by_content(f, keys)))
         return [f.record for f in found if f.year is not None and f.year != record.year]
 
     def filings_of(self, institution_ids: list[int], kind: str | None = None, *,
@@ -429,6 +434,11 @@ class Transaction:
             query = query.where(filings.c.is_current)
         query = query.order_by(filings.c.year.nulls_last(), filings.c.id)
         return [stored_filing(row) for row in self.conn.execute(query)]
+
+
+def _by_content(filing: StoredFiling, keys: dict[int, str]) -> tuple[int, str, str]:
+    return (filing.year if filing.year is not None else 1 << 30,
+            keys.get(filing.institution_id, ""), filing.source.sha256)
 
 
 def _year_is(year: int | None) -> Any:
