@@ -16,7 +16,7 @@ import multiprocessing.connection
 import os
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -151,11 +151,15 @@ class ProcessPool:
         self.memory_mb = memory_mb
         self.check = check  # the check function the workers call, as "module:function"
 
-    def run(self, tasks: Iterable[Task], on_result: ResultCallback) -> None:
-        queue = iter(tasks)
+    def run(self, tasks: Iterable[Task], on_result: ResultCallback,
+            then: Sequence[tuple[Callable[[], Iterable[Task]], ResultCallback]] = ()) -> None:
+        """Run `tasks`, then each later pass of `then` (its tasks made when the pass before
+        has finished) on the same workers."""
         workers = [_Worker(self.memory_mb, self.check) for _ in range(self.size)]
         try:
-            self._loop(queue, workers, on_result)
+            self._loop(iter(tasks), workers, on_result)
+            for later, on_later in then:
+                self._loop(iter(later()), workers, on_later)
         finally:
             for worker in workers:
                 worker.stop()

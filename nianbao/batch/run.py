@@ -27,6 +27,7 @@ import shutil
 import signal
 import sqlite3
 import stat
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -292,9 +293,14 @@ def run_batch(
         planned = ledger.plan(ruleset)
         # done before, or a copy of another file (entries not read are counted apart)
         summary.skipped = summary.files - planned - len(not_read)
+        # With a store, the first pass leaves each file as read in a private folder for the
+        # second (only on this machine: Dask workers may be elsewhere).
+        cache = (tempfile.mkdtemp(prefix="nianbao-batch-")
+                 if store is not None and planned and scheduler is None else None)
         todo = (Task(name, str(inbox / name), sha, json_name, str(out), store,
                      write_json=scheduler is None, ocr=ocr,
-                     timeout=time_limit(inbox / name, timeout, ocr), settings=settings)
+                     timeout=time_limit(inbox / name, timeout, ocr), settings=settings,
+                     cache=cache)
                 for name, sha, json_name in ledger.todo())
         state = BatchProgress(planned, 0, 0, summary.skipped, 0.0)
         if progress is not None:
@@ -310,37 +316,45 @@ def run_batch(
             if progress is not None:
                 progress(state)
 
+        def recheck() -> Iterator[Task]:
+            """The second pass with a store: every annual report again, against everything
+            the batch stored (made when the first pass has finished)."""
+            for name, sha, json_name in _cross_year_todo(ledger, ruleset):
+                yield Task(name, str(inbox / name), sha, json_name, str(out), store,
+                           write_json=scheduler is None, ocr=ocr,
+                           timeout=time_limit(inbox / name, timeout, ocr), settings=settings,
+                           recheck=True, cache=cache)
+
+        def on_recheck(result: FileResult) -> None:
+            if result.ok:  # a recheck that failed keeps the first result
+                ledger.record(ruleset, result)
+
+        # A run stopped before the second pass finished leaves it pending for the next run.
+        pending = f"cross-year-pending:{ruleset}"
+        second = store is not None and (planned > 0 or ledger.get_meta(pending) == "1")
+        passes = [(recheck, on_recheck)] if second else []
+        if second:
+            ledger.set_meta(pending, "1")
         try:
-            if not planned:
+            if not planned and not passes:
                 pass  # nothing new: no workers to start
             elif scheduler is None:
                 pool = ProcessPool(workers or _cores(), timeout, memory_mb, check)
-                pool.run(todo, on_result)
+                pool.run(todo, on_result, then=passes)
             else:
                 from nianbao.batch.dask_executor import run_on_cluster
 
                 run_on_cluster(scheduler, todo, on_result, timeout=timeout, check=check)
-            if store is not None and planned:
-                recheck = (Task(name, str(inbox / name), sha, json_name, str(out), store,
-                                write_json=scheduler is None, ocr=ocr,
-                                timeout=time_limit(inbox / name, timeout, ocr),
-                                settings=settings, recheck=True)
-                           for name, sha, json_name in _cross_year_todo(ledger, ruleset))
-
-                def on_recheck(result: FileResult) -> None:
-                    if result.ok:  # a recheck that failed keeps the first result
-                        ledger.record(ruleset, result)
-
-                if scheduler is None:
-                    ProcessPool(workers or _cores(), timeout, memory_mb, check).run(
-                        recheck, on_recheck)
-                else:
-                    from nianbao.batch.dask_executor import run_on_cluster
-
-                    run_on_cluster(scheduler, recheck, on_recheck, timeout=timeout, check=check)
+                for later, on_later in passes:
+                    run_on_cluster(scheduler, later(), on_later, timeout=timeout, check=check)
+            if second:
+                ledger.set_meta(pending, "0")
         except KeyboardInterrupt:
             summary.seconds = time.monotonic() - started
             raise BatchInterrupted(summary) from None
+        finally:
+            if cache is not None:
+                shutil.rmtree(cache, ignore_errors=True)
         with _finish_on_ctrl_c() as stopped:
             _copy_duplicates(ledger, ruleset, inbox, out)
             counts = _reports(ledger, ruleset, out, inbox)

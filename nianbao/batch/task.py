@@ -23,6 +23,7 @@ from nianbao.extract import FORMATS
 from nianbao.model import Document, Finding, Report, plain
 
 if TYPE_CHECKING:
+    from nianbao.pipeline import Loaded
     from nianbao.store.filings import Store
 
 _SENTENCE_ENDS = "。；！？!?;\n"
@@ -83,6 +84,9 @@ class Task:
     # The second pass of a batch with a store: check a filing already recorded again, against
     # every filing of the batch (cross-year findings independent of order and worker count).
     recheck: bool = False
+    # A private folder of this run where the first pass leaves each file as read and parsed,
+    # so that the second pass does not read it again (a scan is not recognised twice).
+    cache: str | None = None
 
 
 @dataclass
@@ -130,7 +134,11 @@ def failure(task: Task, code: str, zh: str, en: str, start: float | None = None)
 def _check(task: Task, registry: Registry) -> tuple[Report, Document | None]:
     from nianbao.pipeline import check, load
 
-    loaded = load(task.path, ocr=task.ocr)
+    loaded = _cached(task) if task.recheck else None
+    if loaded is None:
+        loaded = load(task.path, ocr=task.ocr)
+        if task.cache is not None and not task.recheck:
+            _keep(task, loaded)
     if task.store is None:
         return check(loaded, registry=registry, settings=task.settings), loaded.document
     store = _open_store(task.store, os.getpid())
@@ -141,6 +149,39 @@ def _check(task: Task, registry: Registry) -> tuple[Report, Document | None]:
         return (recheck(loaded, store, registry=registry, settings=task.settings, notes=notes),
                 loaded.document)
     return check(loaded, registry=registry, settings=task.settings, store=store), loaded.document
+
+
+def _cache_path(task: Task) -> Path | None:
+    return None if task.cache is None else Path(task.cache) / f"{task.sha256}.pickle"
+
+
+def _keep(task: Task, loaded: Loaded) -> None:
+    """Leave the file as read for the second pass (skipped when it cannot be pickled)."""
+    import pickle
+
+    path = _cache_path(task)
+    if path is None:
+        return
+    try:
+        path.write_bytes(pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # noqa: BLE001 - only a cache: the second pass reads the file again
+        path.unlink(missing_ok=True)
+
+
+def _cached(task: Task) -> Loaded | None:
+    """The file as the first pass read it, from this run's private folder (None: read it)."""
+    import pickle
+
+    path = _cache_path(task)
+    if path is None or not path.exists():
+        return None
+    try:
+        loaded = pickle.loads(path.read_bytes())  # written by this run, in its 0700 folder
+    except Exception:  # noqa: BLE001 - a damaged cache entry: read the file again
+        return None
+    from nianbao.pipeline import Loaded
+
+    return loaded if isinstance(loaded, Loaded) else None
 
 
 def _first_notes(path: Path) -> list[Finding]:
