@@ -349,6 +349,7 @@ def run_batch(
                     run_on_cluster(scheduler, later(), on_later, timeout=timeout, check=check)
             if second:
                 ledger.set_meta(pending, "0")
+                ledger.set_meta("reports", "{}")  # findings changed: write the reports again
         except KeyboardInterrupt:
             summary.seconds = time.monotonic() - started
             raise BatchInterrupted(summary) from None

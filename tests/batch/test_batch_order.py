@@ -87,3 +87,32 @@ def test_cross_year_findings_do_not_depend_on_file_order_or_workers(tmp_path: Pa
     assert any(who == "a2024.txt.json" for who, _ in xyear), xyear
     assert any(who == "a2023.txt.json" for who, _ in xyear), xyear
     assert any(who == "c2024.txt.json" for who, _ in xyear), xyear
+
+
+def test_a_run_stopped_before_the_cross_year_pass_is_finished_by_the_next(tmp_path: Path) -> None:
+    import sqlite3
+
+    from nianbao.batch.state import LEDGER_NAME
+
+    inbox, out = _inbox(tmp_path, list(range(len(FILINGS)))), tmp_path / "out"
+    store = str(tmp_path / "filings.sqlite")
+    full = run_batch(inbox, out, workers=2, timeout=30, store=store)
+    findings = _findings(out)
+    assert any(row[1].startswith("xyear.") for row in findings[0])
+    # as if stopped after the first pass: the cross-year findings of the ledger not there yet
+    db = sqlite3.connect(out / LEDGER_NAME)
+    with db:
+        db.execute("DELETE FROM findings WHERE rule LIKE 'xyear.%'")
+        db.execute("INSERT OR REPLACE INTO meta VALUES (?, '1')",
+                   (f"cross-year-pending:{full.ruleset}",))
+    db.close()
+    for path in (out / "json").iterdir():  # and the JSON outputs without them
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["findings"] = [f for f in data["findings"] if not f["rule"].startswith("xyear.")]
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    again = run_batch(inbox, out, workers=2, timeout=30, store=store)
+    assert again.checked == 0
+    assert (again.errors, again.warnings) == (full.errors, full.warnings)
+    assert _findings(out) == findings
+    rerun = run_batch(inbox, out, workers=2, timeout=30, store=store)  # nothing pending now
+    assert (rerun.checked, rerun.errors) == (0, full.errors)
