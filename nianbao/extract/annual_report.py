@@ -17,14 +17,14 @@ from typing import Any
 from nianbao.extract import labels
 from nianbao.extract.facts import facts_of, sentences
 from nianbao.extract.labels import HEADER, LONG, Label
-from nianbao.forms import AMOUNT_FIELDS, FIELD_NAMES, LABEL_ZH
+from nianbao.forms import AMOUNT_FIELDS, FORM_FIELDS, LABEL_ZH
 from nianbao.model import Block, Document, Fact, Provenance, Record
 from nianbao.text.dates import parse_date
 from nianbao.text.normalize import squeeze_cjk
 from nianbao.text.numbers import parse_amount_wan, parse_int
 
 # The order of the rows on the form, for values whose label is missing or printed below them.
-FORM_ORDER = FIELD_NAMES[:-1]
+FORM_ORDER = FORM_FIELDS
 
 _YEAR_LINE = re.compile(r"[(（]\s*(\d{4})\s*[)）]\s*年\s*度")
 _BLANK = re.compile(r"^[\s_＿\-—.·…/]*$")
