@@ -134,3 +134,49 @@ AMOUNT_FIELDS = frozenset(f.name for f in annual_report().fields if f.amount)
 LONG_FIELDS = frozenset(f.name for f in annual_report().fields if f.long)
 # The rows of the printed form (not `layout`, which says which form it was).
 FORM_FIELDS = tuple(f.name for f in annual_report().fields if f.group != "meta")
+
+
+def markdown() -> str:
+    """docs/form.md: the form's fields by section, from the schema (`scripts/form-docs`)."""
+    form = annual_report()
+    spec = schema()["properties"]
+    lines = ["# The annual-report form", "",
+             "Generated from `schemas/annual_report.schema.json` by `scripts/form-docs`; do not "
+             "edit by hand.", "The record of an annual report has exactly these keys, in this "
+             "order; an absent value is `null`.", "Labels the parser accepts match without "
+             "spaces and with either bracket width; a row whose label is distorted is still "
+             "found by its pattern.", ""]
+    for group in form.groups:
+        fields = [f for f in form.fields if f.group == group.key]
+        if not fields:
+            continue
+        lines += [f"## {group.label_zh} ({group.label_en})", "",
+                  "| # | key | label | English | value | required | labels accepted |",
+                  "|---|---|---|---|---|---|---|"]
+        for f in fields:
+            accepted = "、".join(f"`{v}`" for v in f.variants) or "—"
+            if f.signature:
+                accepted += f"; pattern `{f.signature.replace('|', chr(92) + '|')}`"
+            lines.append(f"| {f.order} | `{f.name}` | {f.label_zh} | {f.label_en} | "
+                         f"{_value_kind(f, spec[f.name])} | {'yes' if f.required else 'no'} | "
+                         f"{accepted} |")
+        lines.append("")
+    lines += ["## Fixed texts of the form", "", "| key | text | English | labels accepted |",
+              "|---|---|---|---|"]
+    for text in (*form.groups, *form.texts):
+        if text.variants or text in form.texts:
+            accepted = "、".join(f"`{v}`" for v in text.variants) or "—"
+            lines.append(f"| `{text.key}` | {text.label_zh} | {text.label_en} | {accepted} |")
+    return "\n".join(lines) + "\n"
+
+
+def _value_kind(field: FormField, spec: Mapping[str, Any]) -> str:
+    if field.unit:
+        return f"number ({field.unit})"
+    if "enum" in spec:
+        return " / ".join(f"`{v}`" for v in spec["enum"])
+    if field.format == "date":
+        return "date (ISO)"
+    if field.long:
+        return "long text"
+    return "integer" if field.type == "integer" else "text"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from jsonschema import Draft202012Validator
 
 from nianbao.extract import labels
-from nianbao.forms import LONG_FIELDS, annual_report, schema
+from nianbao.forms import LONG_FIELDS, annual_report, markdown, schema
 from nianbao.generate.context import LABELS, PARAGRAPH_FIELDS
-from tests.conftest import clean_fields
+from tests.conftest import ROOT, clean_fields
 
 
 def test_every_field_has_a_label_a_section_and_a_place() -> None:
@@ -46,3 +46,8 @@ def test_older_provincial_labels_are_accepted() -> None:
     assert labels.match("经济来源") is labels.BY_FIELD["funding_source"]
     assert labels.match("接收捐赠资助及使用情况") is labels.BY_FIELD["donations"]
     assert labels.match("年末数(万元)") is labels.BY_FIELD["net_assets_end_wan"]
+
+
+def test_docs_form_md_is_current() -> None:
+    assert markdown() == (ROOT / "docs" / "form.md").read_text(encoding="utf-8"), \
+        "docs/form.md is stale: run scripts/form-docs"

@@ -55,9 +55,8 @@ def public_copy(ctx: CheckContext) -> Iterator[Hit]:
     if not is_public_copy(ctx):
         return
     missing = [name for name in PERSONAL_FIELDS if _missing(ctx.record.fields.get(name))]
-    zh = {"filler": "填表人", "phone": "联系电话"}
     en = {"filler": "the filer's name", "phone": "the phone number"}
-    yield Hit({"fields": missing, "labels": "、".join(zh[m] for m in missing),
+    yield Hit({"fields": missing, "labels": "、".join(LABEL_ZH[m] for m in missing),
                "labels_en": " and ".join(en[m] for m in missing)},
               "/record/" + missing[0], "")
 
