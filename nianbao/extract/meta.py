@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from nianbao.extract.columns import is_number
+from nianbao.extract.grid import Table, find_tables
 from nianbao.model import Block, Document
 
 # The form's labels as labels: at a line start or after a cell break, followed by another cell,
@@ -45,6 +47,12 @@ _MASTHEAD = re.compile(
 
 def detect_kind(document: Document) -> str:
     """Which kind of document this is, from its wording and its tables."""
+    return classify(document)[0]
+
+
+def classify(document: Document) -> tuple[str, list[Table] | None]:
+    """The document's kind, with its statistics tables when telling the kind needed them (None
+    when the wording alone decided), so that the parser need not find them again."""
     text = document.text
     head_blocks = [b for b in document.blocks if b.kind != "page_break"
                    and b.text.strip() and not _FURNITURE.match(b.text.strip())][:8]
@@ -55,20 +63,16 @@ def detect_kind(document: Document) -> str:
     labels = {re.sub(r"\s+", "", m) for m in _FORM_LABELS.findall(text)}
     form = bool(_FORM_TITLE.search(text)) or len(labels) >= 3
     if form and notice_title and not _CREDIT_VALUE.search(text):
-        return "notice"
+        return "notice", None
     if form and not (_ABOUT_REPORTS.search(head) and not _CREDIT_VALUE.search(text)):
-        return "annual_report"
+        return "annual_report", None
     if notice_title or "实施方案" in head or _ABOUT_REPORTS.search(head):
-        return "notice"
-    if _is_statistics(document, head):
-        return "statistics_report"
-    return "work_summary"
-
-
-def _is_statistics(document: Document, head: str) -> bool:
-    from nianbao.extract.grid import find_tables
-
+        return "notice", None
     tables = find_tables(document.blocks)
+    return "statistics_report" if _is_statistics(document, head, tables) else "work_summary", tables
+
+
+def _is_statistics(document: Document, head: str, tables: list[Table]) -> bool:
     value_rows = sum(1 for t in tables for r in t.rows[1:] if _has_value(t, r.cells))
     if value_rows < 2:
         return False
@@ -80,8 +84,6 @@ def _is_statistics(document: Document, head: str) -> bool:
 
 
 def _has_value(table: object, cells: list[str]) -> bool:
-    from nianbao.extract.grid import is_number
-
     return sum(1 for c in cells[1:] if is_number(c)) >= 1
 
 
