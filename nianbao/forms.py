@@ -1,4 +1,4 @@
-"""The annual-report form as data, read from its JSON Schema.
+"""The annual-report form and the notice's parts as data, read from their JSON Schemas.
 
 `schemas/annual_report.schema.json` is the one place the form is described: besides what the
 schema validates, its `x-` keywords (which jsonschema ignores) give each field its official
@@ -6,6 +6,8 @@ label (`x-label-zh`), English name (`x-label-en`), the printed labels a parser a
 (`x-variants`, `x-signature`), its section and place on the form (`x-group`, `x-order`) and
 whether it is free text (`x-long`); `x-form` lists the sections and the fixed texts. The parser's
 label table, the generators' context, the store, the web forms and the docs all read it here.
+`schemas/notice.schema.json` names a notice's parts (GB/T 9704-2012) the same way, for its
+parser, its generator and the rules' messages.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 from nianbao.resources import schema_path
 
 SCHEMA = "annual_report.schema.json"
+NOTICE_SCHEMA = "notice.schema.json"
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class FormField:
     required: bool = False
     type: str = ""  # the JSON Schema type
     format: str = ""  # the JSON Schema format (date)
+    parts: tuple[FormField, ...] = ()  # the labelled parts of an object (a notice's 版记)
 
     @property
     def amount(self) -> bool:
@@ -81,31 +85,48 @@ class Form:
 
 @cache
 def _index(form: Form) -> Mapping[str, FormField]:
-    return {f.name: f for f in form.fields}
+    """Fields by name; a part of a field as "field/part" (colophon/cc)."""
+    index = {f.name: f for f in form.fields}
+    index |= {f"{f.name}/{p.name}": p for f in form.fields for p in f.parts}
+    return index
 
 
 @cache
-def schema() -> Mapping[str, Any]:
-    """The annual report's JSON Schema, as read from the package."""
-    loaded: dict[str, Any] = json.loads(schema_path(SCHEMA).read_text(encoding="utf-8"))
+def schema(name: str = SCHEMA) -> Mapping[str, Any]:
+    """A record kind's JSON Schema, as read from the package (the annual report's by default)."""
+    loaded: dict[str, Any] = json.loads(schema_path(name).read_text(encoding="utf-8"))
     return loaded
 
 
 @cache
 def annual_report() -> Form:
-    """The annual-report form described by the schema's `x-` keywords."""
-    data = schema()
-    required = set(data.get("required", ()))
-    fields = [_field(name, spec, name in required) for name, spec in data["properties"].items()]
-    fields.sort(key=lambda f: f.order)
+    """The annual-report form described by its schema's `x-` keywords."""
+    return _form(schema(SCHEMA))
+
+
+@cache
+def notice() -> Form:
+    """A notice's parts (发文机关, 发文字号, 标题, … 版记) described by its schema's `x-` keywords."""
+    return _form(schema(NOTICE_SCHEMA))
+
+
+def _form(data: Mapping[str, Any]) -> Form:
     form = data["x-form"]
-    return Form(fields=tuple(fields), groups=tuple(_text(t) for t in form["groups"]),
+    return Form(fields=_fields(data), groups=tuple(_text(t) for t in form["groups"]),
                 texts=tuple(_text(t) for t in form["texts"]))
+
+
+def _fields(spec: Mapping[str, Any]) -> tuple[FormField, ...]:
+    required = set(spec.get("required", ()))
+    fields = [_field(name, sub, name in required) for name, sub in spec["properties"].items()
+              if "x-label-zh" in sub]
+    return tuple(sorted(fields, key=lambda f: f.order))
 
 
 def _field(name: str, spec: Mapping[str, Any], required: bool) -> FormField:
     long = bool(spec.get("x-long", False))
     kind = spec.get("type", "")
+    parts = _fields(spec) if "properties" in spec else ()
     return FormField(
         name=name, label_zh=spec["x-label-zh"], label_en=spec["x-label-en"],
         group=spec["x-group"], order=int(spec["x-order"]),
@@ -113,7 +134,7 @@ def _field(name: str, spec: Mapping[str, Any], required: bool) -> FormField:
         long=long, layout=spec.get("x-layout", "long" if long else "short"),
         inline=bool(spec.get("x-inline", False)), unit=spec.get("x-unit", ""),
         printed_zh=spec.get("x-print-label-zh", spec["x-label-zh"]), required=required,
-        type=kind if isinstance(kind, str) else "", format=spec.get("format", ""))
+        type=kind if isinstance(kind, str) else "", format=spec.get("format", ""), parts=parts)
 
 
 def _text(spec: Mapping[str, Any]) -> FormText:
@@ -137,9 +158,10 @@ FORM_FIELDS = tuple(f.name for f in annual_report().fields if f.group != "meta")
 
 
 def markdown() -> str:
-    """docs/form.md: the form's fields by section, from the schema (`scripts/form-docs`)."""
+    """docs/form.md: the form's fields by section and the notice's parts, from the schemas
+    (`scripts/form-docs`)."""
     form = annual_report()
-    spec = schema()["properties"]
+    spec = schema(SCHEMA)["properties"]
     lines = ["# The annual-report form", "",
              "Generated from `schemas/annual_report.schema.json` by `scripts/form-docs`; do not "
              "edit by hand.", "The record of an annual report has exactly these keys, in this "
@@ -167,6 +189,18 @@ def markdown() -> str:
         if text.variants or text in form.texts:
             accepted = "、".join(f"`{v}`" for v in text.variants) or "—"
             lines.append(f"| `{text.key}` | {text.label_zh} | {text.label_en} | {accepted} |")
+    lines += ["", "# The notice's parts", "",
+              "From `schemas/notice.schema.json`: the record's keys as GB/T 9704-2012 names the "
+              "parts; the labels a parser accepts and the generator prints.", "",
+              "| region | key | part | English | labels accepted | printed |",
+              "|---|---|---|---|---|---|"]
+    regions = {g.key: g.label_zh for g in notice().groups}
+    for part in notice().fields:
+        for key, item in ((part.name, part), *((f"{part.name}/{p.name}", p) for p in part.parts)):
+            accepted = "、".join(f"`{v}`" for v in item.variants) or "—"
+            printed = f"`{item.printed_zh}`" if item.variants and item.printed_zh else "—"
+            lines.append(f"| {regions[item.group]} | `{key}` | {item.label_zh} | {item.label_en} "
+                         f"| {accepted} | {printed} |")
     return "\n".join(lines) + "\n"
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from jsonschema import Draft202012Validator
 
 from nianbao.extract import labels
-from nianbao.forms import LONG_FIELDS, annual_report, markdown, schema
-from nianbao.generate.context import LABELS, PARAGRAPH_FIELDS
+from nianbao.forms import LONG_FIELDS, NOTICE_SCHEMA, annual_report, markdown, notice, schema
+from nianbao.generate.context import LABELS, PARAGRAPH_FIELDS, context_text
+from nianbao.generate.notice_context import build_notice_context
 from tests.conftest import ROOT, clean_fields
 
 
@@ -51,3 +52,16 @@ def test_older_provincial_labels_are_accepted() -> None:
 def test_docs_form_md_is_current() -> None:
     assert markdown() == (ROOT / "docs" / "form.md").read_text(encoding="utf-8"), \
         "docs/form.md is stale: run scripts/form-docs"
+
+
+def test_notice_parts_name_the_parser_and_generator_labels() -> None:
+    parts = notice()
+    assert set(parts.names) == set(schema(NOTICE_SCHEMA)["properties"])
+    assert parts.field("colophon/cc").variants == ("抄送", "主送")
+    ctx = build_notice_context({"issuers": ["某县民政局"], "title": "关于开展某项工作的通知",
+                                "date": "2025-06-01", "attachments": ["实施方案"],
+                                "colophon": {"cc": ["县政府办"], "printer": "某县民政局办公室",
+                                             "printed_on": "2025-06-01"}})
+    text = context_text(ctx)
+    for part in ("attachments", "colophon/cc", "colophon/printed_on"):
+        assert parts.field(part).printed_zh in text
