@@ -26,7 +26,7 @@ def parse(document: Document, kind: str) -> Record:
     record.sentences = sentences(texts)
     record.facts = facts_of(record.sentences) + statistics.facts(tables)
     record.tables = tables
-    title = texts[0][0].strip() if texts else ""
+    title = next((t.strip() for t, _ in texts if not meta.is_furniture(t)), "")
     record.year = meta.report_year(title, document.text)
     record.as_of = meta.report_as_of(document, kind, record.year)
     org = _TITLE_ORG.match(title)
