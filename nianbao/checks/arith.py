@@ -107,27 +107,23 @@ def approx_total(ctx: CheckContext) -> Iterator[Hit]:
 
 @rule("arith.subset-exceeds", "error",
       title=("分项大于总数", "a part is larger than its whole"),
-      message=("{detail_zh}", "{detail_en}"))
+      message=("{subject}其中各项{measure_zh} {expr}={sum_text}，超过总数{stated_text}",
+               "{subject}: the parts ({expr} = {sum_text}) exceed the total {stated_text}"),
+      cases={"households": ("{households_text}{persons_text}：户数大于人数",
+                            "{households_text}{persons_text}: more households than persons")})
 def subset_exceeds(ctx: CheckContext) -> Iterator[Hit]:
     """A "其中" part (or all parts together) cannot exceed the whole, and a family count
     cannot exceed the persons in those families (spec §4.2 S4, S6)."""
     for b, measure, parts, total in _exceeding(ctx):
         if not total.approx:
-            hit = _sum_hit(b.sentence, b.start, b.end, measure, parts, total, _subject(b))
-            p = hit.params
-            p["detail_zh"] = (f"{p['subject']}其中各项{p['measure_zh']} {p['expr']}={p['sum_text']}，"
-                              f"超过总数{total.text}")
-            p["detail_en"] = (f"{p['subject']}: the parts ({p['expr']} = {p['sum_text']}) "
-                              f"exceed the total {total.text}")
-            yield hit
+            yield _sum_hit(b.sentence, b.start, b.end, measure, parts, total, _subject(b))
     for s in _sentences(ctx):
         for h, q in zip(s.quantities, s.quantities[1:], strict=False):
             if (h.measure, q.measure) == ("households", "persons") and q.start - h.end <= 1 \
                     and h.exact and q.exact and h.value > q.value:
                 yield Hit({"households": float(h.value), "persons": float(q.value),
-                           "detail_zh": f"{h.text}{q.text}：户数大于人数",
-                           "detail_en": f"{h.text}{q.text}: more households than persons"},
-                          "/facts", s.text[h.start:q.end], s.prov)
+                           "households_text": h.text, "persons_text": q.text},
+                          "/facts", s.text[h.start:q.end], s.prov, case="households")
 
 
 @rule("arith.percent", "error",
