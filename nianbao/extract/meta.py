@@ -34,7 +34,13 @@ _CREDIT_VALUE = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NP
 _NOTICE_TITLE = re.compile(r"^.{0,60}(?:关于.{2,80})?(?:通知|通告|实施方案|填写说明|填报说明|工作方案|的函|复函)\s*$")
 _ABOUT_REPORTS = re.compile(r"关于.{0,40}年度报告.{0,20}(?:通知|工作)|填写说明|填报说明|年报工作")
 _STATS_TITLE = re.compile(r"统计月报|统计季报|统计年报|月报表|季报表|统计表|报表|统计数据|月报|季报")
-_FURNITURE = re.compile(r"^(?:来源|时间|发布时间|阅读|浏览|附件|扫一扫|分享|打印|首页|当前位置|【)")
+_FURNITURE = re.compile(r"^(?:来源|时间|发布时间|阅读|浏览|附件|扫一扫|分享|打印|首页|当前位置|您的位置|"
+                        r"您现在的位置|【)")
+
+
+def is_furniture(text: str) -> bool:
+    """A web page's furniture line (breadcrumbs, 来源/发布时间, share and print links)."""
+    return bool(_FURNITURE.match(text.strip()))
 # The 版头 of a 公文 above its title: 份号, 密级, 紧急程度, the 发文机关标志 (one line per organ of
 # a joint issue, and 文件), the 发文字号 (with 签发人). A notice's title follows it.
 _MASTHEAD = re.compile(
