@@ -78,7 +78,10 @@ _SKIP = {"script", "style", "head", "template", "noscript", "object", "iframe"}
 def _html(blob: bytes, emit: Emit) -> None:
     parser = lxml_html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True,
                                   encoding=_html_encoding(blob))
-    root = lxml_html.fromstring(blob, parser=parser) if blob.strip() else None
+    try:
+        root = lxml_html.fromstring(blob, parser=parser) if blob.strip() else None
+    except etree.ParserError:  # nothing but bytes the parser drops: no text
+        return
     if root is None:
         return
     line: list[str] = []

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from lxml import etree
+
 from nianbao.errors import UnreadableInput
 from nianbao.extract.docx_altchunk import read_chunk
 from nianbao.extract.limits import Limits, read_bytes
@@ -47,7 +49,7 @@ def read(path: Path, source: Source, kind: str | None = None) -> Document:
         read_chunk(CONTENT_TYPES[kind], data, path.name, emit, _no_docx)
     except UnreadableInput:
         raise
-    except (ValueError, LookupError, UnicodeError, RecursionError) as exc:  # lxml; deep nesting
+    except (ValueError, LookupError, UnicodeError, RecursionError, etree.LxmlError) as exc:
         raise UnreadableInput(f"网页或RTF文件无法解析：{path.name}",
                               f"the web page or RTF file cannot be parsed: {path.name} "
                               f"({type(exc).__name__})") from exc

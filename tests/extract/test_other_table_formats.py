@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from nianbao.errors import UnreadableInput
+from nianbao.errors import NianbaoError, UnreadableInput
 from nianbao.extract import read
 from nianbao.pipeline import check_path
 from tests.fixtures.statistics.make_other_formats import csv_copy, html_copy, single_sheet
@@ -115,3 +118,42 @@ def test_deeply_nested_markup_is_read_or_refused_in_one_line(tmp_path: Path) -> 
         assert "deep.html" in exc.message_en
     else:
         assert "全年保障120户" in " ".join(b.text for b in document.blocks)
+
+
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+XLS = (CORPUS / "xls" / "form_planted.xls").read_bytes()
+
+
+@FUZZ
+@given(data=st.binary(max_size=2048),
+       suffix=st.sampled_from([".html", ".mht", ".rtf", ".csv", ".xls", ".doc"]))
+def test_arbitrary_bytes_raise_only_project_errors(data: bytes, suffix: str) -> None:
+    only_project_errors(suffix, data)
+
+
+@FUZZ
+@given(edits=st.lists(st.tuples(st.integers(0, len(XLS) - 1), st.integers(0, 255)),
+                      min_size=1, max_size=8))
+def test_a_damaged_xls_raises_only_project_errors(edits: list[tuple[int, int]]) -> None:
+    data = bytearray(XLS)
+    for position, value in edits:
+        data[position] = value
+    only_project_errors(".xls", bytes(data))
+
+
+@FUZZ
+@given(head=st.sampled_from([b"<html><body><table><tr><td rowspan=", b"{\\rtf1\\ansi ",
+                             b"MIME-Version: 1.0\r\nContent-Type: multipart/related\r\n\r\n"]),
+       data=st.binary(max_size=1024))
+def test_arbitrary_markup_raises_only_project_errors(head: bytes, data: bytes) -> None:
+    only_project_errors(".html", head + data)
+
+
+def only_project_errors(suffix: str, data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"fuzz{suffix}"
+        path.write_bytes(data)
+        try:
+            read(path)
+        except NianbaoError:
+            pass
