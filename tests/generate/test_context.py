@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nianbao.forms import FIELD_NAMES
 from nianbao.generate.context import (
     BLANK_DATE,
     BLANK_YEAR,
     LABELS,
-    RECORD_FIELDS,
     build_context,
     context_text,
     format_capital,
@@ -27,7 +27,7 @@ RECORD = {**SAMPLE, "activities": "一、基本情况\n二、主要工作"}
 
 
 def test_record_fixture_has_exactly_the_contract_fields() -> None:
-    assert set(RECORD) == set(RECORD_FIELDS)
+    assert set(RECORD) == set(FIELD_NAMES)
 
 
 def test_values_are_ready_to_print() -> None:
@@ -94,7 +94,7 @@ def test_dates_are_written_out_without_padding(given_: str, printed: str) -> Non
 
 
 def test_nulls_print_as_blanks() -> None:
-    ctx = build_context(dict.fromkeys(RECORD_FIELDS))
+    ctx = build_context(dict.fromkeys(FIELD_NAMES))
     assert ctx["name"] == ""
     assert ctx["registered_capital"] == ""  # no lone 万元
     assert ctx["net_assets_begin"] == ""
