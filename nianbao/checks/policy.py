@@ -7,8 +7,11 @@ import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
+from nianbao.checks.arith import paired
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.checks.text import texts, window
+from nianbao.model import Fact
+from nianbao.text.numbers import number_text
 
 # "收入低于城乡最低生活保障标准1.5倍", "不超过当地低保标准的2倍", "低保标准的两倍以内".
 _MULTIPLE = re.compile(r"(?:最低生活保障|低保)标准的?\s*([0-9０-９]+(?:[.．][0-9０-９]+)?|[一二两三])\s*倍")
@@ -18,6 +21,47 @@ _EDGE = re.compile(r"边缘|低收入")
 _OTHER = re.compile(r"特困|供养")
 _END = re.compile(r"[。；;！？!?\n]")
 _HAN_DIGITS = {"一": "1", "二": "2", "两": "2", "三": "3"}
+
+
+@rule("policy.tekun-standard-ratio", "warning",
+      title=("特困供养标准低于低保标准的规定倍数", ("特困 standard below the required "
+             "multiple of the 低保 standard")),
+      message=(("{scope_zh}特困基本生活标准{tekun}元/年，低于低保标准{dibao}元/月×12×"
+               "{ratio}={required}元"),
+               ("{scope_en} 特困 basic-living standard {tekun} yuan/year is below "
+               "{ratio} × 12 × the 低保 standard {dibao} yuan/month = {required}")))
+def tekun_standard_ratio(ctx: CheckContext) -> Iterator[Hit]:
+    """Many provinces set the 特困 basic-living standard at no less than 1.3 times the local
+    低保 standard (spec §4.2 S9; national basis unverified, so the ratio is a setting)."""
+    ratio = Decimal(str(ctx.settings.tekun_standard_ratio))
+    for scope, zh, en in (("urban", "城市", "urban"), ("rural", "农村", "rural")):
+        for tekun, dibao in paired(ctx.record.facts, f"tekun_standard_{scope}",
+                                    f"dibao_standard_{scope}"):
+            yearly = _yearly(tekun)
+            monthly = _monthly(dibao)
+            if yearly is None or monthly is None:
+                continue
+            required = monthly * 12 * ratio
+            if yearly + Decimal("0.5") < required:
+                yield Hit({"tekun": number_text(yearly), "dibao": number_text(monthly), "ratio": number_text(ratio),
+                           "required": number_text(required), "scope_zh": zh, "scope_en": en},
+                          "/facts", tekun.text)
+
+
+def _yearly(fact: Fact) -> Decimal | None:
+    if fact.rate_yuan_per_year is not None:
+        return Decimal(str(fact.rate_yuan_per_year))
+    if fact.rate_yuan_per_month is not None:
+        return Decimal(str(fact.rate_yuan_per_month)) * 12
+    return None
+
+
+def _monthly(fact: Fact) -> Decimal | None:
+    if fact.rate_yuan_per_month is not None:
+        return Decimal(str(fact.rate_yuan_per_month))
+    if fact.rate_yuan_per_year is not None:
+        return Decimal(str(fact.rate_yuan_per_year)) / 12
+    return None
 
 
 @rule("policy.dibao-edge-multiple", "warning",
@@ -38,7 +82,7 @@ def dibao_edge_multiple(ctx: CheckContext) -> Iterator[Hit]:
             stated = _multiple(m.group(1))
             if stated is None or stated == expected or not _about_edge(text, m.start(), m.end()):
                 continue
-            yield Hit({"stated": _plain(stated), "expected": _plain(expected),
+            yield Hit({"stated": number_text(stated), "expected": number_text(expected),
                        "pack": ctx.settings.pack},
                       pointer, window(text, m.start(), m.end(), before=40), prov)
 
@@ -60,8 +104,4 @@ def _multiple(raw: str) -> Decimal | None:
     return value if Decimal(1) < value <= Decimal(5) else None
 
 
-def _plain(value: Decimal) -> str:
-    return format(value.normalize(), "f")
-
-
-RULES: tuple[Rule, ...] = (dibao_edge_multiple,)
+RULES: tuple[Rule, ...] = (tekun_standard_ratio, dibao_edge_multiple)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.extract.facts import Sentence
+from nianbao.text.numbers import number_text
 from nianbao.text.quantities import Quantity
 
 COUNTS = ("households", "persons", "person_times")
@@ -17,10 +18,6 @@ UNIT_EN = {"households": "households", "persons": "persons", "person_times": "pe
 _TOTAL_WORD = re.compile(r"(?:合计|共计|总计|总共|累计共|两项共|共)(?:为|达|达到)?\s*$")
 _PER_PERSON = re.compile(r"(?:人均|每人|平均每人)(?:发放|救助|补助)?\s*$")
 _PER_HOUSEHOLD = re.compile(r"(?:户均|每户|平均每户)(?:发放|救助|补助)?\s*$")
-
-
-def _num(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value != value.to_integral_value() else str(int(value))
 
 
 @rule("text.unit-mismatch", "warning",
@@ -56,8 +53,8 @@ def _mixed_sums(s: Sentence) -> Iterator[Hit]:
         for group in (other, parts if other else []):
             if len(group) >= 2 and sum(q.value for q in group) == total.value:
                 units = sorted({UNIT[q.measure] for q in group})
-                expr = " + ".join(f"{_num(q.value)}{UNIT[q.measure]}" for q in group)
-                yield Hit({"parts": [_num(q.value) for q in group], "sum": _num(total.value),
+                expr = " + ".join(f"{number_text(q.value)}{UNIT[q.measure]}" for q in group)
+                yield Hit({"parts": [number_text(q.value) for q in group], "sum": number_text(total.value),
                            "expr": expr, "stated": total.text, "units_zh": "与".join(units),
                            "unit_en": UNIT_EN[group[0].measure],
                            "total_unit_zh": UNIT[total.measure],
@@ -86,8 +83,8 @@ def _wrong_denominator(s: Sentence) -> Iterator[Hit]:
             continue
         if (own is None or not _agrees(total, own, avg)) and _agrees(total, other, avg):
             ratio = total.value / other.value
-            yield Hit({"average": _num(avg.value), "amount": _num(total.value),
-                       "count": _num(other.value), "ratio": _num(round(ratio, 2)),
+            yield Hit({"average": number_text(avg.value), "amount": number_text(total.value),
+                       "count": number_text(other.value), "ratio": number_text(round(ratio, 2)),
                        "per_zh": "人均" if per == "persons" else "户均", "per_en": UNIT_EN[per][:-1],
                        "per_unit_zh": UNIT[per], "count_unit_zh": UNIT[other.measure],
                        "count_unit_en": UNIT_EN[other.measure]},
