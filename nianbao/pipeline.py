@@ -38,7 +38,9 @@ def detect_kind(document: Document) -> str:
 
 
 def parse(document: Document, kind: str | None = None) -> Record:
-    kind = kind or detect_kind(document)
+    found = None  # the statistics tables, when telling the kind found them
+    if not kind:
+        kind, found = meta.classify(document)
     if kind == "annual_report":
         record = annual_report.parse(document)
     elif kind == "notice":
@@ -48,7 +50,7 @@ def parse(document: Document, kind: str | None = None) -> Record:
         record.tables = prose.tables
         record.org = record.org if record.org and meta.valid_org(record.org) else prose.org
     else:
-        return summary.parse(document, kind)
+        return summary.parse(document, kind, found)
     if record.as_of is None:
         record.as_of = meta.report_as_of(document, kind, record.year)
     return record

@@ -19,13 +19,18 @@ _DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,
 _LONG_YEAR = re.compile(r"(?<!\d)(20\d{3,})年")
 _ENDS_IN_DIGIT = re.compile(r"\d[\d,.]*$")
 _STARTS_WITH_FIGURE = re.compile(r"^[\d,.]*\d*\s*(万|亿)?(户|人次|人|名|元|万元|%)")
+#: The case the annual-report parser reports, under `text.unit` or `text.date-format`, for a
+#: form value it cannot read (the value becomes null).
+UNREADABLE = {"unreadable": ("无法识别“{label}”的值：{value}",
+                             "cannot read the value of {field}: {value}")}
 
 
 @rule("text.unit", "warning",
       title=("同一数字单位前后不一", "one figure with two different units"),
       message=("同一数字{value}先写作“{first}”，后又写作“{second}”，单位前后不一致",
                ("the figure {value} is written as {first} and later as {second}: "
-               "inconsistent units")))
+               "inconsistent units")),
+      cases=UNREADABLE)
 def unit(ctx: CheckContext) -> Iterator[Hit]:
     """户 counts families and 人/名 counts people (spec §4.2 S4); the same number with the
     same noun written once with 户 and once with 名 means one of them is wrong."""
@@ -88,7 +93,8 @@ def split_number(ctx: CheckContext) -> Iterator[Hit]:
 
 @rule("text.date-format", "warning",
       title=("日期格式错误", "malformed date"),
-      message=("日期“{date}”{problem_zh}", "the date {date} {problem_en}"))
+      message=("日期“{date}”{problem_zh}", "the date {date} {problem_en}"),
+      cases=UNREADABLE)
 def date_format(ctx: CheckContext) -> Iterator[Hit]:
     """Dates are written 2026年3月4日 (GB/T 9704-2012 §7.3.5); a month above 12, a day the
     month does not have or a five-digit year is a typing or OCR error, and a date that lost its

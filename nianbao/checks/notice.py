@@ -210,7 +210,10 @@ def missing_doc_number(ctx: CheckContext) -> Iterator[Hit]:
 
 @rule("notice.missing-colophon", "error", kinds=KINDS,
       title=("缺少版记（印发机关和印发日期）", "no colophon (printing office and date)"),
-      message=("{detail_zh}{then_zh}", "{detail_en}{then_en}"))
+      message=("通知没有版记（抄送机关、印发机关和印发日期）{then_zh}",
+               "the notice has no colophon (copies to, printing office and date){then_en}"),
+      cases={"incomplete": ("版记缺少{missing_zh}{then_zh}",
+                            "the colophon lacks {missing_en}{then_en}")})
 def missing_colophon(ctx: CheckContext) -> Iterator[Hit]:
     """条例 Art. 9(17) and GB/T 9704-2012 §7.4.3: the 版记 on the last page names the
     印发机关 and the 印发日期 (and 抄送机关 when there are any), between thick rules. A
@@ -221,16 +224,13 @@ def missing_colophon(ctx: CheckContext) -> Iterator[Hit]:
     if not missing:
         return
     zh = {"printer": "印发机关", "printed_on": "印发日期"}
-    detail_zh = ("通知没有版记（抄送机关、印发机关和印发日期）" if not colophon
-                 else "版记缺少" + "和".join(zh[m] for m in missing))
-    detail_en = ("the notice has no colophon (copies to, printing office and date)"
-                 if not colophon else "the colophon lacks " + " and ".join(missing))
     raw, prov = _evidence(ctx, "colophon")
     if not raw:
         raw, prov = _evidence(ctx, "date")
-    yield Hit({"missing": missing, "detail_zh": detail_zh, "detail_en": detail_en,
-               **generation_note(ctx)},
-              "/record/colophon", raw, prov, None if generated(ctx) else "info")
+    yield Hit({"missing": missing, "missing_zh": "和".join(zh[m] for m in missing),
+               "missing_en": " and ".join(missing), **generation_note(ctx)},
+              "/record/colophon", raw, prov, None if generated(ctx) else "info",
+              case="incomplete" if colophon else "")
 
 
 @rule("notice.date-style", "warning", kinds=KINDS,

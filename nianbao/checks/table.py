@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
-from nianbao.extract.grid import VALUE_ROLES, Column
+from nianbao.extract.columns import VALUE_ROLES, Column
 from nianbao.extract.statistics import StatRow, StatTable, children, complete_parts
 from nianbao.extract.vocabulary import identities
 from nianbao.model import Provenance

@@ -17,14 +17,14 @@ from typing import Any
 from nianbao.extract import labels
 from nianbao.extract.facts import facts_of, sentences
 from nianbao.extract.labels import HEADER, LONG, Label
-from nianbao.forms import AMOUNT_FIELDS, FIELD_NAMES, LABEL_ZH
-from nianbao.model import Block, Document, Fact, Finding, Provenance, Record, decimal_of
+from nianbao.forms import AMOUNT_FIELDS, FORM_FIELDS, LABEL_ZH
+from nianbao.model import Block, Document, Fact, Provenance, Record, decimal_of
 from nianbao.text.dates import parse_date
 from nianbao.text.normalize import squeeze_cjk
 from nianbao.text.numbers import parse_amount_wan, parse_int
 
 # The order of the rows on the form, for values whose label is missing or printed below them.
-FORM_ORDER = FIELD_NAMES[:-1]
+FORM_ORDER = FORM_FIELDS
 
 _YEAR_LINE = re.compile(r"[(（]\s*(\d{4})\s*[)）]\s*年\s*度")
 _BLANK = re.compile(r"^[\s_＿\-—.·…/]*$")
@@ -318,14 +318,13 @@ def _convert(name: str, raw: str, record: Record) -> Any:
 
 def _checked(name: str, raw: str, value: Decimal | int | str | None, record: Record) -> Any:
     if value is None:
-        label = LABEL_ZH[name]
-        record.notes.append(Finding(
-            rule="text.date-format" if name == "submitted_on" else "text.unit",
-            severity="warning",
-            message_zh=f"无法识别“{label}”的值：{raw}",
-            message_en=f"cannot read the value of {name}: {raw}",
-            pointer=f"/record/{name}", evidence=raw, params={"field": name, "value": raw},
-        ))
+        from nianbao.checks.figures import date_format, unit
+        from nianbao.checks.notes import note
+
+        record.notes.append(note(date_format if name == "submitted_on" else unit,
+                                 {"field": name, "value": raw}, f"/record/{name}",
+                                 shown={"label": LABEL_ZH[name]}, case="unreadable",
+                                 evidence=raw))
     return value
 
 

@@ -17,6 +17,7 @@ from nianbao.extract.notice_lines import (
     Para,
     ParseState,
     paragraphs,
+    part_words,
     standalone_heading,
 )
 from nianbao.text.cn_dates import find_deadlines, parse_period
@@ -37,7 +38,7 @@ def plan_title(text: str) -> bool:
 
 def attachment_label(text: str) -> bool:
     """Whether a line is only an attachment label (附件, 附件2)."""
-    return bool(re.fullmatch(r"附件\s*\d{0,2}", text.strip()))
+    return bool(re.fullmatch(rf"(?:{part_words('attachments')})\s*\d{{0,2}}", text.strip()))
 
 
 def parse_plan(lines: list[Line], state: ParseState, geo: Geometry | None) -> dict[str, Any]:

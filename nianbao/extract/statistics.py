@@ -15,18 +15,16 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from nianbao.extract.grid import (
+from nianbao.extract.columns import (
     CHANGE_ROLES,
     NOT_APPLICABLE,
     NUMBER,
     PAIR,
     VALUE_ROLES,
-    Row,
-    Table,
     column_unit,
-    find_tables,
     pair_units,
 )
+from nianbao.extract.grid import Row, Table, find_tables
 from nianbao.extract.vocabulary import (
     Entry,
     Unit,

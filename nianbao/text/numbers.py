@@ -194,6 +194,12 @@ def tidy(value: Decimal) -> Decimal:
     return value.normalize()
 
 
+def number_text(value: Decimal) -> str:
+    """A figure as a message shows it: no exponent, no trailing zeros (21300.00 → 21300,
+    1E+2 → 100, 322.50 → 322.5)."""
+    return format(value.normalize(), "f")
+
+
 def cn_int(text: str) -> int | None:
     """一 → 1, 十二 → 12, 6 → 6; None when `text` is not a small whole number."""
     if text.isdigit():

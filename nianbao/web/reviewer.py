@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from nianbao.forms import ANNUAL_REPORT_FIELDS, LABEL_ZH, LONG_FIELDS
+from nianbao.forms import ANNUAL_REPORT_FIELDS, FORM_FIELDS, LABEL_ZH, LONG_FIELDS
 from nianbao.model import Finding
 from nianbao.store import reviews
 from nianbao.store.reviews import ACTION_ZH, FilingView, finding_key
@@ -236,7 +236,7 @@ def _filing_page_data(request: Request, auth: Auth, filing_id: int) -> dict[str,
         # A filing typed in the web form (or loaded from a record file) has no document: its
         # fields stand in for the text, one line each, so evidence can still be shown.
         fields = view.filing.record.fields
-        names = [n for n, _, _ in ANNUAL_REPORT_FIELDS if n != "layout"] \
+        names = list(FORM_FIELDS) \
             if view.filing.kind == "annual_report" else [n for n in fields if n != "layout"]
         view.blocks = [{"index": i, "text": f"{LABEL_ZH.get(name, name)}："
                         f"{fields.get(name) if fields.get(name) not in (None, '') else '（未填）'}",
