@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator
 
+from nianbao import forms
 from nianbao.checks import CheckContext, Registry, default_registry
 from nianbao.errors import UnreadableInput
 from nianbao.extract.structured import BadValue, load_json, load_yaml
@@ -30,7 +30,6 @@ from nianbao.generate.atomic import refuse_inputs
 from nianbao.generate.notice_context import build_notice_context
 from nianbao.generate.refusal import refuse_on_errors
 from nianbao.model import Finding, Record
-from nianbao.resources import schema_path
 from nianbao.text.dates import parse_date
 
 MAX_INPUT_BYTES = 2_000_000  # a notice with its 方案 is ~30 KB of YAML
@@ -38,11 +37,8 @@ SCHEMA = "notice.schema.json"
 DOCUMENT_SUFFIXES = (".txt", ".text", ".docx", ".pdf")
 
 
-@cache
 def validator() -> Draft202012Validator:
-    schema = json.loads(schema_path(SCHEMA).read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return forms.validator(SCHEMA)
 
 
 def load_notice(path: str | Path) -> dict[str, Any]:
