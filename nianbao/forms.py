@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from jsonschema import Draft202012Validator
+
 from nianbao.resources import schema_path
 
 SCHEMA = "annual_report.schema.json"
@@ -96,6 +98,14 @@ def schema(name: str = SCHEMA) -> Mapping[str, Any]:
     """A record kind's JSON Schema, as read from the package (the annual report's by default)."""
     loaded: dict[str, Any] = json.loads(schema_path(name).read_text(encoding="utf-8"))
     return loaded
+
+
+@cache
+def validator(name: str = SCHEMA) -> Draft202012Validator:
+    """A validator of records against a schema (draft 2020-12, formats checked), made once."""
+    loaded = schema(name)
+    Draft202012Validator.check_schema(loaded)
+    return Draft202012Validator(loaded, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 @cache

@@ -237,16 +237,27 @@ def _grid_table(blocks: Sequence[Block], start: int,
         block = blocks[i]
         if block.kind == "page_break":
             # A grid goes on over a page break only when the next page starts with its rows
-            # (a workbook's next sheet starts afresh with its name or title).
-            if blocks[start].kind == "row" and i + 1 < len(blocks) and \
-                    blocks[i + 1].kind == "paragraph":
+            # or its repeated header (a workbook's next sheet starts afresh with its name or
+            # title); a page number or 续表 line does not count.
+            nxt = _past_page_furniture(blocks, i + 1)
+            if blocks[start].kind == "row" and nxt < len(blocks) and \
+                    blocks[nxt].kind == "paragraph":
                 break
-            i += 1
+            table.blocks.update(range(i + 1, nxt))
+            i = nxt
             continue
         cells = _line_cells(block)
         if lead and cells and cells[0] == "" and block.kind == "row":
             cells = cells[1:]
         text = block.text.strip()
+        if len(table.rows) > 1 and _page_top(blocks, i) and _same_header(cells, header_cells):
+            table.blocks.add(i)  # the header repeated at the top of the next page
+            i += 1
+            continue
+        if _PAGE_FURNITURE.match(text) and _page_end(blocks, i):
+            table.blocks.add(i)  # the page number under the table
+            i += 1
+            continue
         if _is_lone_pipe(block):
             if pending:
                 pending.append("")
@@ -296,6 +307,39 @@ def _grid_table(blocks: Sequence[Block], start: int,
     if pending:
         _add_row(table, pending, pending_block, blocks, pending_whole)
     return table, i
+
+
+# A page's number or a 续表 line, between the two parts of a table broken over pages.
+_PAGE_FURNITURE = re.compile(r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*|第\s*\d+\s*页.{0,12}|共\s*\d+\s*页|"
+                             r"\d+\s*/\s*\d+|续表.{0,20}|续上表|[（(]续(?:表)?[)）])$")
+
+
+def _past_page_furniture(blocks: Sequence[Block], i: int) -> int:
+    while i < len(blocks) and blocks[i].kind == "paragraph" and \
+            _PAGE_FURNITURE.match(blocks[i].text.strip()):
+        i += 1
+    return i
+
+
+def _page_top(blocks: Sequence[Block], i: int) -> bool:
+    """Whether block i is the first one of its page, past any page furniture."""
+    j = i - 1
+    while j >= 0 and blocks[j].kind == "paragraph" and _PAGE_FURNITURE.match(blocks[j].text.strip()):
+        j -= 1
+    return j < 0 or blocks[j].kind == "page_break" or blocks[j].page != blocks[i].page
+
+
+def _page_end(blocks: Sequence[Block], i: int) -> bool:
+    """Whether only page furniture lies between block i and the next page (or the end)."""
+    j = _past_page_furniture(blocks, i)
+    return j >= len(blocks) or blocks[j].kind == "page_break"
+
+
+def _same_header(cells: Sequence[str], header: Sequence[str]) -> bool:
+    def key(values: Sequence[str]) -> list[str]:
+        return [re.sub(r"\s+", "", v) for v in values if v.strip()]
+
+    return bool(key(cells)) and key(cells) == key(header)
 
 
 def _merge_header_rows(blocks: Sequence[Block], start: int, cells: list[str],

@@ -137,6 +137,11 @@ def read_table(table: Table) -> StatTable:
     _link(rows)
     for stat in rows:
         _identify(stat, rows, table)
+    for i, stat in enumerate(rows):
+        if stat.kind == "total" and stat.entry is None:
+            # 合计 over rows the vocabulary does not know (乡镇, 街道): counted as they are.
+            ids = {rows[j].entry for j in total_parts(rows, i) if rows[j].entry is not None}
+            stat.entry = ids.pop() if len(ids) == 1 else None
     units = {c.index: u for c in table.columns if c.role in VALUE_ROLES
              and (u := unit_of(column_unit(c.header, table.money_unit) or "")) is not None}
     own_units = [c.index for c in table.columns if c.role in VALUE_ROLES]
@@ -321,6 +326,27 @@ def _part_entry(stat: StatRow, parent: StatRow, entry: Entry) -> Entry:
     if own in (entry.id, "indicator") or not own.startswith(entry.id.split("_")[0]):
         own = f"{entry.id}_{own}" if own not in (entry.id, "indicator") else f"{entry.id}_part"
     return Entry(own, entry.measure, entry.unit, known=False)
+
+
+def total_parts(rows: list[StatRow], i: int) -> list[int]:
+    """The rows a 合计/小计 row at `i` adds up: the items under the same parent since the
+    previous total; or, for a total written first (合计 above the counties), the items after
+    it, of its measure."""
+    parent = rows[i].parent
+    last_total = max((j for j in range(i) if rows[j].parent == parent
+                      and rows[j].kind == "total"), default=-1)
+    before = [j for j in range(last_total + 1, i) if rows[j].parent == parent
+              and rows[j].kind == "item"]
+    if before:
+        return before
+    after: list[int] = []
+    for j in range(i + 1, len(rows)):
+        if rows[j].parent == parent and rows[j].kind == "total":
+            break
+        if rows[j].parent == parent and rows[j].kind == "item" and \
+                (rows[i].measure is None or rows[j].measure == rows[i].measure):
+            after.append(j)
+    return after
 
 
 def children(table: StatTable, index: int) -> list[int]:
