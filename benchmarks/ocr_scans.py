@@ -105,7 +105,7 @@ def main() -> None:
             summary_pdf(EXAMPLES / "work_summary" / f"{stem}.txt", work)
     from nianbao.extract.ocr import engine
 
-    engine._engine()  # load the models before timing
+    engine.load_models()  # before timing
     rows = []
     details: dict[str, Any] = {}
     for name in names:

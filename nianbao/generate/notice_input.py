@@ -26,6 +26,8 @@ from nianbao import forms
 from nianbao.checks import CheckContext, Registry, default_registry
 from nianbao.errors import UnreadableInput
 from nianbao.extract.structured import BadValue, load_json, load_yaml
+from nianbao.generate.atomic import refuse_inputs
+from nianbao.generate.notice_context import build_notice_context
 from nianbao.generate.refusal import refuse_on_errors
 from nianbao.model import Finding, Record
 from nianbao.text.dates import parse_date
@@ -150,3 +152,15 @@ def preflight(fields: dict[str, Any], *, force: bool = False,
     findings = (rules or default_registry()).run(CheckContext(record))
     refuse_on_errors(findings, "notice", force=force)
     return findings
+
+
+def writing_context(fields: dict[str, Any], out: Path, *, inputs: list[Path], force: bool = False,
+                    findings: list[Finding] | None = None) -> dict[str, Any]:
+    """What writing a notice starts with, as DOCX or PDF: refuse to write over one of `inputs`,
+    check the notice (`preflight`; its findings, warnings included, are appended to `findings`
+    when given), then the template context."""
+    refuse_inputs(out, inputs)
+    found = preflight(fields, force=force)
+    if findings is not None:
+        findings.extend(found)
+    return build_notice_context(fields)
