@@ -17,7 +17,7 @@ from typing import Any
 from nianbao.extract import labels
 from nianbao.extract.facts import facts_of, sentences
 from nianbao.extract.labels import HEADER, LONG, Label
-from nianbao.forms import AMOUNT_FIELDS, FORM_FIELDS, LABEL_ZH
+from nianbao.forms import AMOUNT_FIELDS, FORM_FIELDS, LABEL_ZH, annual_report
 from nianbao.model import Block, Document, Fact, Provenance, Record
 from nianbao.text.dates import parse_date
 from nianbao.text.normalize import squeeze_cjk
@@ -286,9 +286,10 @@ def _convert(name: str, raw: str, record: Record) -> Any:
         return _checked(name, raw, parse_amount_wan(text), record)
     if name == "report_year":  # 2024, 2024年度, （2024）年度
         text = re.sub(r"^[（(]?\s*(\d{4})\s*[)）]?\s*年度?$", r"\1", text)
-    if name in ("staff_count", "report_year"):
+    field = annual_report().field(name)
+    if field.type == "integer":  # 从业人数, 报告年度
         return _checked(name, raw, parse_int(text), record)
-    if name == "submitted_on":
+    if field.format == "date":  # 报送日期
         parsed = parse_date(text)
         return _checked(name, raw, parsed.isoformat() if parsed else None, record)
     if name in ("credit_code", "phone"):
@@ -296,7 +297,7 @@ def _convert(name: str, raw: str, record: Record) -> Any:
     if name in ("entrust_opinion", "sponsor_opinion"):
         text = "\n".join(line for line in text.split("\n") if not _FURNITURE.match(line)).strip()
         return text or None
-    if labels.BY_FIELD[name].layout == LONG:
+    if field.layout == "long":
         return text
     return squeeze_cjk(text)
 
