@@ -78,6 +78,7 @@ class _Item:
     text: str
     cells: tuple[str, ...]
     bbox: BBox
+    spans: tuple[int, ...] = ()  # grid columns each cell covers, when one covers several
 
 
 def page_blocks(pages: list[PageContent]) -> list[Block]:
@@ -94,6 +95,7 @@ def page_blocks(pages: list[PageContent]) -> list[Block]:
                     page=page.number,
                     index=len(blocks),
                     bbox=item.bbox,
+                    spans=item.spans,
                 )
             )
     return blocks
@@ -166,23 +168,30 @@ def _table_rows(table: Table, chars: list[Char]) -> list[_Item]:
         top = min(c[1] for c in present)
         i = bisect_right(grid.tops, top + _EDGE) - 1
         values: list[str] = []
+        spans: list[int] = []  # grid columns each value covers
         last_cover: BBox | None = None
         for j, cell in enumerate(row.cells):
             if cell is not None:
                 values.append(texts[cell])
+                spans.append(1)
                 last_cover = None
                 continue
             cover = grid.slots.get((i, j))
             if cover is not None and abs(cover[1] - top) <= _EDGE:
-                continue  # a cell of this row spanning columns: it appears once
+                spans[-1] += 1 if spans else 0  # a cell of this row spanning columns: once
+                continue
             if cover is None or cover != last_cover:
                 values.append("")  # under a cell spanning rows: one "" however wide it is
+                spans.append(1)
+            else:
+                spans[-1] += 1
             last_cover = cover
         if any(values):
             x0, x1 = min(c[0] for c in present), max(c[2] for c in present)
             bottom = max(c[3] for c in present)
             bbox = _rounded((x0, top, x1, bottom))
-            items.append(_Item("row", "\t".join(values), tuple(values), bbox))
+            wide = tuple(spans) if any(n > 1 for n in spans) else ()
+            items.append(_Item("row", "\t".join(values), tuple(values), bbox, wide))
     return items
 
 

@@ -24,7 +24,8 @@ from nianbao.extract.columns import (
     column_unit,
     pair_units,
 )
-from nianbao.extract.grid import Row, Table, find_tables
+from nianbao.extract.grid import find_tables
+from nianbao.extract.tables import Row, Table
 from nianbao.extract.vocabulary import (
     Entry,
     Unit,

@@ -156,15 +156,8 @@ class Store:
             if opened is not None:
                 return opened
         engine = make_engine(where)
-        try:
-            with engine.begin() as conn:
-                before = migrate(conn)
-        except StoreError:
-            engine.dispose()
-            raise
-        except DBAPIError as exc:
-            engine.dispose()
-            raise _unusable(where, exc) from exc
+        with _disposed_on_failure(engine, where), engine.begin() as conn:
+            before = migrate(conn)
         store = cls(engine, where)
         store.migrated_from = before if 0 < before < LATEST else None
         return store
@@ -173,17 +166,10 @@ class Store:
     def _open_read_only(cls, where: str) -> Store | None:
         """The store opened read-only, or None when it needs migrating first."""
         engine = make_engine(where, read_only=True)
-        try:
-            with engine.connect() as conn:
-                conn.execution_options(**{READ_ONLY: True})
-                with conn.begin():
-                    version = current_version(conn)
-        except StoreError:
-            engine.dispose()
-            raise
-        except DBAPIError as exc:
-            engine.dispose()
-            raise _unusable(where, exc) from exc
+        with _disposed_on_failure(engine, where), engine.connect() as conn:
+            conn.execution_options(**{READ_ONLY: True})
+            with conn.begin():
+                version = current_version(conn)
         if version == 0:
             engine.dispose()
             raise StoreError(f"这不是 nianbao 存储库（是空的）：{redact(where)}",
@@ -248,6 +234,20 @@ def _unusable(where: str, exc: DBAPIError) -> StoreError:
     reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
     return StoreError(f"无法使用存储库 {redact(where)}：{reason}",
                       f"cannot use the store {redact(where)}: {reason}")
+
+
+@contextmanager
+def _disposed_on_failure(engine: Engine, where: str) -> Iterator[None]:
+    """Opening the store at `where`: on failure the engine is disposed of, and a database
+    error becomes a StoreError that says which store and why."""
+    try:
+        yield
+    except StoreError:
+        engine.dispose()
+        raise
+    except DBAPIError as exc:
+        engine.dispose()
+        raise _unusable(where, exc) from exc
 
 
 class Transaction:
