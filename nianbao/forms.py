@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from jsonschema import Draft202012Validator
+
 from nianbao.resources import schema_path
 
 SCHEMA = "annual_report.schema.json"
@@ -55,6 +57,8 @@ class FormField:
     type: str = ""  # the JSON Schema type
     format: str = ""  # the JSON Schema format (date)
     parts: tuple[FormField, ...] = ()  # the labelled parts of an object (a notice's 版记)
+    carried_over: bool = False  # a new year's draft takes it from last year's filing
+    hint_zh: str = ""  # what to write, for the filer ({year}, {next}: report year, year after)
 
     @property
     def amount(self) -> bool:
@@ -99,6 +103,14 @@ def schema(name: str = SCHEMA) -> Mapping[str, Any]:
 
 
 @cache
+def validator(name: str = SCHEMA) -> Draft202012Validator:
+    """A validator of records against a schema (draft 2020-12, formats checked), made once."""
+    loaded = schema(name)
+    Draft202012Validator.check_schema(loaded)
+    return Draft202012Validator(loaded, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+@cache
 def annual_report() -> Form:
     """The annual-report form described by its schema's `x-` keywords."""
     return _form(schema(SCHEMA))
@@ -134,7 +146,8 @@ def _field(name: str, spec: Mapping[str, Any], required: bool) -> FormField:
         long=long, layout=spec.get("x-layout", "long" if long else "short"),
         inline=bool(spec.get("x-inline", False)), unit=spec.get("x-unit", ""),
         printed_zh=spec.get("x-print-label-zh", spec["x-label-zh"]), required=required,
-        type=kind if isinstance(kind, str) else "", format=spec.get("format", ""), parts=parts)
+        type=kind if isinstance(kind, str) else "", format=spec.get("format", ""), parts=parts,
+        carried_over=bool(spec.get("x-carried-over", False)), hint_zh=spec.get("x-hint-zh", ""))
 
 
 def _text(spec: Mapping[str, Any]) -> FormText:
@@ -173,15 +186,15 @@ def markdown() -> str:
         if not fields:
             continue
         lines += [f"## {group.label_zh} ({group.label_en})", "",
-                  "| # | key | label | English | value | required | labels accepted |",
-                  "|---|---|---|---|---|---|---|"]
+                  "| # | key | label | English | value | required | labels accepted | what to write |",
+                  "|---|---|---|---|---|---|---|---|"]
         for f in fields:
             accepted = "、".join(f"`{v}`" for v in f.variants) or "—"
             if f.signature:
                 accepted += f"; pattern `{f.signature.replace('|', chr(92) + '|')}`"
             lines.append(f"| {f.order} | `{f.name}` | {f.label_zh} | {f.label_en} | "
                          f"{_value_kind(f, spec[f.name])} | {'yes' if f.required else 'no'} | "
-                         f"{accepted} |")
+                         f"{accepted} | {_hint_md(f)} |")
         lines.append("")
     lines += ["## Fixed texts of the form", "", "| key | text | English | labels accepted |",
               "|---|---|---|---|"]
@@ -202,6 +215,12 @@ def markdown() -> str:
             lines.append(f"| {regions[item.group]} | `{key}` | {item.label_zh} | {item.label_en} "
                          f"| {accepted} | {printed} |")
     return "\n".join(lines) + "\n"
+
+
+def _hint_md(field: FormField) -> str:
+    hint = field.hint_zh.replace("{year}", "YYYY").replace("{next}", "YYYY+1")
+    carried = "`nianbao draft` takes it from last year" if field.carried_over else ""
+    return "；".join(part for part in (hint, carried) if part) or "—"
 
 
 def _value_kind(field: FormField, spec: Mapping[str, Any]) -> str:

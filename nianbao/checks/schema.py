@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from functools import cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -14,16 +12,12 @@ from nianbao.checks.notice import generated, generation_note
 from nianbao.checks.public_copy import PERSONAL_FIELDS, is_public_copy
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.forms import LABEL_EN, LABEL_ZH
-from nianbao.resources import schema_path
 
 SCHEMAS = {"annual_report": "annual_report.schema.json", "notice": "notice.schema.json"}
 
 
-@cache
 def validator(kind: str) -> Draft202012Validator:
-    schema = json.loads(schema_path(SCHEMAS[kind]).read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return forms.validator(SCHEMAS[kind])
 
 
 def instance(fields: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,13 @@ from functools import lru_cache
 
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.extract.columns import VALUE_ROLES, Column
-from nianbao.extract.statistics import StatRow, StatTable, children, complete_parts
+from nianbao.extract.statistics import (
+    StatRow,
+    StatTable,
+    children,
+    complete_parts,
+    total_parts,
+)
 from nianbao.extract.vocabulary import identities
 from nianbao.model import Provenance
 
@@ -101,7 +107,7 @@ def part_sum(ctx: CheckContext) -> Iterator[Hit]:
         checked: set[tuple[int, int]] = set()
         for i, row in enumerate(table.rows):
             if row.kind == "total":
-                parts = _total_siblings(table, i)
+                parts = total_parts(table.rows, i)
                 yield from _compare(ctx, table, i, parts, True, checked)
                 continue
             parts = [j for j in children(table, i) if table.rows[j].kind == "item"
@@ -110,19 +116,6 @@ def part_sum(ctx: CheckContext) -> Iterator[Hit]:
                 yield from _compare(ctx, table, i, parts, complete_parts(table, i, parts), checked)
         yield from _identities(ctx, table, checked)
         yield from _group_totals(ctx, table, checked)
-
-
-def _total_siblings(table: StatTable, i: int) -> list[int]:
-    rows = table.rows
-    parent = rows[i].parent
-    before = [j for j in range(i) if rows[j].parent == parent and rows[j].kind == "item"]
-    last_total = max((j for j in range(i) if rows[j].parent == parent
-                      and rows[j].kind == "total"), default=-1)
-    before = [j for j in before if j > last_total]
-    if before:
-        return before
-    return [j for j in range(i + 1, len(rows)) if rows[j].parent == parent
-            and rows[j].kind == "item" and rows[j].measure == rows[i].measure]
 
 
 def _compare(ctx: CheckContext, table: StatTable, total_i: int, parts: list[int],

@@ -84,6 +84,7 @@ class _Item:
     text: str
     cells: tuple[str, ...]
     bbox: BBox
+    spans: tuple[int, ...] = ()  # grid columns each cell covers, when one covers several
     full: tuple[bool, ...] = ()
     indented: tuple[bool, ...] = ()
 
@@ -100,7 +101,7 @@ def page_blocks(pages: list[PageContent]) -> list[Block]:
             at = next(i for i in range(len(blocks) - 1, -1, -1) if blocks[i].kind == "row")
             old = blocks[at]
             blocks[at] = Block(kind="row", text=last.text, cells=last.cells, page=old.page,
-                               index=old.index, bbox=old.bbox)
+                               index=old.index, bbox=old.bbox, spans=old.spans)
             items = ([rest] if rest is not None else []) + items[1:]
         if items:
             last = items[-1]
@@ -113,6 +114,7 @@ def page_blocks(pages: list[PageContent]) -> list[Block]:
                     page=page.number,
                     index=len(blocks),
                     bbox=item.bbox,
+                    spans=item.spans,
                 )
             )
     return blocks
@@ -162,12 +164,12 @@ def _joined(before: _Item, after: _Item) -> tuple[_Item, _Item | None]:
             heads.append(head)
             rests.append(tail)
             full.append(before.full[j])
-    joined = _Item("row", "\t".join(heads), tuple(heads), before.bbox, tuple(full),
-                   before.indented)
+    joined = _Item("row", "\t".join(heads), tuple(heads), before.bbox, before.spans,
+                   tuple(full), before.indented)
     if not any(rests):
         return joined, None
-    return joined, _Item("row", "\t".join(rests), tuple(rests), after.bbox, after.full,
-                         tuple(True for _ in rests))
+    return joined, _Item("row", "\t".join(rests), tuple(rests), after.bbox, after.spans,
+                         after.full, tuple(True for _ in rests))
 
 
 def _page_items(page: PageContent) -> list[_Item]:
@@ -237,6 +239,7 @@ def _table_rows(table: Table, chars: list[Char]) -> list[_Item]:
         top = min(c[1] for c in present)
         i = bisect_right(grid.tops, top + _EDGE) - 1
         values: list[str] = []
+        spans: list[int] = []  # grid columns each value covers
         full: list[bool] = []
         indented: list[bool] = []
         last_cover: BBox | None = None
@@ -244,23 +247,29 @@ def _table_rows(table: Table, chars: list[Char]) -> list[_Item]:
             if cell is not None:
                 text, ends_full, starts_indented = texts[cell]
                 values.append(text)
+                spans.append(1)
                 full.append(ends_full)
                 indented.append(starts_indented)
                 last_cover = None
                 continue
             cover = grid.slots.get((i, j))
             if cover is not None and abs(cover[1] - top) <= _EDGE:
-                continue  # a cell of this row spanning columns: it appears once
+                spans[-1] += 1 if spans else 0  # a cell of this row spanning columns: once
+                continue
             if cover is None or cover != last_cover:
                 values.append("")  # under a cell spanning rows: one "" however wide it is
+                spans.append(1)
                 full.append(False)
                 indented.append(False)
+            else:
+                spans[-1] += 1
             last_cover = cover
         if any(values):
             x0, x1 = min(c[0] for c in present), max(c[2] for c in present)
             bottom = max(c[3] for c in present)
             bbox = _rounded((x0, top, x1, bottom))
-            items.append(_Item("row", "\t".join(values), tuple(values), bbox, tuple(full),
+            wide = tuple(spans) if any(n > 1 for n in spans) else ()
+            items.append(_Item("row", "\t".join(values), tuple(values), bbox, wide, tuple(full),
                                tuple(indented)))
     return items
 
