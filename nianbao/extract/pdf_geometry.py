@@ -38,7 +38,6 @@ from pdfplumber.table import (
     edges_to_intersections,
     merge_edges,
 )
-from pdfplumber.utils.clustering import cluster_objects
 from pdfplumber.utils.geometry import filter_edges
 
 from nianbao.model import Block
@@ -449,7 +448,7 @@ class _Line:
 def _lines(chars: list[Char]) -> list[_Line]:
     """Characters grouped into lines (by their top), top to bottom."""
     lines: list[_Line] = []
-    for group in cluster_objects(chars, itemgetter("top"), Y_TOLERANCE):
+    for group in _by_top(chars):
         group.sort(key=itemgetter("x0"))
         solid = [c for c in group if not c["text"].isspace()]
         text = _clean(_join(group))
@@ -463,6 +462,24 @@ def _lines(chars: list[Char]) -> list[_Line]:
             lines.append(_Line(text, _rounded(bbox), group))
     lines.sort(key=lambda line: line.bbox[1])
     return lines
+
+
+def _by_top(chars: list[Char]) -> list[list[Char]]:
+    """pdfplumber's `cluster_objects(chars, "top", Y_TOLERANCE)`, the same groups in the same
+    order: the distinct tops in chains no more than Y_TOLERANCE apart, each group's characters
+    in their order."""
+    cluster: dict[float, int] = {}
+    count = 0
+    last = float("-inf")
+    for top in sorted({c["top"] for c in chars}):
+        if top > last + Y_TOLERANCE:
+            count += 1
+        cluster[top] = count - 1
+        last = top
+    groups: list[list[Char]] = [[] for _ in range(count)]
+    for char in chars:
+        groups[cluster[char["top"]]].append(char)
+    return groups
 
 
 def _join(chars: list[Char]) -> str:
