@@ -1,14 +1,14 @@
-"""The table model every reader feeds: statistics tables found among a Document's blocks.
+"""Finding the statistics tables among a Document's blocks (`find_tables`).
 
-A table is a header (one `Column` per cell, each with a role read from its words; see
-`nianbao.extract.columns`) and rows of cells aligned to those columns. Rows come from whatever
-the reader gave:
+A table (`nianbao.extract.tables`) is a header, one `Column` per cell with a role read from its
+words (`nianbao.extract.columns`), and rows of cells aligned to those columns. Rows come from
+whatever the reader gave:
 
 - explicit grids (DOCX/XLSX/PDF table rows, tab- or pipe-separated text lines) are taken cell by
-  cell when they have the header's width;
-- everything else (space-separated lines after a web copy, one cell per line between lone `|`
-  lines, pipe rows broken over lines) becomes a stream of cells aligned by type
-  (`columns.align`).
+  cell when they have the header's width, across page breaks (a repeated header or a page
+  number between the parts is skipped);
+- space-separated lines after a web copy and pipe rows broken over lines are aligned by type
+  (`columns.align`); one cell per line is read by `nianbao.extract.cell_stream`.
 
 A table of counties by indicators is regrouped as a stacked one. The 甲/乙/丙/1/2/3 row numbers
 the columns and is skipped. A row that cannot be aligned keeps a `fault` (a number in the unit
@@ -18,13 +18,11 @@ column, more values than columns, a short row).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
+from nianbao.extract.cell_stream import cell_stream_table, single_cell_header
 from nianbao.extract.columns import (
-    CHANGE_ROLES,
     CODE,
-    VALUE_ROLES,
     Column,
     align,
     header_role,
@@ -36,46 +34,11 @@ from nianbao.extract.columns import (
     resolve_changes,
     split_glued_header,
 )
+from nianbao.extract.tables import FURNITURE, Row, Table, is_lone_pipe
 from nianbao.extract.vocabulary import unit_of
 from nianbao.model import Block
 
-_FURNITURE = re.compile(r"^(?:来源|时间|发布时间|阅读|浏览|附件下载|附件|扫一扫|分享|打印|关闭|【|上一篇|下一篇)")
 _MONEY_UNIT = re.compile(r"单位\s*[：:]\s*(万元|元|亿元|千元)")
-
-
-@dataclass
-class Row:
-    """One table row: its cells aligned to the columns ("" for an empty cell)."""
-
-    cells: list[str]
-    block: int  # the Document block it starts at
-    page: int | None
-    number: int  # 1-based position in the table (the header is row 1)
-    text: str  # the row as written: cells joined by tabs
-    fault: str | None = None  # a layout fault found while aligning
-    sources: tuple[int, ...] = ()  # a regrouped row: the source column of each cell
-    kind: str = ""  # "place" for a county's heading made from a regrouped row
-
-
-@dataclass
-class Table:
-    columns: list[Column]
-    rows: list[Row] = field(default_factory=list)
-    page: int | None = None
-    blocks: set[int] = field(default_factory=set)  # every block the table consumed
-    money_unit: str | None = None  # 单位：万元 above the table
-    caption: str = ""  # the paragraph before the table
-    page_head: str = ""  # the first paragraph of the table's page (a sheet's name in a workbook)
-
-    def role_index(self, role: str) -> int | None:
-        for c in self.columns:
-            if c.role == role:
-                return c.index
-        return None
-
-    @property
-    def value_columns(self) -> list[Column]:
-        return [c for c in self.columns if c.role in VALUE_ROLES or c.role in CHANGE_ROLES]
 
 
 # --------------------------------------------------------------------------- finding tables
@@ -97,11 +60,6 @@ def _line_cells(block: Block) -> list[str]:
     return words
 
 
-def _is_lone_pipe(block: Block) -> bool:
-    return (block.kind == "row" and not any(c.strip() for c in block.cells)) \
-        or block.text.strip() == "|"
-
-
 def find_tables(blocks: Sequence[Block]) -> list[Table]:
     """Every statistics table among the blocks, in reading order."""
     tables: list[Table] = []
@@ -112,15 +70,15 @@ def find_tables(blocks: Sequence[Block]) -> list[Table]:
         if block.kind == "page_break":
             i += 1
             continue
-        if _is_lone_pipe(block) or (i + 1 < n and _is_lone_pipe(blocks[i + 1])
+        if is_lone_pipe(block) or (i + 1 < n and is_lone_pipe(blocks[i + 1])
                                     and block.kind == "paragraph" and len(block.text) <= 24):
-            table, i2 = _cell_stream_table(blocks, i)
+            table, i2 = cell_stream_table(blocks, i)
             if table is not None:
                 tables.append(table)
                 i = i2
                 continue
-        if _single_cell_header(blocks, i):
-            table, i2 = _cell_stream_table(blocks, i)
+        if single_cell_header(blocks, i):
+            table, i2 = cell_stream_table(blocks, i)
             if table is not None:
                 tables.append(table)
                 i = i2
@@ -258,14 +216,14 @@ def _grid_table(blocks: Sequence[Block], start: int,
             table.blocks.add(i)  # the page number under the table
             i += 1
             continue
-        if _is_lone_pipe(block):
+        if is_lone_pipe(block):
             if pending:
                 pending.append("")
                 pending_whole = False
             table.blocks.add(i)
             i += 1
             continue
-        if _FURNITURE.match(text) or (len(table.rows) > 1 and header_roles(cells) is not None):
+        if FURNITURE.match(text) or (len(table.rows) > 1 and header_roles(cells) is not None):
             break
         if block.kind == "paragraph" and (len(text) > 60 or "。" in text):
             break
@@ -367,7 +325,7 @@ def _continues(blocks: Sequence[Block], j: int, table: Table) -> bool:
         j += 1
     if j >= len(blocks):
         return False
-    if _is_lone_pipe(blocks[j]):
+    if is_lone_pipe(blocks[j]):
         return True
     cells = [c for c in _line_cells(blocks[j]) if c]
     return blocks[j].kind == "row" and bool(cells) and not _starts_label(cells, table)
@@ -404,106 +362,3 @@ def _positional_fault(table: Table, row: Row) -> None:
     unit_i = table.role_index("unit")
     if unit_i is not None and is_number(row.cells[unit_i]):
         row.fault = "number in unit column"
-
-
-# --------------------------------------------------------------------------- one cell per line
-
-
-def _stream_tokens(blocks: Sequence[Block], start: int) -> tuple[list[tuple[str, int]], int]:
-    """Cells of a one-cell-per-line region: each short line is a cell, two lone `|` lines in a
-    row enclose an empty cell. Returns the tokens with their block indices and the end index."""
-    tokens: list[tuple[str, int]] = []
-    last_pipe = True
-    i = start
-    while i < len(blocks):
-        block = blocks[i]
-        if block.kind == "page_break":
-            i += 1
-            continue
-        if _is_lone_pipe(block):
-            if last_pipe and tokens:
-                tokens.append(("", i))
-            last_pipe = True
-            i += 1
-            continue
-        text = block.text.strip()
-        if (block.kind == "paragraph" and (len(text) > 40 or "。" in text)) or _FURNITURE.match(text):
-            break
-        if block.kind == "row":
-            parts = [c.strip() for c in block.cells]
-            if parts and parts[0] == "":
-                parts = parts[1:]
-            tokens.extend((p, i) for p in parts)
-        else:
-            tokens.append((text, i))
-        last_pipe = False
-        i += 1
-    return tokens, i
-
-
-def _cell_stream_table(blocks: Sequence[Block], start: int) -> tuple[Table | None, int]:
-    tokens, end = _stream_tokens(blocks, start)
-    texts = [re.sub(r"(?<=\S)\s(?=\S)", "", t) if len(t) <= 12 else t for t, _ in tokens]
-    roles: list[str | None] = []
-    for text in texts:
-        role = header_role(text)
-        if role is None:
-            break
-        roles.append(role)
-    if header_roles(texts[:len(roles)]) is None:
-        return None, start
-    roles = resolve_changes(roles)
-    columns = [Column(i, texts[i], r) for i, r in enumerate(roles)]
-    first_block = tokens[0][1]
-    table = Table(columns, page=blocks[first_block].page,
-                  blocks=set(range(start, end)))
-    table.rows.append(Row(texts[:len(roles)], first_block, blocks[first_block].page, 1,
-                          "\t".join(texts[:len(roles)])))
-    row: list[str] = []
-    row_block = -1
-    for (raw, index), text in zip(tokens[len(roles):], texts[len(roles):], strict=True):
-        starts = bool(text) and not is_value(text) and not is_unit(text) \
-            and not CODE.match(text)
-        if row and (starts or _filled(row) >= len(columns)):
-            _add_stream_row(table, row, row_block, blocks)
-            row = []
-        if not row:
-            if not text:
-                continue
-            row_block = index
-        row.append(raw)
-    if row:
-        _add_stream_row(table, row, row_block, blocks)
-    return table, end
-
-
-def _single_cell_header(blocks: Sequence[Block], i: int) -> bool:
-    """One header cell per line without `|` lines between (指标 / 户数 / 人数 / 金额（元）): a
-    label header then at least two more header cells, each a short paragraph of its own."""
-    roles: list[str | None] = []
-    for block in blocks[i:i + 3]:
-        text = block.text.strip()
-        if block.kind != "paragraph" or not text or len(text) > 16:
-            return False
-        roles.append(header_role(text))
-    return len(roles) == 3 and roles[0] == "label" and None not in roles
-
-
-def _filled(row: list[str]) -> int:
-    return len(row)
-
-
-def _add_stream_row(table: Table, row: list[str], block: int, blocks: Sequence[Block]) -> None:
-    while row and not row[-1]:
-        row.pop()
-    cells, fault = align(row, table.columns)
-    has_value = any(is_value(t) for t in row[1:])
-    if not has_value and len(row) > 1:
-        fault = fault or "short row"
-    table.rows.append(Row(cells, block, blocks[block].page, len(table.rows) + 1,
-                          "\t".join(t for t in row if t), fault))
-
-
-def data_rows(table: Table) -> Iterator[Row]:
-    """The rows after the header."""
-    yield from table.rows[1:]

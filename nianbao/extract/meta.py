@@ -22,7 +22,8 @@ import re
 from collections import Counter
 
 from nianbao.extract.columns import is_number
-from nianbao.extract.grid import Table, find_tables
+from nianbao.extract.grid import find_tables
+from nianbao.extract.tables import Table
 from nianbao.model import Block, Document
 
 # The form's labels as labels: at a line start or after a cell break, followed by another cell,

@@ -7,7 +7,7 @@ import re
 
 from nianbao.extract import meta, statistics
 from nianbao.extract.facts import facts_of, sentences, unwrap
-from nianbao.extract.grid import Table
+from nianbao.extract.tables import Table
 from nianbao.model import Document, Provenance, Record
 
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.．、](?!\d))")
