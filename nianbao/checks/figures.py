@@ -61,7 +61,8 @@ def corrupted_number(ctx: CheckContext) -> Iterator[Hit]:
     into one ("10521989人"); the result is a number no county could report."""
     typical = _typical_counts(ctx.record.sentences)
     years = _document_years(ctx)
-    stated = {(q.measure, q.value) for s in ctx.record.sentences for q in s.quantities}
+    stated: set[tuple[str, Decimal]] = {(q.measure, q.value) for s in ctx.record.sentences
+                                        for q in s.quantities}
     for s in ctx.record.sentences:
         for q in s.quantities:
             median = typical.get(q.measure)

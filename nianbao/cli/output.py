@@ -57,9 +57,7 @@ def pad(text: str, cols: int) -> str:
 
 def record_envelope(source: Source, record: Record) -> dict[str, Any]:
     """The output contract without findings: what `nianbao extract` prints."""
-    return {"nianbao": CONTRACT_VERSION, "source": source.to_json(), "kind": record.kind,
-            "year": record.year, "as_of": record.as_of, "org": record.org,
-            "record": record.fields, "facts": [f.to_json() for f in record.facts]}
+    return {"nianbao": CONTRACT_VERSION, "source": source.to_dict(), **record.to_dict()}
 
 
 def report_table(report: Report, lang: str, show_record: bool = False) -> str:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from nianbao.extract import labels
 from nianbao.extract.facts import facts_of, sentences
 from nianbao.extract.labels import HEADER, LONG, Label
 from nianbao.forms import AMOUNT_FIELDS, FORM_FIELDS, LABEL_ZH, annual_report
-from nianbao.model import Block, Document, Fact, Provenance, Record
+from nianbao.model import Block, Document, Fact, Provenance, Record, decimal_of
 from nianbao.text.dates import parse_date
 from nianbao.text.normalize import squeeze_cjk
 from nianbao.text.numbers import parse_amount_wan, parse_int
@@ -78,6 +78,21 @@ _TABLE_FACTS = (("registered_capital_wan", "registered_capital"),
                 ("net_assets_begin_wan", "net_assets_begin"), ("net_assets_end_wan", "net_assets_end"))
 
 
+def _yuan(wan: object) -> Decimal | None:
+    """万元 as yuan, written with a decimal point (49 万元 → 490000.0), as the output has always
+    written the form's own figures."""
+    amount = decimal_of(wan)
+    if amount is None and isinstance(wan, str):
+        try:
+            amount = Decimal(wan.strip())
+        except InvalidOperation:
+            return None
+    if amount is None or not amount.is_finite():
+        return None
+    amount *= 10000
+    return amount.quantize(Decimal("0.1")) if int(amount.as_tuple().exponent) >= 0 else amount
+
+
 def fill_facts(record: Record) -> None:
     """The form's own figures, then every figure of the activities text (also for a record
     loaded from JSON, which carries no sentences)."""
@@ -85,12 +100,12 @@ def fill_facts(record: Record) -> None:
         value = record.fields.get(name)
         if value is not None:
             text, prov = record.evidence.get(name, (str(value), Provenance()))
-            record.facts.append(Fact(indicator, text, amount_yuan=float(Decimal(str(value)) * 10000),
-                                     page=prov.page))
+            record.facts.append(Fact(indicator, text, amount_yuan=_yuan(value), page=prov.page))
     staff = record.fields.get("staff_count")
     if staff is not None:
         text, prov = record.evidence.get("staff_count", (str(staff), Provenance()))
-        record.facts.append(Fact("staff_count", text, value=staff, unit="人", page=prov.page))
+        record.facts.append(Fact("staff_count", text, value=decimal_of(staff), unit="人",
+                                 page=prov.page))
     activities = record.fields.get("activities")
     if activities:
         prov = record.evidence.get("activities", ("", Provenance()))[1]

@@ -248,6 +248,8 @@ class _Calls:
     origin: Any  # (textpage, index, double*, double*) -> int
     generated: Any  # (textpage, index) -> int
     text_object: Any  # (textpage, index) -> the object's address, comparable between calls
+    font_size: Any  # (textpage, index) -> double
+    matrix: Any  # (textpage, index, FS_MATRIX*) -> int
 
 
 @cache
@@ -257,15 +259,18 @@ def _calls() -> _Calls:
         origin=unchecked("FPDFText_GetCharOrigin", ctypes.c_int),
         generated=unchecked("FPDFText_IsGenerated", ctypes.c_int),
         text_object=unchecked("FPDFText_GetTextObject", ctypes.c_void_p),
+        font_size=unchecked("FPDFText_GetFontSize", ctypes.c_double),
+        matrix=unchecked("FPDFText_GetMatrix", ctypes.c_int),
     )
 
 
 def _em(textpage: Any, index: int) -> float:
     """The character's font size scaled by its matrix (WeasyPrint sets 14 px type under a
     0.75 px-to-pt matrix: 10.5 pt)."""
-    size = float(pdfium_c.FPDFText_GetFontSize(textpage, index))
+    calls = _calls()
+    size = float(calls.font_size(textpage, index))
     matrix = pdfium_c.FS_MATRIX()
-    if pdfium_c.FPDFText_GetMatrix(textpage, index, matrix):
+    if calls.matrix(textpage, index, ctypes.byref(matrix)):
         size *= math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
     return size
 

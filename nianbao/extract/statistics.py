@@ -37,7 +37,7 @@ from nianbao.extract.vocabulary import (
     unit_of,
     vocabulary,
 )
-from nianbao.model import Block, Fact
+from nianbao.model import Block, Fact, fact_number
 
 _LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = tuple((lvl, re.compile(p)) for lvl, p in (
     (1, r"^\s*[一二三四五六七八九十]+\s*[、.．]"),
@@ -399,12 +399,12 @@ def _row_facts(table: StatTable, stat: StatRow) -> list[Fact]:
                     page=stat.row.page, row=stat.row.number, column=column + 1)
         if role in CHANGE_ROLES or (stat.cells[index].endswith("%") and (
                 unit is None or unit.measure != "percent")):
-            fact.percent = _number(value)
+            fact.percent = fact_number(value)
         elif unit is None:
-            fact.value = _number(value)
+            fact.value = fact_number(value)
         else:
             scaled = value * unit.scale
-            setattr(fact, unit.measure, _number(scaled))
+            setattr(fact, unit.measure, fact_number(scaled))
             fact.approx = unit.approx
             if unit.measure == "value":
                 fact.unit = unit.text
@@ -425,10 +425,6 @@ def _pair_facts(table: StatTable, stat: StatRow) -> list[Fact]:
         for unit_text, value in parts:
             unit = unit_of(unit_text)
             if unit is not None and getattr(fact, unit.measure, None) is None:
-                setattr(fact, unit.measure, _number(value * unit.scale))
+                setattr(fact, unit.measure, fact_number(value * unit.scale))
         out.append(fact)
     return out
-
-
-def _number(value: Decimal) -> float:
-    return int(value) if value == value.to_integral_value() else float(value)

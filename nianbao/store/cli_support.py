@@ -69,12 +69,12 @@ def history_json(store: Store, key: str, kind: str = "annual_report") -> str:
 
 
 def _filing_json(filing: StoredFiling) -> dict[str, Any]:
-    return {"id": filing.id, "year": filing.year, "source": filing.source.to_json(),
+    return {"id": filing.id, "year": filing.year, "source": filing.source.to_dict(),
             "created_at": filing.created_at.isoformat(),
             "checked_at": filing.checked_at.isoformat() if filing.checked_at else None,
             "ruleset_version": filing.ruleset_version, "superseded_by": filing.superseded_by,
             "record": plain(filing.record.fields),
-            "findings": [plain(f.to_json()) for f in filing.findings]}
+            "findings": [f.to_dict() for f in filing.findings]}
 
 
 def history_table(store: Store, key: str, lang: str = "zh",

@@ -23,7 +23,7 @@ from typing import Any
 
 from nianbao.batch.pool import Worker
 from nianbao.errors import NianbaoError, UnreadableInput
-from nianbao.model import Block, Document, Finding, Record, Report, Source
+from nianbao.model import Document, Finding, Record, Report, Source
 
 SUFFIXES = {".pdf": "application/pdf", ".docx": "application/vnd.openxmlformats-officedocument."
             "wordprocessingml.document", ".txt": "text/plain; charset=utf-8"}
@@ -313,18 +313,7 @@ def _open_store(url: str) -> Any:
 def _blocks_json(document: Document | None) -> list[dict[str, Any]]:
     if document is None:
         return []
-    return [{"kind": b.kind, "text": b.text, "page": b.page, "index": b.index,
-             "bbox": list(b.bbox) if b.bbox else None}
-            for b in document.blocks if b.kind != "page_break"]
-
-
-def blocks_from_json(data: Any) -> list[Block]:
-    out = []
-    for i, b in enumerate(data or []):
-        bbox = b.get("bbox")
-        out.append(Block(b.get("kind", "paragraph"), str(b.get("text", "")), (), b.get("page"),
-                         int(b.get("index", i)), tuple(bbox) if isinstance(bbox, list) and len(bbox) == 4 else None))
-    return out
+    return [b.to_dict() for b in document.blocks if b.kind != "page_break"]
 
 
 CHECK = "nianbao.web.checking:check"  # what the pool's workers run (`nianbao.batch.pool`)
