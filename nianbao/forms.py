@@ -122,6 +122,13 @@ def notice() -> Form:
     return _form(schema(NOTICE_SCHEMA))
 
 
+@cache
+def plan_task() -> Form:
+    """The parts of a 重点工作 in a notice's 实施方案 (工作目标, 责任单位, 完成时限, 工作内容)."""
+    return Form(fields=_fields(schema(NOTICE_SCHEMA)["$defs"]["task"]), groups=notice().groups,
+                texts=())
+
+
 def _form(data: Mapping[str, Any]) -> Form:
     form = data["x-form"]
     return Form(fields=_fields(data), groups=tuple(_text(t) for t in form["groups"]),
@@ -208,8 +215,10 @@ def markdown() -> str:
               "| region | key | part | English | labels accepted | printed |",
               "|---|---|---|---|---|---|"]
     regions = {g.key: g.label_zh for g in notice().groups}
+    tasks = [(f"plan/sections/*/tasks/*/{p.name}", p) for p in plan_task().fields]
     for part in notice().fields:
-        for key, item in ((part.name, part), *((f"{part.name}/{p.name}", p) for p in part.parts)):
+        nested = [(f"{part.name}/{p.name}", p) for p in part.parts]
+        for key, item in ((part.name, part), *nested, *(tasks if part.name == "plan" else ())):
             accepted = "、".join(f"`{v}`" for v in item.variants) or "—"
             printed = f"`{item.printed_zh}`" if item.variants and item.printed_zh else "—"
             lines.append(f"| {regions[item.group]} | `{key}` | {item.label_zh} | {item.label_en} "

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -190,8 +190,7 @@ class Fact:
 
 
 #: The figures a Fact can hold (its Decimal attributes), in output order.
-MEASURES = ("households", "persons", "person_times", "amount_yuan", "rate_yuan_per_month",
-            "rate_yuan_per_year", "percent", "value")
+MEASURES = tuple(f.name for f in fields(Fact) if f.type == "Decimal | None")
 
 
 def fact_number(value: Decimal) -> Decimal:
@@ -229,10 +228,10 @@ class Record:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Record:
         """A record from `to_dict`'s data (or a whole report's): amounts back to Decimal."""
-        fields = data.get("record")
+        values = data.get("record")
         year, as_of, org = data.get("year"), data.get("as_of"), data.get("org")
         return cls(kind=str(data.get("kind", "")),
-                   fields=_fields(fields) if isinstance(fields, dict) else {},
+                   fields=_fields(values) if isinstance(values, dict) else {},
                    facts=[Fact.from_dict(f) for f in data.get("facts") or ()
                           if isinstance(f, dict) and "indicator" in f and "text" in f],
                    year=_int(year), as_of=None if as_of is None else str(as_of),

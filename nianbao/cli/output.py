@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -109,10 +110,10 @@ def _values(params: dict[str, Any]) -> list[Any]:
     out: list[Any] = []
     for value in params.values():
         out.extend(value if isinstance(value, list) else [value])
-    return [v for v in out if isinstance(v, int | float) and not isinstance(v, bool)]
+    return [v for v in out if isinstance(v, int | float | Decimal) and not isinstance(v, bool)]
 
 
-def _plain(value: float) -> str:
+def _plain(value: float | Decimal) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 

@@ -53,8 +53,9 @@ def _line_cells(block: Block) -> list[str]:
                      zip(cells, block.spans, strict=True) for k in range(n)]
         return cells
     words = block.text.split()
-    if len(words) == 1 and len(words[0]) >= 6 and not is_number(words[0]):
-        glued = split_glued_header(words[0])
+    if words and len("".join(words)) >= 6 and not any(is_number(w) for w in words):
+        # a header the text layer glued together, wholly or in part (代码本月数 上月数)
+        glued = split_glued_header("".join(words))
         if glued is not None:
             return glued
     return words
@@ -94,6 +95,8 @@ def find_tables(blocks: Sequence[Block]) -> list[Table]:
             i += 1
             continue
         table, i = _grid_table(blocks, i, header)
+        if "label" not in header and _indicator_header([c.header for c in table.columns]):
+            table = _regroup(table)  # an unruled 地区 | 城市低保户数 … header put back together
         tables.append(table)
     for table in tables:
         _add_context(table, blocks)
@@ -178,8 +181,11 @@ def _grid_table(blocks: Sequence[Block], start: int,
     lead = 1 if header_cells and header_cells[0] == "" else 0  # "| 指标 | …" pipe rows
     header_cells, roles = header_cells[lead:], roles[lead:]
     header_cells, roles = _merge_header_rows(blocks, start, header_cells, roles)
+    used: set[int] = set()
+    if blocks[start].kind == "paragraph":
+        header_cells, roles, used = _unruled_header(blocks, start, header_cells, roles)
     columns = [Column(i, h, r) for i, (h, r) in enumerate(zip(header_cells, roles, strict=True))]
-    table = Table(columns, page=blocks[start].page, blocks={start})
+    table = Table(columns, page=blocks[start].page, blocks={start} | used)
     table.rows.append(Row(list(header_cells), start, blocks[start].page, 1,
                           "\t".join(header_cells)))
     i = start + 1
@@ -298,6 +304,40 @@ def _same_header(cells: Sequence[str], header: Sequence[str]) -> bool:
         return [re.sub(r"\s+", "", v) for v in values if v.strip()]
 
     return bool(key(cells)) and key(cells) == key(header)
+
+
+def _unruled_header(blocks: Sequence[Block], start: int, cells: list[str],
+                    roles: list[str | None]) -> tuple[list[str], list[str | None], set[int]]:
+    """A two-row header printed without rules comes apart into lines: the group names over the
+    value columns (城市低保 农村低保), the label's heading centred beside both rows (地区) and the
+    value headings (户数 人数 支出 户数 人数 支出). When the rows below have one cell more than
+    these headings, the label column is put back first, and group names that divide the value
+    columns evenly head their share of them (城市低保户数 …). Returns the header, its roles and
+    the blocks it took."""
+    if any(r in ("label", "unit", "code") for r in roles):
+        return cells, roles, set()
+    row = next((_line_cells(b) for b in blocks[start + 1:start + 4]
+                if any(is_number(c) for c in _line_cells(b))), None)
+    if row is None or len(row) != len(cells) + 1 or is_number(row[0]):
+        return cells, roles, set()
+    label, groups, used = "", None, set()
+    for j in range(start - 1, max(-1, start - 4), -1):
+        block = blocks[j]
+        words = _line_cells(block)
+        if block.kind != "paragraph" or block.page != blocks[start].page or not words:
+            break
+        if not label and len(words) == 1 and header_role(words[0]) == "label":
+            label = words[0]
+        elif groups is None and len(words) >= 2 and len(cells) % len(words) == 0 and \
+                all(len(w) <= 12 and not is_number(w) and header_role(w) is None for w in words):
+            groups = words
+        else:
+            break
+        used.add(j)
+    if groups:
+        width = len(cells) // len(groups)
+        cells = [f"{groups[k // width]}{c}" for k, c in enumerate(cells)]
+    return [label, *cells], ["label", *roles], used
 
 
 def _merge_header_rows(blocks: Sequence[Block], start: int, cells: list[str],

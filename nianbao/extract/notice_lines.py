@@ -12,16 +12,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from nianbao.forms import notice
+from nianbao.forms import Form, notice
 from nianbao.model import Block, Document, Provenance, Record
 from nianbao.text.cn_dates import date_line
 from nianbao.text.gongwen import heading_level
 
 
-def part_words(part: str) -> str:
+def part_words(part: str, form: Form | None = None) -> str:
     """A regex alternation of the labels a notice's part is printed with (附件, 抄送|主送), from
-    the notice's schema (`nianbao.forms.notice`)."""
-    return "|".join(map(re.escape, notice().field(part).variants))
+    the notice's schema (`nianbao.forms.notice`, or `form`: a plan's task parts)."""
+    return "|".join(map(re.escape, (form or notice()).field(part).variants))
 
 
 _PAGE_NUMBER = re.compile(r"^(?:[-—–－一]\s*\d{1,4}\s*[-—–－一]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?)$")

@@ -59,6 +59,7 @@ _CJK = (
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 
 _EDGE = 1.0  # points: how far apart two ruling positions may be and still be the same line
+_COLUMN_GAP = 2.0  # character widths: a wider gap between two Chinese characters is a column
 _CELL_PADDING = 6.0  # points: Word's default cell margin is 5.4, LibreOffice's 2.8
 
 
@@ -484,7 +485,9 @@ def _by_top(chars: list[Char]) -> list[list[Char]]:
 
 def _join(chars: list[Char]) -> str:
     """A line's characters, left to right. A space glyph in the PDF stays a space; a gap wider than
-    X_TOLERANCE becomes a space, except between two CJK characters (justified Chinese text)."""
+    X_TOLERANCE becomes a space, except between two CJK characters (justified Chinese text),
+    where only a gap of more than two characters' width does (the columns of a table printed
+    without rules: 户数    人数    支出)."""
     out: list[str] = []
     previous: Char | None = None
     for char in chars:
@@ -493,7 +496,8 @@ def _join(chars: list[Char]) -> str:
             out.append(" ")
         elif previous is not None and not previous["text"].isspace():
             gap = char["x0"] - previous["x1"]
-            if gap > X_TOLERANCE and not (_is_cjk(previous["text"]) and _is_cjk(text)):
+            if gap > X_TOLERANCE and (not (_is_cjk(previous["text"]) and _is_cjk(text))
+                                      or gap > _COLUMN_GAP * (previous["x1"] - previous["x0"])):
                 out.append(" ")
         if not text.isspace():
             out.append(text)

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from nianbao.forms import notice
+from nianbao.forms import notice, plan_task
 from nianbao.generate.context import clean_text, one_line
 from nianbao.text.dates import zh_date
 
@@ -193,17 +193,20 @@ def _task(k: int, task: Mapping[str, Any]) -> list[dict[str, str]]:
     owners = "，".join(one_line(o) for o in task.get("owners") or [] if one_line(o))
     deadline = one_line(task.get("deadline"))
     goal = one_line(task.get("goal"))
+    goal_label, owners_label, deadline_label, items_label = (
+        plan_task().field(name).printed_zh for name in ("goal", "owners", "deadline", "items"))
     if owners:
-        bracket = f"（责任单位：{owners}" + (f"；完成时限：{deadline}" if deadline else "") + "）"
-        out.append(_para("body", "", f"工作目标：{goal}{bracket}" if goal else bracket))
+        bracket = (f"（{owners_label}：{owners}"
+                   + (f"；{deadline_label}：{deadline}" if deadline else "") + "）")
+        out.append(_para("body", "", f"{goal_label}：{goal}{bracket}" if goal else bracket))
     else:
         if goal:
-            out.append(_para("body", "", f"工作目标：{goal}"))
+            out.append(_para("body", "", f"{goal_label}：{goal}"))
         if deadline:
-            out.append(_para("body", "", f"完成时限：{deadline}。"))
+            out.append(_para("body", "", f"{deadline_label}：{deadline}。"))
     items = task.get("items") or []
     if items:
-        out.append(_para("body", "", "工作内容："))
+        out.append(_para("body", "", f"{items_label}："))
     for j, item in enumerate(items, 1):
         out += _heading(3, j, item.get("title"), item.get("text"))
     return out

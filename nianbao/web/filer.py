@@ -55,6 +55,12 @@ def _sections() -> dict[str, str]:
 
 
 SECTIONS = _sections()
+
+
+def hints(year: int) -> dict[str, str]:
+    """What to write in each field (the form schema's x-hint-zh), for the report `year`."""
+    return {f.name: f.hint_zh.format(year=year, next=year + 1)
+            for f in annual_report().fields if f.hint_zh}
 MAX_FIELD = 20_000
 _REGISTRY: Registry | None = None
 _REGISTRY_LOCK = threading.Lock()
@@ -121,7 +127,7 @@ def _page_data(request: Request, auth: Auth, year: int, **extra: Any) -> dict[st
     previous = _previous(ctx.store, org, year)
     data: dict[str, Any] = {"year": year, "draft": draft, "previous": previous,
                             "editable": EDITABLE, "sections": SECTIONS, "long": LONG_FIELDS,
-                            "amounts": AMOUNT_FIELDS}
+                            "amounts": AMOUNT_FIELDS, "hints": hints(year)}
     if draft is not None:
         findings = live_findings(ctx.store, draft.fields, year)
         per_field, rest = by_field(findings)

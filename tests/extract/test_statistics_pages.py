@@ -66,9 +66,10 @@ def test_a_table_over_pages_is_one_table(tmp_path: Path, total_first: bool, repe
     assert len(found[0].params["parts"]) == TOWNS
 
 
-def grouped_pdf(path: Path, planted: int = 0) -> Path:
+def grouped_pdf(path: Path, planted: int = 0, ruled: bool = True) -> Path:
     """A 分县 table under a two-row header: 城市低保 and 农村低保 each spanning 户数/人数/支出,
-    地区 spanning both rows; money in 万元 with two decimals."""
+    地区 spanning both rows; money in 万元 with two decimals. Unruled, the header comes apart
+    into three lines (the group names, 地区 between the rows, the value headings)."""
     rng = random.Random(3)
     rows, totals = [], [0, 0, 0, 0, 0, 0]
     for county in "甲乙丙丁戊己庚辛":
@@ -81,12 +82,13 @@ def grouped_pdf(path: Path, planted: int = 0) -> Path:
             f"<td>{v / 100:.2f}</td>" if k in (2, 5) else f"<td>{v:,}</td>"
             for k, v in enumerate(values)) + "</tr>")
     totals[4] += planted
+    cell = "border: 1px solid black; padding: 2px 5px" if ruled else "padding: 2px 18px"
     total = "<tr><td>合计</td>" + "".join(
         f"<td>{v / 100:.2f}</td>" if k in (2, 5) else f"<td>{v:,}</td>"
         for k, v in enumerate(totals)) + "</tr>"
     HTML(string=f"""<html><head><meta charset="utf-8"><style>
         @page {{ size: A4 landscape; margin: 1.5cm }} table {{ border-collapse: collapse }}
-        td, th {{ border: 1px solid black; padding: 2px 5px }}</style></head><body>
+        td, th {{ {cell} }}</style></head><body>
         <h3>云川市2025年第三季度城乡最低生活保障情况统计表</h3>
         <p>填报单位：云川市民政局　　单位：户、人、万元</p><table><thead>
         <tr><th rowspan="2">地区</th><th colspan="3">城市低保</th><th colspan="3">农村低保</th></tr>
@@ -95,12 +97,13 @@ def grouped_pdf(path: Path, planted: int = 0) -> Path:
     return path
 
 
-def test_a_ruled_pdf_table_under_a_merged_header(tmp_path: Path) -> None:
-    clean = check_path(grouped_pdf(tmp_path / "clean.pdf"))
+@pytest.mark.parametrize("ruled", [True, False])
+def test_a_pdf_table_under_a_merged_header(tmp_path: Path, ruled: bool) -> None:
+    clean = check_path(grouped_pdf(tmp_path / "clean.pdf", ruled=ruled))
     assert len([f for f in clean.record.facts if f.row is not None]) == 9 * 6
     assert [f.rule for f in clean.findings if f.severity != "info"] == []
     assert {f.indicator for f in clean.record.facts if f.row is not None} == {"urban_dibao",
                                                                              "rural_dibao"}
-    planted = check_path(grouped_pdf(tmp_path / "planted.pdf", planted=3))
+    planted = check_path(grouped_pdf(tmp_path / "planted.pdf", planted=3, ruled=ruled))
     found = [(f.rule, f.params["total"]) for f in planted.findings if f.severity == "error"]
     assert found == [("table.part-sum", "农村低保人数")]

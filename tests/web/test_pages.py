@@ -156,6 +156,9 @@ def test_filer_form_is_laid_out_in_the_sections_of_the_paper_form(site: Site) ->
     page = site.client.get("/report?year=2026").text
     cert, assets = page.index("《事业单位法人证书》登载事项"), page.index("资产损益情况")
     assert cert < page.index('id="fld-address"') < assets < page.index('id="fld-net_assets_end_wan"')
+    # Each row says what to write in it (the form's hints), with the year filled in.
+    assert 'placeholder="写明本年度办理了哪些变更登记' in page and "2026年度未发生需办理变更登记的事项" in page
+    assert 'title="报送日期，须在2027年1月1日至3月31日之间"' in page
 
 
 def _file(store: Store, code: str, name: str, year: int, submitted: str) -> None:
