@@ -15,7 +15,7 @@ at 200 dpi (at 150 dpi thin table rules and strokes drop out) and reads it with
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -95,8 +95,7 @@ def _merged(source: Source, document: Document | None, pages: list[OcrPage],
         if number > 1:
             blocks.append(Block(kind="page_break", text="", page=number, index=len(blocks)))
         for block in by_page.get(number, []):
-            blocks.append(Block(block.kind, block.text, block.cells, number, len(blocks),
-                                block.bbox))
+            blocks.append(replace(block, page=number, index=len(blocks)))
     return Document(source=source, blocks=blocks, pages=count,
                     ocr=info_of(pages, found.reason))
 
