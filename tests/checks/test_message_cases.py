@@ -3,12 +3,16 @@ the declaration (and so appear in `nianbao rules` and docs/rules.md), the rule g
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from typing import Any
 
 import pytest
 
+import nianbao.checks
 from nianbao.checks import CheckContext, Registry, default_registry
+from nianbao.checks.registry import Rule
 from nianbao.extract.annual_report import fill_facts, parse
 from nianbao.extract.txt_reader import blocks
 from nianbao.model import Document, Finding, Record, Source
@@ -29,6 +33,15 @@ def messages(registry: Registry, rule_id: str, changes: dict[str, Any]) -> list[
     fill_facts(record)
     return [(f.message_zh, f.message_en) for f in registry.run(CheckContext(record))
             if f.rule == rule_id]
+
+
+def test_every_declared_rule_is_registered(registry: Registry) -> None:
+    """A rule left out of its module's RULES would fire nowhere and be missing from the docs."""
+    ids = {r.id for r in registry}
+    for info in pkgutil.iter_modules(nianbao.checks.__path__):
+        module = importlib.import_module(f"nianbao.checks.{info.name}")
+        declared = {v.id for v in vars(module).values() if isinstance(v, Rule)}
+        assert declared <= ids, info.name
 
 
 def test_every_template_has_words_of_its_own(registry: Registry) -> None:
