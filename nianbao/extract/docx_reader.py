@@ -23,7 +23,6 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ from nianbao.extract.docx_altchunk import MAX_DEPTH as MAX_CHUNK_DEPTH
 from nianbao.extract.docx_altchunk import read_chunk
 from nianbao.extract.docx_numbering import Numbering
 from nianbao.extract.limits import DEFAULT_LIMITS, Limits, read_bytes
-from nianbao.extract.ooxml import OLE_MAGIC, check_members, check_no_dtd
+from nianbao.extract.ooxml import check_package
 from nianbao.model import Block, Document, Source
 from nianbao.text.normalize import normalize
 
@@ -115,24 +114,15 @@ def _damaged(name: str, exc: Exception) -> UnreadableInput:
 
 def _check_package(data: bytes, name: str, limits: Limits) -> None:
     """Refuse anything python-docx should not be handed: not a zip, a zip bomb, no document."""
-    if data.startswith(OLE_MAGIC):
-        raise UnreadableInput(
-            f"这是旧版Word（.doc）文件或加密的Word文件，请另存为未加密的 .docx：{name}",
-            f"this is an old Word .doc file or a password-protected Word file; "
-            f"save it as an unprotected .docx: {name}",
-        )
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            check_members(package, "DOCX", name, limits)
-            check_no_dtd(package, "DOCX")
-            _check_main_part(package, name)
+        check_package(
+            data, "DOCX", name, limits,
+            old_format=(f"这是旧版Word（.doc）文件或加密的Word文件，请另存为未加密的 .docx：{name}",
+                        f"this is an old Word .doc file or a password-protected Word file; "
+                        f"save it as an unprotected .docx: {name}"),
+            main_part=lambda package: _check_main_part(package, name))
     except NianbaoError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError) as exc:
-        raise UnreadableInput(
-            f"不是有效的DOCX文件（zip压缩包已损坏或不是zip）：{name}",
-            f"not a valid DOCX file (the zip is damaged or it is not a zip): {name}",
-        ) from exc
     except Exception as exc:  # an unsupported compression method, malformed relationships...
         raise _damaged(name, exc) from exc
 
