@@ -85,3 +85,15 @@ def test_an_unreadable_form_value_is_a_registered_finding(registry: Registry) ->
     assert (note.message_zh, note.message_en) == (
         "无法识别“开办资金”的值：四十九万", "cannot read the value of registered_capital_wan: 四十九万")
     assert isinstance(note, Finding) and note.severity == "warning"
+
+
+def test_the_rule_catalogue_for_tools_lists_every_case(registry: Registry) -> None:
+    import json
+
+    from nianbao.cli.output import rules_text
+
+    (entry,) = [r for r in json.loads(rules_text(registry, "json", "en"))
+                if r["id"] == "report.opinion-incomplete"]
+    assert entry["message_zh"] == "事业单位委托意见没有签署日期"
+    assert {c["case"] for c in entry["cases"]} == {"entrust-unsigned", "sponsor-no-review",
+                                                   "sponsor-undated"}
