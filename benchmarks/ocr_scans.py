@@ -105,16 +105,16 @@ def main() -> None:
             summary_pdf(EXAMPLES / "work_summary" / f"{stem}.txt", work)
     from nianbao.extract.ocr import engine
 
-    engine._engine()  # load the models before timing
+    engine.load_models()  # before timing
     rows = []
     details: dict[str, Any] = {}
     for name in names:
         original = ORIGINALS[name] or work / (name.removesuffix("-scan") + ".pdf")
-        text = check_path(original).to_json()
+        text = check_path(original).to_dict()
         wall, cpu = time.perf_counter(), time.process_time()
         report = check_path(work / f"{name}.pdf")
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        scanned = report.to_json()
+        scanned = report.to_dict()
         doc_pages = _pages(work / f"{name}.pdf")
         row: dict[str, Any] = {"scan": name, "kind": scanned["kind"], "pages": doc_pages,
                                "s_per_page": round(wall / doc_pages, 2),

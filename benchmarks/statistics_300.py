@@ -79,7 +79,6 @@ def main() -> None:
 def stages(path: Path) -> dict[str, float]:
     """Best time of each stage: read, kind + tables + parse, the table rules, the other rules."""
     from nianbao.checks import CheckContext
-    from nianbao.extract import grid
     from nianbao.pipeline import parse
 
     registry = default_registry()
@@ -98,7 +97,7 @@ def stages(path: Path) -> dict[str, float]:
     other = [r for r in registry if not r.id.startswith("table.") and r.applies_to(record.kind)]
     return {
         "read": best(lambda: read(path)),
-        "kind+tables+facts": best(lambda: (grid._LAST.clear(), parse(document))),
+        "kind+tables+facts": best(lambda: parse(document)),
         "table rules": best(lambda: [list(r.func(CheckContext(record, document))) for r in table]),
         "other rules": best(lambda: [list(r.func(CheckContext(record, document))) for r in other]),
     }

@@ -21,13 +21,12 @@ from typing import Any
 
 from nianbao.errors import UsageError
 from nianbao.extract.annual_report import infer_year
-from nianbao.forms import FIELD_NAMES, LABEL_EN, LABEL_ZH
+from nianbao.forms import FIELD_NAMES, LABEL_EN, LABEL_ZH, annual_report
 from nianbao.model import CONTRACT_VERSION, Record
 from nianbao.text.normalize import normalize, squeeze_cjk
 
-# Registration items printed on the certificate, plus the registered domain name.
-CARRIED = ("credit_code", "name", "legal_representative", "purpose_and_scope", "address",
-           "registered_capital_wan", "funding_source", "sponsor", "online_name")
+# Registration items printed on the certificate, plus the code and the registered domain name.
+CARRIED = tuple(f.name for f in annual_report().fields if f.carried_over)
 
 SECTIONS = ("business", "results", "problems", "plans")
 _NUMERALS = "一二三四五六七八九十"
@@ -47,22 +46,6 @@ _PARAGRAPH_END = frozenset("。；！？：:;!?…”’」』）)")
 _BROKEN_MIN = 60
 _GENERIC_BUSINESS = re.compile(r"(?:主要)?工作(?:开展)?(?:情况)?|(?:开展)?业务活动(?:开展)?情况|主要做法")
 
-HINTS_ZH: dict[str, str] = {
-    "net_assets_end_wan": "按本年度年末资产负债表的净资产合计（所有者权益合计）填写，单位万元，保留两位小数",
-    "staff_count": "填写年末实际在岗的在编人数（不含返聘和临时人员）",
-    "change_registration": ("写明本年度办理了哪些变更登记（如“办理了法定代表人变更登记（甲→乙）”）；"
-                            "没有则写“{year}年度未发生需办理变更登记的事项。”"),
-    "licenses": "逐项写明资质认可或执业许可证明文件及有效期；没有则填“无”",
-    "awards_and_litigation": "写明单位层面的奖惩、诉讼和投诉情况；没有则填“无”",
-    "donations": "写明接受捐赠资助的金额（万元）及使用情况；没有则填“无”",
-    "entrust_opinion": "固定表述“经委托登记管理机关公示我单位年度报告情况”，法定代表人签名、单位盖章并注明日期",
-    "sponsor_opinion": "举办单位写明“情况属实，已经保密审查，可以向社会公示”，负责人签名、盖章并注明日期",
-    "filler": "填表人姓名",
-    "phone": "联系电话（数字和“-”）",
-    "submitted_on": "报送日期，须在{next}年1月1日至3月31日之间",
-    "activities": "根据本年度工作总结写明业务活动、取得的社会和经济效益（附数字）、存在的问题和下一年度计划",
-    "net_assets_begin_wan": "上年度年末净资产（上年报告中没有，请按上年度资产负债表填写）",
-}
 
 
 @dataclass
@@ -132,8 +115,12 @@ def summary_warnings(previous: Record, summary: Record, year: int) -> list[tuple
 def to_fill_details(to_fill: list[str], year: int) -> list[dict[str, str]]:
     """Each field to fill with its labels and a short hint in Chinese."""
     return [{"field": name, "label_zh": LABEL_ZH.get(name, name), "label_en": LABEL_EN.get(name, name),
-             "hint_zh": HINTS_ZH.get(name, "").format(year=year, next=year + 1)}
+             "hint_zh": _hint(name).format(year=year, next=year + 1)}
             for name in to_fill]
+
+
+def _hint(name: str) -> str:
+    return annual_report().field(name).hint_zh if name in FIELD_NAMES else ""
 
 
 def draft_document(fields: dict[str, Any], to_fill: list[str], year: int) -> dict[str, Any]:

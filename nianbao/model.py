@@ -3,19 +3,29 @@
 A reader turns a file into a `Document`; a parser turns a Document into a `Record` with its
 `facts`; the checks turn a Record into `Finding`s; a `Report` holds all of it and serialises to
 the output contract of docs/contract.md.
+
+Serialisation lives here and nowhere else: each type's `to_dict()` gives JSON-ready data (only
+dicts, lists, strings, numbers, booleans and None; Decimals as JSON numbers by `json_number`) and
+its `from_dict()` rebuilds the value (numbers back to Decimal where the model holds Decimals), so
+``T.from_dict(x.to_dict()) == x``. The store, the batch, the web app and the writers all use them.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+if TYPE_CHECKING:  # types only: the parser's working state that a Record carries for the rules
+    from nianbao.extract.facts import Sentence
+    from nianbao.extract.statistics import StatTable
 
 CONTRACT_VERSION = "1"
 
 Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 BlockKind = Literal["paragraph", "row", "page_break"]
 
 
@@ -27,8 +37,13 @@ class Source:
     sha256: str
     format: str  # txt | docx | pdf | json
 
-    def to_json(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, str]:
         return {"path": self.path, "sha256": self.sha256, "format": self.format}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Source:
+        return cls(str(data.get("path", "")), str(data.get("sha256", "")),
+                   str(data.get("format", "")))
 
 
 @dataclass(frozen=True)
@@ -42,8 +57,15 @@ class Provenance:
     end: int | None = None
     bbox: tuple[float, float, float, float] | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+    def to_dict(self) -> dict[str, Any]:
+        """The parts that are known (None parts left out)."""
+        return {k: plain(v) for k, v in self.__dict__.items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Provenance:
+        return cls(page=_int(data.get("page")), block=_int(data.get("block")),
+                   cell=_int(data.get("cell")), start=_int(data.get("start")),
+                   end=_int(data.get("end")), bbox=_box(data.get("bbox")))
 
 
 @dataclass(frozen=True)
@@ -58,6 +80,27 @@ class Block:
     bbox: tuple[float, float, float, float] | None = None
     # Grid columns each cell spans, when a cell spans several (a merged DOCX header cell).
     spans: tuple[int, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """kind, text, page, index and box; cells and spans only when there are any."""
+        out: dict[str, Any] = {"kind": self.kind, "text": self.text}
+        if self.cells:
+            out["cells"] = list(self.cells)
+        out.update(page=self.page, index=self.index, bbox=plain(self.bbox))
+        if self.spans:
+            out["spans"] = list(self.spans)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], index: int = 0) -> Block:
+        """A block from `to_dict`'s data; `index` when the data has none."""
+        kind = data.get("kind")
+        at = _int(data.get("index"))
+        return cls(cast(BlockKind, kind) if kind in ("paragraph", "row", "page_break")
+                   else "paragraph", str(data.get("text", "")),
+                   tuple(str(c) for c in data.get("cells") or ()), _int(data.get("page")),
+                   index if at is None else at, _box(data.get("bbox")),
+                   tuple(n for n in data.get("spans") or () if _int(n) is not None))
 
 
 @dataclass(frozen=True)
@@ -108,14 +151,15 @@ class Fact:
 
     indicator: str
     text: str
-    households: float | None = None
-    persons: float | None = None
-    person_times: float | None = None
-    amount_yuan: float | None = None
-    rate_yuan_per_month: float | None = None
-    rate_yuan_per_year: float | None = None
-    percent: float | None = None
-    value: float | None = None
+    # Exact figures; a value written without a decimal point is an integer in the JSON output.
+    households: Decimal | None = None
+    persons: Decimal | None = None
+    person_times: Decimal | None = None
+    amount_yuan: Decimal | None = None
+    rate_yuan_per_month: Decimal | None = None
+    rate_yuan_per_year: Decimal | None = None
+    percent: Decimal | None = None
+    value: Decimal | None = None
     unit: str | None = None
     qualifier: str | None = None
     approx: bool = False
@@ -124,12 +168,35 @@ class Fact:
     row: int | None = None
     column: int | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        out = dict(self.__dict__)
+    def to_dict(self) -> dict[str, Any]:
+        """Every attribute (figures as JSON numbers); row and column only for a table cell."""
+        out = {k: json_number(v) if isinstance(v, Decimal) else v for k, v in self.__dict__.items()}
         for key in ("row", "column"):
             if out[key] is None:
                 del out[key]
         return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Fact:
+        def text(key: str) -> str | None:
+            value = data.get(key)
+            return None if value is None else str(value)
+
+        return cls(str(data.get("indicator", "")), str(data.get("text", "")),
+                   **{m: decimal_of(data.get(m)) for m in MEASURES},
+                   unit=text("unit"), qualifier=text("qualifier"),
+                   approx=data.get("approx") is True, page=_int(data.get("page")),
+                   row=_int(data.get("row")), column=_int(data.get("column")))
+
+
+#: The figures a Fact can hold (its Decimal attributes), in output order.
+MEASURES = tuple(f.name for f in fields(Fact) if f.type == "Decimal | None")
+
+
+def fact_number(value: Decimal) -> Decimal:
+    """A figure read from text as a Fact holds it: 832.00 → 832 (an integer in the output),
+    60.10 → 60.1; exact, like the text."""
+    return Decimal(int(value)) if value == value.to_integral_value() else value.normalize()
 
 
 @dataclass
@@ -146,12 +213,29 @@ class Record:
     evidence: dict[str, tuple[str, Provenance]] = field(default_factory=dict)
     # Problems the parser met (a label it could not place, a value it could not read).
     notes: list[Finding] = field(default_factory=list)
-    # The prose cut into sentences with their quantities (nianbao.extract.facts.Sentence),
-    # for the arithmetic rules; not part of the output.
-    sentences: list[Any] = field(default_factory=list)
-    # The statistics tables read (nianbao.extract.statistics.StatTable), for the table rules;
-    # not part of the output.
-    tables: list[Any] = field(default_factory=list)
+    # The prose cut into sentences with their quantities, for the arithmetic rules; not part of
+    # the output.
+    sentences: list[Sentence] = field(default_factory=list)
+    # The statistics tables read, for the table rules; not part of the output.
+    tables: list[StatTable] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's part of the record: kind, year, as_of, org, record (the fields) and
+        facts. What the parser kept for the rules (evidence, notes, sentences, tables) stays out."""
+        return {"kind": self.kind, "year": self.year, "as_of": self.as_of, "org": self.org,
+                "record": plain(self.fields), "facts": [f.to_dict() for f in self.facts]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Record:
+        """A record from `to_dict`'s data (or a whole report's): amounts back to Decimal."""
+        values = data.get("record")
+        year, as_of, org = data.get("year"), data.get("as_of"), data.get("org")
+        return cls(kind=str(data.get("kind", "")),
+                   fields=_fields(values) if isinstance(values, dict) else {},
+                   facts=[Fact.from_dict(f) for f in data.get("facts") or ()
+                          if isinstance(f, dict) and "indicator" in f and "text" in f],
+                   year=_int(year), as_of=None if as_of is None else str(as_of),
+                   org=None if org is None else str(org))
 
 
 @dataclass
@@ -170,7 +254,8 @@ class Finding:
     def message(self, lang: str) -> str:
         return self.message_en if lang == "en" else self.message_zh
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's finding object; params as JSON values (Decimals as numbers)."""
         out: dict[str, Any] = {
             "rule": self.rule,
             "severity": self.severity,
@@ -178,11 +263,26 @@ class Finding:
             "message_en": self.message_en,
             "pointer": self.pointer,
             "evidence": self.evidence,
-            "params": self.params,
+            "params": plain(self.params),
         }
         if self.provenance is not None:
-            out["provenance"] = self.provenance.to_json()
+            out["provenance"] = self.provenance.to_dict()
         return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        """A finding from `to_dict`'s data. Its params come back as the JSON values they were
+        written as (a Decimal param as an int or float)."""
+        severity = data.get("severity")
+        prov = data.get("provenance")
+        return cls(
+            rule=str(data.get("rule", "")),
+            severity=cast(Severity, severity) if severity in SEVERITIES else "info",
+            message_zh=str(data.get("message_zh", "")), message_en=str(data.get("message_en", "")),
+            pointer=str(data.get("pointer", "")), evidence=str(data.get("evidence", "")),
+            params=dict(params) if isinstance(params := data.get("params"), dict) else {},
+            provenance=Provenance.from_dict(prov) if isinstance(prov, dict) else None,
+        )
 
 
 @dataclass
@@ -201,19 +301,18 @@ class Report:
         """The findings as tuples of the given attributes, for terse assertions."""
         return [tuple(getattr(f, k) for k in keys) for f in self.findings]
 
-    def to_json(self) -> dict[str, Any]:
-        rec = self.record
-        return {
-            "nianbao": CONTRACT_VERSION,
-            "source": self.source.to_json(),
-            "kind": rec.kind,
-            "year": rec.year,
-            "as_of": rec.as_of,
-            "org": rec.org,
-            "record": rec.fields,
-            "facts": [f.to_json() for f in rec.facts],
-            "findings": [f.to_json() for f in self.findings],
-        }
+    def to_dict(self) -> dict[str, Any]:
+        """The output contract object (docs/contract.md)."""
+        return {"nianbao": CONTRACT_VERSION, "source": self.source.to_dict(),
+                **self.record.to_dict(), "findings": [f.to_dict() for f in self.findings]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        source = data.get("source")
+        return cls(Source.from_dict(source if isinstance(source, dict) else {}),
+                   Record.from_dict(data),
+                   [Finding.from_dict(f) for f in data.get("findings") or ()
+                    if isinstance(f, dict)])
 
 
 def walk_strings(value: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
@@ -240,6 +339,20 @@ def json_number(value: Decimal) -> int | float | None:
     return number if math.isfinite(number) else None
 
 
+def decimal_of(value: object) -> Decimal | None:
+    """A JSON number as the model's exact Decimal (832 → 832, 498.08 → 498.08: the float's
+    shortest text, so `json_number` writes it back the same); None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value if value.is_finite() else None
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return Decimal(repr(value))
+    return None
+
+
 def plain(value: Any) -> Any:
     """`value` as JSON-ready data: Decimals as JSON numbers (`json_number`), tuples as lists,
     keys as strings, non-finite floats as None."""
@@ -252,3 +365,23 @@ def plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     return value
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _box(value: object) -> tuple[float, float, float, float] | None:
+    if not isinstance(value, list | tuple) or len(value) != 4:
+        return None
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+        return None
+    return (float(value[0]), float(value[1]), float(value[2]), float(value[3]))
+
+
+def _fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Record fields from JSON: the form's amounts (万元) back to Decimal."""
+    from nianbao.forms import AMOUNT_FIELDS  # the form's data; imported late, model is the base
+
+    return {k: decimal_of(v) if k in AMOUNT_FIELDS and decimal_of(v) is not None else v
+            for k, v in data.items()}

@@ -13,11 +13,9 @@ cross-year rules' history and the filing is recorded in the same transaction.
 from __future__ import annotations
 
 import json
-import math
 import re
 import time
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +24,7 @@ from nianbao.checks import ocr as ocr_rules
 from nianbao.errors import UnreadableInput
 from nianbao.extract import annual_report, meta, notice, read, sha256_file, summary
 from nianbao.extract.structured import BadValue, load_json
-from nianbao.model import Document, Finding, Record, Report, Source, json_number
+from nianbao.model import Document, Finding, Record, Report, Source, plain
 
 if TYPE_CHECKING:
     from nianbao.store.filings import Store
@@ -40,7 +38,9 @@ def detect_kind(document: Document) -> str:
 
 
 def parse(document: Document, kind: str | None = None) -> Record:
-    kind = kind or detect_kind(document)
+    found = None  # the statistics tables, when telling the kind found them
+    if not kind:
+        kind, found = meta.classify(document)
     if kind == "annual_report":
         record = annual_report.parse(document)
     elif kind == "notice":
@@ -50,7 +50,7 @@ def parse(document: Document, kind: str | None = None) -> Record:
         record.tables = prose.tables
         record.org = record.org if record.org and meta.valid_org(record.org) else prose.org
     else:
-        return summary.parse(document, kind)
+        return summary.parse(document, kind, found)
     if record.as_of is None:
         record.as_of = meta.report_as_of(document, kind, record.year)
     return record
@@ -209,26 +209,5 @@ def to_json(value: Any, indent: int | None = 2) -> str:
     are written as \\u escapes like the C0 controls (the same strings, but nothing a terminal
     acts on). A number that is not finite (NaN, Infinity) is written as null, never as the
     bare NaN that JSON does not allow."""
-    try:
-        text = json.dumps(value, ensure_ascii=False, indent=indent, default=_json_default,
-                          allow_nan=False)
-    except ValueError:  # a float NaN or infinity somewhere: null it and write again
-        text = json.dumps(_finite(value), ensure_ascii=False, indent=indent,
-                          default=_json_default, allow_nan=False)
+    text = json.dumps(plain(value), ensure_ascii=False, indent=indent, allow_nan=False)
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return json_number(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

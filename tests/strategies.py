@@ -12,6 +12,9 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
+from nianbao.forms import AMOUNT_FIELDS
+from nianbao.model import MEASURES, Block, Fact, Finding, Provenance, Record, Report, Source
+
 _CN = "零一二三四五六七八九"
 _SCALE_VALUE = {"万": Decimal(10**4), "亿": Decimal(10**8)}
 
@@ -208,3 +211,82 @@ quantity_soup = st.text(
     alphabet=st.sampled_from(list("0123456789０１２.,，%％-~至到由提高增减少约余多万亿元人户次名个"
                                   "一二两三十百千零〇第每月年日/·（）() \n")),
     max_size=80)
+
+
+# --- model values (nianbao.model), for the serialisation round trips ---------------------------
+
+_TEXT = st.text(max_size=12)
+_COUNT = st.none() | st.integers(min_value=0, max_value=10**6)
+
+
+def exact_decimals() -> st.SearchStrategy[Decimal]:
+    """Decimals as documents write them: integers of any size, and figures of up to 15
+    significant digits with up to 6 places (498.08, 490000.0, -1.11)."""
+    integers = st.integers(min_value=-(10**18), max_value=10**18).map(Decimal)
+    fractions = st.builds(lambda n, places: Decimal(n).scaleb(-places),
+                          st.integers(min_value=-(10**15) + 1, max_value=10**15 - 1),
+                          st.integers(min_value=1, max_value=6))
+    return integers | fractions
+
+
+def json_values() -> st.SearchStrategy[object]:
+    """What a JSON document holds: None, booleans, integers, finite floats, text, lists, objects."""
+    leaves = (st.none() | st.booleans() | st.integers(min_value=-(10**20), max_value=10**20)
+              | st.floats(allow_nan=False, allow_infinity=False) | _TEXT)
+    return st.recursive(leaves, lambda inner: st.lists(inner, max_size=3)
+                        | st.dictionaries(_TEXT, inner, max_size=3), max_leaves=8)
+
+
+def boxes() -> st.SearchStrategy[tuple[float, float, float, float] | None]:
+    coordinate = st.floats(min_value=0, max_value=2000, allow_nan=False)
+    return st.none() | st.tuples(coordinate, coordinate, coordinate, coordinate)
+
+
+def sources() -> st.SearchStrategy[Source]:
+    return st.builds(Source, _TEXT, _TEXT, st.sampled_from(["txt", "docx", "pdf", "json"]))
+
+
+def provenances() -> st.SearchStrategy[Provenance]:
+    return st.builds(Provenance, page=_COUNT, block=_COUNT, cell=_COUNT, start=_COUNT,
+                     end=_COUNT, bbox=boxes())
+
+
+def blocks() -> st.SearchStrategy[Block]:
+    return st.builds(Block, st.sampled_from(["paragraph", "row", "page_break"]), _TEXT,
+                     st.lists(_TEXT, max_size=3).map(tuple), _COUNT,
+                     st.integers(min_value=0, max_value=10**5), boxes(),
+                     st.lists(st.integers(min_value=1, max_value=5), max_size=3).map(tuple))
+
+
+def facts() -> st.SearchStrategy[Fact]:
+    figure = st.none() | exact_decimals()
+    return st.builds(Fact, _TEXT, _TEXT, **dict.fromkeys(MEASURES, figure),
+                     unit=st.none() | _TEXT, qualifier=st.none() | _TEXT, approx=st.booleans(),
+                     page=_COUNT, row=_COUNT, column=_COUNT)
+
+
+def findings() -> st.SearchStrategy[Finding]:
+    """Findings whose params are JSON values: what a stored finding gives back."""
+    return st.builds(Finding, _TEXT, st.sampled_from(["error", "warning", "info"]), _TEXT, _TEXT,
+                     pointer=_TEXT, evidence=_TEXT,
+                     params=st.dictionaries(_TEXT, json_values(), max_size=4),
+                     provenance=st.none() | provenances())
+
+
+@st.composite
+def records(draw: st.DrawFn) -> Record:
+    """A record: any JSON fields, with the form's amounts (万元) as Decimals."""
+    fields = draw(st.dictionaries(_TEXT.filter(lambda k: k not in AMOUNT_FIELDS), json_values(),
+                                  max_size=4))
+    for name in sorted(AMOUNT_FIELDS):
+        amount = draw(st.none() | exact_decimals())
+        if amount is not None:
+            fields[name] = amount
+    return Record(kind=draw(st.sampled_from(["annual_report", "notice", "work_summary"])),
+                  fields=fields, facts=draw(st.lists(facts(), max_size=3)),
+                  year=draw(st.none() | st.integers(min_value=1949, max_value=2100)),
+                  as_of=draw(st.none() | _TEXT), org=draw(st.none() | _TEXT))
+
+
+def reports() -> st.SearchStrategy[Report]:
+    return st.builds(Report, sources(), records(), st.lists(findings(), max_size=3))

@@ -23,7 +23,7 @@ def stable(report_json: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("path", INPUTS, ids=lambda p: p.name)
 def test_example_gives_expected_output(path: Path, update_golden: bool) -> None:
-    actual = json.loads(to_json(stable(check_path(path).to_json())))
+    actual = json.loads(to_json(stable(check_path(path).to_dict())))
     expected_path = EXAMPLES / "expected" / (path.name + ".json")
     if update_golden:
         expected_path.parent.mkdir(exist_ok=True)

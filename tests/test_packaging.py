@@ -32,7 +32,10 @@ def test_wheel_ships_templates_and_schemas(tmp_path: Path) -> None:
     target = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(target)
     probe = ("import nianbao.resources as r; p = r.template_path('annual_report.html'); "
-             "print(p); assert p.is_file()")
+             "print(p); assert p.is_file(); "
+             # the form's labels and the notice's parts come from the installed schemas
+             "from nianbao.extract import labels; assert labels.match('接收捐赠资助及使用情况'); "
+             "import nianbao.forms as f; assert f.notice().field('colophon/cc').variants")
     out = subprocess.run([sys.executable, "-c", probe], check=False, capture_output=True, text=True,
                          cwd=tmp_path, env={"PYTHONPATH": str(target)}, timeout=60)
     assert out.returncode == 0, out.stderr

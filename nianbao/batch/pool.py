@@ -5,7 +5,10 @@ engine, the memory limit), costs that file a failure row and the pool a fresh wo
 goes on. A worker is a fresh interpreter running `worker_main`, which calls the pool's check
 function (by default `nianbao.batch.task.check_file`) for each task it is given. The check
 function is named by its import path ("module:function") so that it can be found in another
-process: tests give one that hangs or kills its worker on purpose.
+process: tests give one that hangs or kills its worker on purpose, and the web app gives its own
+(`nianbao.web.checking.check`) to a `Worker` of its pool. A module whose check function needs
+work done once per worker (imports, a scratch folder) defines `prepare()`: the worker calls it
+when it starts, before the first task arrives.
 """
 
 from __future__ import annotations
@@ -39,15 +42,17 @@ def load_check(name: str) -> CheckFunction:
 
 
 def worker_main() -> None:
-    """A worker process: take a task, send back its Outcome, until told to stop or the batch is
-    gone. Started by `_Worker` as ``python -c "...; worker_main()" FD MEMORY_MB CHECK``."""
+    """A worker process: take a task, send back what the check function gives, until told to
+    stop or the caller is gone. Started by `Worker` as
+    ``python -c "...; worker_main()" FD MEMORY_MB CHECK``."""
     import socket
     import sys
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's business
     _die_with_parent()
     fd, memory_mb = int(sys.argv[1]), int(sys.argv[2])
-    check = load_check(sys.argv[3] if len(sys.argv) > 3 else CHECK_FILE)
+    name = sys.argv[3] if len(sys.argv) > 3 else CHECK_FILE
+    check = load_check(name)
     if memory_mb > 0:
         import resource
 
@@ -57,6 +62,9 @@ def worker_main() -> None:
         except (ValueError, OSError):
             pass
     conn = multiprocessing.connection.Connection(socket.socket(fileno=fd).detach())
+    prepare = getattr(importlib.import_module(name.partition(":")[0]), "prepare", None)
+    if prepare is not None:
+        prepare()
     registry = default_registry()
     while True:
         try:
@@ -85,10 +93,11 @@ def _die_with_parent() -> None:
 _WORKER_CODE = "from nianbao.batch.pool import worker_main; worker_main()"
 
 
-class _Worker:
+class Worker:
     """One worker: a fresh interpreter (no fork of a process that may run threads, no copy of
-    the caller's state), talking over a socket pair, in its own session so that Ctrl-C in the
-    terminal reaches only the main process."""
+    the caller's state), talking over a socket pair (`conn`), in its own session so that Ctrl-C
+    in the terminal reaches only the main process; killed with its parent. `memory_mb` caps its
+    address space (0: no cap)."""
 
     def __init__(self, memory_mb: int, check: str = CHECK_FILE) -> None:
         import socket
@@ -155,7 +164,7 @@ class ProcessPool:
             then: Sequence[tuple[Callable[[], Iterable[Task]], ResultCallback]] = ()) -> None:
         """Run `tasks`, then each later pass of `then` (its tasks made when the pass before
         has finished) on the same workers."""
-        workers = [_Worker(self.memory_mb, self.check) for _ in range(self.size)]
+        workers = [Worker(self.memory_mb, self.check) for _ in range(self.size)]
         try:
             self._loop(iter(tasks), workers, on_result)
             for later, on_later in then:
@@ -164,7 +173,7 @@ class ProcessPool:
             for worker in workers:
                 worker.stop()
 
-    def _loop(self, queue: Iterator[Task], workers: list[_Worker],
+    def _loop(self, queue: Iterator[Task], workers: list[Worker],
               on_result: ResultCallback) -> None:
         exhausted = False
         while True:
@@ -172,7 +181,7 @@ class ProcessPool:
                 if worker.task is None and not exhausted:
                     if worker.count >= TASKS_PER_WORKER:
                         worker.stop()
-                        worker = workers[i] = _Worker(self.memory_mb, self.check)
+                        worker = workers[i] = Worker(self.memory_mb, self.check)
                     task = next(queue, None)
                     if task is None:
                         exhausted = True
@@ -192,12 +201,12 @@ class ProcessPool:
                     continue
                 if outcome.result.failure in ("timeout", "crashed"):
                     worker.stop(kill=True)
-                    workers[i] = _Worker(self.memory_mb, self.check)
+                    workers[i] = Worker(self.memory_mb, self.check)
                 else:
                     worker.task = None
                 on_result(outcome.result)
 
-    def _collect(self, worker: _Worker, ready: list[Any]) -> Outcome | None:
+    def _collect(self, worker: Worker, ready: list[Any]) -> Outcome | None:
         task = worker.task
         assert task is not None
         if worker.conn in ready:

@@ -33,6 +33,7 @@ from typing import Any
 from nianbao import __version__
 from nianbao.batch.state import FileResult, FindingRow, Ledger
 from nianbao.generate.atomic import atomic_path
+from nianbao.model import plain
 from nianbao.text.controls import visible, visible_all
 
 MAX_FILING_SHEETS = 1000
@@ -90,9 +91,9 @@ class Totals:
         region["errors"] += errors
         region["warnings"] += warnings
         region["with_errors"] += errors > 0
-        for f in result.findings:
-            self.by_rule[(f.rule, f.severity)] += 1
-        for rule in {f.rule for f in result.findings}:
+        for row in result.findings:
+            self.by_rule[(row.finding.rule, row.finding.severity)] += 1
+        for rule in {row.finding.rule for row in result.findings}:
             self.filings_by_rule[rule] += 1
 
 
@@ -131,10 +132,11 @@ def _csv_rows(result: FileResult) -> Iterator[list[Any]]:
         return
     if not result.findings:
         yield head + ["", "", "", "", "", "", "", "", "", json_name]
-    for f in result.findings:
-        yield head + [f.rule, f.severity, f.message_zh, f.message_en, f.evidence, f.sentence,
-                      f.page if f.page is not None else "", f.pointer,
-                      json.dumps(f.params, ensure_ascii=False), json_name]
+    for row in result.findings:
+        f = row.finding
+        yield head + [f.rule, f.severity, f.message_zh, f.message_en, f.evidence, row.sentence,
+                      row.page if row.page is not None else "", f.pointer,
+                      json.dumps(plain(f.params), ensure_ascii=False), json_name]
 
 
 def write_csv(results: Iterator[FileResult], path: Path) -> None:
@@ -328,10 +330,10 @@ def write_xlsx(results: Iterator[FileResult], totals: Totals, meta: dict[str, st
                                 result.credit_code, result.region, result.year,
                                 result.count("error"), result.count("warning"),
                                 result.reason_zh or ""])
-        for f in result.findings:
-            line = _finding_line(result, f)
+        for row in result.findings:
+            line = _finding_line(result, row)
             sheets.append(every, line)
-            sheets.append(by_rule[f.rule], line[:3] + line[4:])
+            sheets.append(by_rule[row.finding.rule], line[:3] + line[4:])
         if own < max_filing_sheets:
             own += 1
             _filing_sheet(sheets, own, result)
@@ -341,10 +343,11 @@ def write_xlsx(results: Iterator[FileResult], totals: Totals, meta: dict[str, st
         sheets.book.save(tmp)
 
 
-def _finding_line(result: FileResult, f: FindingRow) -> list[Any]:
+def _finding_line(result: FileResult, row: FindingRow) -> list[Any]:
+    f = row.finding
     return [result.path, result.org, result.region, f.rule,
-            SEVERITY_ZH.get(f.severity, f.severity), f.message_zh, f.evidence, f.sentence,
-            f.page, f.pointer]
+            SEVERITY_ZH.get(f.severity, f.severity), f.message_zh, f.evidence, row.sentence,
+            row.page, f.pointer]
 
 
 def _summary_sheet(sheets: _Sheets, totals: Totals, meta: dict[str, str],
@@ -380,8 +383,8 @@ def _filing_sheet(sheets: _Sheets, number: int, result: FileResult) -> None:
               result.year], [result.reason_zh or f"错误 {result.count('error')} 条，"
                                                  f"警告 {result.count('warning')} 条"]]
     sheet = sheets.new(f"{number:04d} {stem}", OWN_COLUMNS, intro)
-    for f in result.findings:
-        sheets.append(sheet, _finding_line(result, f)[3:])
+    for row in result.findings:
+        sheets.append(sheet, _finding_line(result, row)[3:])
     sheets.finish(sheet)
     sheet.close()
 
@@ -404,8 +407,9 @@ def html_data(results: Iterator[FileResult], totals: Totals, meta: dict[str, str
             "k": result.kind, "o": result.org, "c": result.credit_code,
             "g": result.region or NO_REGION, "y": result.year, "e": result.count("error"),
             "w": result.count("warning"), "i": result.count("info"), "ocr": result.ocr_pages,
-            "x": [[f.rule, f.severity, f.message_zh, f.message_en, f.evidence, f.sentence,
-                   f.page, f.pointer] for f in result.findings],
+            "x": [[r.finding.rule, r.finding.severity, r.finding.message_zh,
+                   r.finding.message_en, r.finding.evidence, r.sentence, r.page,
+                   r.finding.pointer] for r in result.findings],
         }, keep_lines=True))
     return {
         "meta": visible_all(meta),

@@ -19,7 +19,9 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Self
+from typing import Self
+
+from nianbao.model import Finding, plain
 
 LEDGER_NAME = ".nianbao-batch.sqlite"
 SCHEMA_VERSION = 1
@@ -74,19 +76,18 @@ CREATE TABLE IF NOT EXISTS paths (
 """
 
 
-@dataclass
+@dataclass(frozen=True)
 class FindingRow:
-    """One finding as the reports show it: the contract's fields plus the source sentence."""
+    """One finding as the reports list it: the finding and the whole sentence of the source
+    its evidence sits in. The ledger keeps the finding's page, not the rest of its provenance."""
 
-    rule: str
-    severity: str
-    message_zh: str
-    message_en: str
-    pointer: str = ""
-    evidence: str = ""
+    finding: Finding
     sentence: str = ""
-    page: int | None = None
-    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def page(self) -> int | None:
+        prov = self.finding.provenance
+        return prov.page if prov is not None else None
 
 
 @dataclass
@@ -111,7 +112,7 @@ class FileResult:
     ocr_pages: int = 0  # pages of the file read by OCR
 
     def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        return sum(1 for row in self.findings if row.finding.severity == severity)
 
     @property
     def ok(self) -> bool:
@@ -198,10 +199,11 @@ class Ledger:
             )
             db.executemany(
                 "INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(result.sha256, ruleset, seq, f.rule, f.severity, f.message_zh, f.message_en,
-                  f.pointer, f.evidence, f.sentence, f.page,
-                  json.dumps(f.params, ensure_ascii=False, default=str))
-                 for seq, f in enumerate(result.findings)],
+                [(result.sha256, ruleset, seq, row.finding.rule, row.finding.severity,
+                  row.finding.message_zh, row.finding.message_en, row.finding.pointer,
+                  row.finding.evidence, row.sentence, row.page,
+                  json.dumps(plain(row.finding.params), ensure_ascii=False))
+                 for seq, row in enumerate(result.findings)],
             )
 
     # --- the inbox as seen by this run --------------------------------------------------------
@@ -279,8 +281,10 @@ class Ledger:
             (path, json_name, sha, status, failure, reason_zh, reason_en, fmt, kind, org,
              credit_code, region, year, seconds, ocr_pages) = row
             findings = [
-                FindingRow(rule, severity, mzh, men, pointer, evidence, sentence, page,
-                           json.loads(params))
+                FindingRow(Finding.from_dict({
+                    "rule": rule, "severity": severity, "message_zh": mzh, "message_en": men,
+                    "pointer": pointer, "evidence": evidence, "params": json.loads(params),
+                    "provenance": None if page is None else {"page": page}}), sentence)
                 for (rule, severity, mzh, men, pointer, evidence, sentence, page, params)
                 in self.db.execute(
                     "SELECT rule, severity, message_zh, message_en, pointer, evidence, "

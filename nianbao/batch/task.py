@@ -20,7 +20,7 @@ from nianbao.batch.state import FileResult, FindingRow
 from nianbao.checks import Registry, Settings, default_registry
 from nianbao.errors import NianbaoError, UnreadableInput
 from nianbao.extract import FORMATS
-from nianbao.model import Document, Finding, Report, plain
+from nianbao.model import Document, Finding, Report
 
 if TYPE_CHECKING:
     from nianbao.pipeline import Loaded
@@ -189,14 +189,12 @@ def _first_notes(path: Path) -> list[Finding]:
     a second check finds the filing already recorded and would say nothing."""
     import json
 
-    from nianbao.store.filings import finding_from_json
-
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
     found = data.get("findings") if isinstance(data, dict) else None
-    return [finding_from_json(f) for f in found or []
+    return [Finding.from_dict(f) for f in found or []
             if isinstance(f, dict) and str(f.get("rule", "")).startswith("store.")]
 
 
@@ -213,7 +211,7 @@ def _open_store(url: str, pid: int) -> Store:
 def _contract_json(report: Report) -> str:
     from nianbao.pipeline import to_json
 
-    return to_json(report.to_json(), indent=None) + "\n"
+    return to_json(report.to_dict(), indent=None) + "\n"
 
 
 def write_json(path: Path, text: str) -> None:
@@ -286,10 +284,7 @@ def _row(finding: Finding, texts: _Texts) -> FindingRow:
     if finding.evidence:
         sentence = sentence_around(texts.block(finding), finding.evidence) or sentence_around(
             texts.everything(), finding.evidence)
-    prov = finding.provenance
-    return FindingRow(finding.rule, finding.severity, finding.message_zh, finding.message_en,
-                      finding.pointer, finding.evidence, sentence,
-                      prov.page if prov is not None else None, plain(finding.params))
+    return FindingRow(finding, sentence)
 
 
 def sentence_around(text: str, evidence: str) -> str:

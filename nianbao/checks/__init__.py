@@ -16,6 +16,7 @@ from nianbao.checks import (
     notes,
     notice,
     ocr,
+    policy,
     programmes,
     public_copy,
     registry,
@@ -37,8 +38,8 @@ from nianbao.checks.registry import (
 )
 from nianbao.checks.settings import Settings, load_settings
 
-RULE_MODULES = (schema, public_copy, identity, report, arith, table, text, figures, content, units,
-                programmes, carryover, limits, notice, xyear, rollup, ocr, notes, registry)
+RULE_MODULES = (schema, public_copy, identity, report, arith, policy, table, text, figures, content,
+                units, programmes, carryover, limits, notice, xyear, rollup, ocr, notes, registry)
 
 
 def default_registry() -> Registry:

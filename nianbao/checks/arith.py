@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from nianbao.checks.percentages import change_hits, rate_hits, rate_name, share_hits
 from nianbao.checks.programmes import family
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.extract.claims import (
@@ -20,12 +21,12 @@ from nianbao.extract.claims import (
     complementary,
     enumerations,
     lower,
-    segment_of,
     total_tolerance,
     upper,
 )
 from nianbao.extract.facts import Sentence, indicator_of
 from nianbao.model import Fact
+from nianbao.text.numbers import number_text
 from nianbao.text.quantities import Quantity
 
 MEASURE_ZH = {"households": "户数", "persons": "人数", "person_times": "人次",
@@ -33,16 +34,10 @@ MEASURE_ZH = {"households": "户数", "persons": "人数", "person_times": "人�
 MEASURE_EN = {"households": "households", "persons": "persons", "person_times": "person-times",
               "amount_yuan": "amount"}
 UNIT = {"households": "户", "persons": "人", "person_times": "人次", "amount_yuan": "元"}
-_RATE_WORD = re.compile(r"(.{0,12}?)(?:的)?(率|比例|占比|比重)(?:为|达到|达|是|约|近|高达)*\s*$")
-
-
-def _num(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
 
 
 def _expr(parts: list[Quantity]) -> str:
-    return "+".join(_num(p.value) for p in parts)
+    return "+".join(number_text(p.value) for p in parts)
 
 
 def _sum_hit(s: Sentence, start: int, end: int, measure: str, parts: list[Quantity],
@@ -53,7 +48,7 @@ def _sum_hit(s: Sentence, start: int, end: int, measure: str, parts: list[Quanti
                 "stated": float(total.value), "expr": _expr(parts), "measure": measure,
                 "subject": label, "measure_zh": MEASURE_ZH[measure],
                 "measure_en": MEASURE_EN[measure], "unit": UNIT[measure],
-                "sum_text": _num(got), "stated_text": total.text},
+                "sum_text": number_text(got), "stated_text": total.text},
         pointer="/facts", evidence=s.text[start:end].strip(), provenance=s.prov,
     )
 
@@ -107,27 +102,23 @@ def approx_total(ctx: CheckContext) -> Iterator[Hit]:
 
 @rule("arith.subset-exceeds", "error",
       title=("分项大于总数", "a part is larger than its whole"),
-      message=("{detail_zh}", "{detail_en}"))
+      message=("{subject}其中各项{measure_zh} {expr}={sum_text}，超过总数{stated_text}",
+               "{subject}: the parts ({expr} = {sum_text}) exceed the total {stated_text}"),
+      cases={"households": ("{households_text}{persons_text}：户数大于人数",
+                            "{households_text}{persons_text}: more households than persons")})
 def subset_exceeds(ctx: CheckContext) -> Iterator[Hit]:
     """A "其中" part (or all parts together) cannot exceed the whole, and a family count
     cannot exceed the persons in those families (spec §4.2 S4, S6)."""
     for b, measure, parts, total in _exceeding(ctx):
         if not total.approx:
-            hit = _sum_hit(b.sentence, b.start, b.end, measure, parts, total, _subject(b))
-            p = hit.params
-            p["detail_zh"] = (f"{p['subject']}其中各项{p['measure_zh']} {p['expr']}={p['sum_text']}，"
-                              f"超过总数{total.text}")
-            p["detail_en"] = (f"{p['subject']}: the parts ({p['expr']} = {p['sum_text']}) "
-                              f"exceed the total {total.text}")
-            yield hit
+            yield _sum_hit(b.sentence, b.start, b.end, measure, parts, total, _subject(b))
     for s in _sentences(ctx):
         for h, q in zip(s.quantities, s.quantities[1:], strict=False):
             if (h.measure, q.measure) == ("households", "persons") and q.start - h.end <= 1 \
                     and h.exact and q.exact and h.value > q.value:
                 yield Hit({"households": float(h.value), "persons": float(q.value),
-                           "detail_zh": f"{h.text}{q.text}：户数大于人数",
-                           "detail_en": f"{h.text}{q.text}: more households than persons"},
-                          "/facts", s.text[h.start:q.end], s.prov)
+                           "households_text": h.text, "persons_text": q.text},
+                          "/facts", s.text[h.start:q.end], s.prov, case="households")
 
 
 @rule("arith.percent", "error",
@@ -139,10 +130,10 @@ def percent(ctx: CheckContext) -> Iterator[Hit]:
     the same statement (spec §4.2 S5: 集中供养率, 兜底保障比例), and a stated increase must
     equal (new − old) ÷ old (S10). Tolerance: half a unit of the last stated digit."""
     for s in _sentences(ctx):
-        yield from _rate_hits(s)
-        yield from _change_hits(s)
+        yield from rate_hits(s)
+        yield from change_hits(s)
     for b in breakdowns(_sentences(ctx)):
-        yield from _share_hits(b)
+        yield from share_hits(b)
 
 
 @rule("arith.percent-range", "error",
@@ -154,9 +145,9 @@ def percent_range(ctx: CheckContext) -> Iterator[Hit]:
     error (a merged number such as 20230%)."""
     for s in _sentences(ctx):
         for q in s.quantities:
-            name = _rate_name(s, q)
+            name = rate_name(s, q)
             if q.measure == "percent" and name and q.role is None and q.value > 100:
-                yield Hit({"rate_name": name, "stated": _num(q.value)}, "/facts",
+                yield Hit({"rate_name": name, "stated": number_text(q.value)}, "/facts",
                           s.text[max(0, q.start - 12):q.end], s.prov)
 
 
@@ -170,7 +161,7 @@ def average_above_standard(ctx: CheckContext) -> Iterator[Hit]:
     payment per person cannot exceed the standard (spec §4.2 S7) unless 分类施保 top-ups
     are paid — then a reviewer should still look."""
     for scope, zh, en in (("urban", "城市", "urban"), ("rural", "农村", "rural")):
-        for avg, std in _paired(ctx.record.facts, f"{scope}_dibao_avg_benefit",
+        for avg, std in paired(ctx.record.facts, f"{scope}_dibao_avg_benefit",
                                 f"dibao_standard_{scope}"):
             a, b = avg.rate_yuan_per_month, std.rate_yuan_per_month
             if a is not None and b is not None and a > b:
@@ -206,9 +197,9 @@ def average_product(ctx: CheckContext) -> Iterator[Hit]:
                    + amount.tolerance for h in households):
                 continue  # per household, not per person: text.unit-mismatch says so
             if abs(product - amount.value) > slack:
-                yield Hit({"average": _num(avg.value), "count": _num(count.value),
-                           "unit": UNIT[count.measure], "product": _num(product),
-                           "amount": _num(amount.value)}, "/facts",
+                yield Hit({"average": number_text(avg.value), "count": number_text(count.value),
+                           "unit": UNIT[count.measure], "product": number_text(product),
+                           "amount": number_text(amount.value)}, "/facts",
                           s.text[count.start:avg.end], s.prov)
 
 
@@ -267,31 +258,6 @@ def _same_subject(s: Sentence, a: Quantity, b: Quantity) -> bool:
     """Both figures name the same programme, or one of them names none."""
     first, second = (indicator_of(s.text[s.clause_of(q.start)[0]:q.end]) for q in (a, b))
     return first is None or second is None or first == second
-
-
-@rule("policy.tekun-standard-ratio", "warning",
-      title=("特困供养标准低于低保标准的规定倍数", ("特困 standard below the required "
-             "multiple of the 低保 standard")),
-      message=(("{scope_zh}特困基本生活标准{tekun}元/年，低于低保标准{dibao}元/月×12×"
-               "{ratio}={required}元"),
-               ("{scope_en} 特困 basic-living standard {tekun} yuan/year is below "
-               "{ratio} × 12 × the 低保 standard {dibao} yuan/month = {required}")))
-def tekun_standard_ratio(ctx: CheckContext) -> Iterator[Hit]:
-    """Many provinces set the 特困 basic-living standard at no less than 1.3 times the local
-    低保 standard (spec §4.2 S9; national basis unverified, so the ratio is a setting)."""
-    ratio = Decimal(str(ctx.settings.tekun_standard_ratio))
-    for scope, zh, en in (("urban", "城市", "urban"), ("rural", "农村", "rural")):
-        for tekun, dibao in _paired(ctx.record.facts, f"tekun_standard_{scope}",
-                                    f"dibao_standard_{scope}"):
-            yearly = _yearly(tekun)
-            monthly = _monthly(dibao)
-            if yearly is None or monthly is None:
-                continue
-            required = monthly * 12 * ratio
-            if yearly + Decimal("0.5") < required:
-                yield Hit({"tekun": _num(yearly), "dibao": _num(monthly), "ratio": _num(ratio),
-                           "required": _num(required), "scope_zh": zh, "scope_en": en},
-                          "/facts", tekun.text)
 
 
 _COUNT_MEASURES = ("households", "persons", "person_times", "amount_yuan")
@@ -364,134 +330,7 @@ def _subject(b: Breakdown) -> str:
     return re.sub(r"(约|近|共|达|为|总计|合计)+$", "", words).strip("，,：: ")
 
 
-def _rate_name(s: Sentence, q: Quantity) -> str | None:
-    start, _ = s.clause_of(q.start)
-    m = _RATE_WORD.search(s.text[start:q.start])
-    return (m.group(1) + m.group(2)).strip() if m else None
-
-
-def _rate_hits(s: Sentence) -> Iterator[Hit]:
-    for q in s.quantities:
-        name = _rate_name(s, q)
-        if q.measure != "percent" or q.role is not None or not name or q.value > 100:
-            continue
-        stem = re.sub(r"(率|比例|占比|比重)$", "", name)
-        candidates = list(_ratio_candidates(s, q, stem))
-        if not candidates:
-            continue
-        tolerance = max(q.tolerance, Decimal("0.005"))
-        if any(abs(value - q.value) <= tolerance for value, _, _ in candidates):
-            continue
-        value, num, den = candidates[0]
-        yield Hit({"rate_name": name, "stated": _num(q.value), "expr": f"{_num(num.value)}÷{_num(den.value)}",
-                   "computed": _num(value.quantize(Decimal("0.01"))), "numerator": float(num.value),
-                   "denominator": float(den.value), "percent": float(q.value)}, "/facts",
-                  s.text[den.start:q.end], s.prov)
-
-
-_SHARE = re.compile(r"^\s*[，,]?\s*(?:占|约占|占比|占比为)\s*$")
-
-
-def _share_hits(b: Breakdown) -> Iterator[Hit]:
-    """"其中城市低保1852户3016人，占15.0%": a part's share of the total stated before 其中 must be
-    part ÷ total (households or persons, whichever the writer meant)."""
-    s = b.sentence
-    for previous, part in zip([None, *b.parts], b.parts, strict=False):
-        rates = [q for q in part.quantities if q.measure == "percent" and q.role is None]
-        counts = [q for q in part.quantities if q.measure in SUMMABLE and q.exact]
-        if not counts and previous is not None:  # "…1852户3016人，占15.0%": the share is a part
-            counts = [q for q in previous.quantities if q.measure in SUMMABLE and q.exact]
-        if len(rates) != 1 or not counts or rates[0].start < counts[-1].end \
-                or not _SHARE.match(s.text[counts[-1].end:rates[0].start]):
-            continue
-        rate = rates[0]
-        candidates = []
-        for num in counts:
-            totals = b.totals(num.measure)
-            if len(totals) == 1 and totals[0].exact and totals[0].value > 0:
-                candidates.append((num.value / totals[0].value * 100, num, totals[0]))
-        if not candidates:
-            continue
-        tolerance = max(rate.tolerance, Decimal("0.005"))
-        if any(abs(value - rate.value) <= tolerance for value, _, _ in candidates):
-            continue
-        value, num, den = candidates[-1]
-        yield Hit({"rate_name": "占比", "stated": _num(rate.value),
-                   "expr": f"{_num(num.value)}÷{_num(den.value)}",
-                   "computed": _num(value.quantize(Decimal("0.01"))), "numerator": float(num.value),
-                   "denominator": float(den.value), "percent": float(rate.value)}, "/facts",
-                  s.text[den.start:rate.end], s.prov)
-
-
-def _ratio_candidates(s: Sentence, rate: Quantity,
-                      stem: str) -> Iterator[tuple[Decimal, Quantity, Quantity]]:
-    """(ratio × 100, numerator, denominator) for numerator figures whose words share the rate's name
-    (集中供养率 ↔ 集中供养227人) over every larger figure of the same measure before them."""
-    if len(stem) < 2:
-        return
-    seg_start, seg_end = segment_of(s, rate.start)
-    counts = [q for q in s.quantities if q.measure in ("households", "persons", "person_times")
-              and q.role is None and q.op is None and seg_start <= q.start < seg_end]
-    counts.sort(key=lambda q: ("persons", "households", "person_times").index(q.measure))
-    for num in counts:
-        start, _ = s.clause_of(num.start)
-        words = s.text[start:num.start] + s.text[num.end:num.end + 8]
-        if not _shares(words, stem):
-            continue
-        for den in counts:
-            if den is num or den.measure != num.measure or den.start > num.start or den.value <= num.value:
-                continue
-            yield num.value / den.value * 100, num, den
-
-
-def _shares(words: str, stem: str) -> bool:
-    """`words` contain two consecutive characters of `stem` (集中供养 ↔ 集中供养222户)."""
-    return any(stem[i:i + 2] in words for i in range(len(stem) - 1))
-
-
-_RESPECTIVELY = re.compile(r"分别(?:提高|提升|增长|增加|上涨|上调|下降|降低|减少)?了?\s*$")
-_LIST_GAP = re.compile(r"\s*[、，,和及与]\s*")
-
-
-def _change_pairs(s: Sentence) -> Iterator[tuple[Quantity, Quantity, Quantity]]:
-    """(before, after, stated change %): the pair just before a change, or — after 分别 — the
-    k-th pair of the sentence with the k-th percentage of the list ("分别提高5.6%、5.2%")."""
-    befores = [q for q in s.quantities if q.role == "before"]
-    listed: set[int] = set()
-    for change in (q for q in s.quantities if q.role == "change" and q.measure == "percent"):
-        if id(change) in listed:
-            continue
-        after = [q for q in s.quantities if q.role == "after" and q.end <= change.start]
-        before = [q for q in befores if q.end <= change.start]
-        if _RESPECTIVELY.search(s.text, max(0, change.start - 8), change.start):
-            rates = [change]
-            for q in s.quantities:
-                if q.start > rates[-1].end and q.measure == "percent" \
-                        and _LIST_GAP.fullmatch(s.text, rates[-1].end, q.start):
-                    rates.append(q)
-            listed.update(id(q) for q in rates)
-            if len(rates) == len(before) == len(after):
-                yield from zip(before, after, rates, strict=True)
-            continue
-        if after and before:
-            yield before[-1], after[-1], change
-
-
-def _change_hits(s: Sentence) -> Iterator[Hit]:
-    for old_q, new_q, change in _change_pairs(s):
-        if new_q.measure != old_q.measure or not old_q.value:
-            continue
-        old, new = old_q.value, new_q.value
-        before = [old_q]
-        value = (new - old) / old * 100
-        if abs(abs(value) - abs(change.value)) > max(change.tolerance, Decimal("0.005")):
-            yield Hit({"rate_name": "增幅", "stated": _num(abs(change.value)),
-                       "expr": f"({_num(new)}-{_num(old)})÷{_num(old)}",
-                       "computed": _num(value.quantize(Decimal("0.01")))}, "/facts",
-                      s.text[before[-1].start:change.end], s.prov)
-
-
-def _paired(facts: list[Fact], first: str, second: str) -> Iterator[tuple[Fact, Fact]]:
+def paired(facts: list[Fact], first: str, second: str) -> Iterator[tuple[Fact, Fact]]:
     """Facts of two indicators that belong together: the same qualifier (before with before)."""
     for a in facts:
         if a.indicator != first:
@@ -502,20 +341,4 @@ def _paired(facts: list[Fact], first: str, second: str) -> Iterator[tuple[Fact, 
                 break
 
 
-def _yearly(fact: Fact) -> Decimal | None:
-    if fact.rate_yuan_per_year is not None:
-        return Decimal(str(fact.rate_yuan_per_year))
-    if fact.rate_yuan_per_month is not None:
-        return Decimal(str(fact.rate_yuan_per_month)) * 12
-    return None
-
-
-def _monthly(fact: Fact) -> Decimal | None:
-    if fact.rate_yuan_per_month is not None:
-        return Decimal(str(fact.rate_yuan_per_month))
-    if fact.rate_yuan_per_year is not None:
-        return Decimal(str(fact.rate_yuan_per_year)) / 12
-    return None
-
-
-RULES: tuple[Rule, ...] = (part_sum, approx_total, subset_exceeds, percent, percent_range, average_above_standard, average_product, cumulative_below_period, tekun_standard_ratio)
+RULES: tuple[Rule, ...] = (part_sum, approx_total, subset_exceeds, percent, percent_range, average_above_standard, average_product, cumulative_below_period)

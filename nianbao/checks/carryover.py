@@ -10,7 +10,7 @@ from decimal import Decimal
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.checks.text import texts
 from nianbao.model import Provenance
-from nianbao.text.numbers import decimals, to_decimal
+from nianbao.text.numbers import decimals, number_text, to_decimal
 
 _AMOUNT = r"(?P<num>\d[\d,，]*(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|万)"
 _VERB = r"(?:的)?(?:总额|合计|总计)?\s*(?:为|是|达到|达|共|计)?\s*[:：]?\s*"
@@ -62,7 +62,7 @@ def net_assets_carryover(ctx: CheckContext) -> Iterator[Hit]:
         return
     for end, tolerance, evidence, prov in stated:
         if abs(end - begin[0]) > tolerance + begin[1]:
-            yield Hit({"previous_end": _n(end), "begin": _n(begin[0]), "stated": float(end)},
+            yield Hit({"previous_end": number_text(end), "begin": number_text(begin[0]), "stated": float(end)},
                       "/record/net_assets_begin_wan", evidence, prov)
 
 
@@ -79,10 +79,6 @@ def _form_opening(ctx: CheckContext) -> tuple[Decimal, Decimal, str] | None:
     if number is None or not number.is_finite():
         return None
     return number, Decimal("0.5").scaleb(-max(decimals(str(value)), 2)), str(value)
-
-
-def _n(value: Decimal) -> str:
-    return format(value.normalize(), "f")
 
 
 RULES: tuple[Rule, ...] = (net_assets_carryover,)

@@ -21,14 +21,52 @@ REGION_EN = (
 )
 
 
+CODE_ZH = "统一社会信用代码 {code} "
+CODE_EN = "unified social credit code {code}: "
+
+
 @rule(
     "identity.credit-code",
     "error",
     title=("统一社会信用代码无效", "invalid unified social credit code"),
     message=(
-        "统一社会信用代码 {code} {detail_zh}",
-        "unified social credit code {code}: {detail_en}",
+        CODE_ZH + "第18位校验码应为 {expected}，实为 {actual}",
+        CODE_EN + "position 18 (check character) should be {expected}, is {actual}",
     ),
+    cases={
+        "length": (
+            CODE_ZH + "应为 {expected} 位，实为 {actual} 位",
+            CODE_EN + "must have {expected} characters, has {actual}",
+        ),
+        "charset": (
+            CODE_ZH + "含非法字符 {where_zh}（只能用数字和除 I、O、S、V、Z 以外的大写字母）",
+            CODE_EN + "has characters outside the GB 32100 set: {where_en} "
+            "(digits and A–Z without I O S V Z)",
+        ),
+        "department": (
+            CODE_ZH + "第1–2位“{actual}”不是 GB 32100 规定的登记管理部门和机构类别代码",
+            CODE_EN + "positions 1–2 '{actual}' are not a GB 32100 department and category code",
+        ),
+        "department-unexpected": (
+            CODE_ZH + "第1–2位“{actual}”表示{kind_zh}，应为“{expected}”（{expected_zh}）",
+            CODE_EN + "positions 1–2 '{actual}' mean a {kind_en}, expected '{expected}' "
+            "({expected_en})",
+        ),
+        "structure": (
+            CODE_ZH + "第3–8位登记管理机关行政区划码“{actual}”应为6位数字",
+            CODE_EN + "positions 3–8 (registering authority's division code) '{actual}' "
+            "must be 6 digits",
+        ),
+        "org-check-digit": (
+            CODE_ZH + "第17位组织机构代码校验码应为 {expected}，实为 {actual}",
+            CODE_EN + "position 17 (organisation-code check digit) should be {expected}, "
+            "is {actual}",
+        ),
+        "lowercase": (
+            CODE_ZH + "含小写字母；GB 32100 规定使用大写字母",
+            CODE_EN + "contains lower-case letters; GB 32100 uses upper case only",
+        ),
+    },
     kinds=KINDS,
 )
 def credit_code_rule(ctx: CheckContext) -> Iterator[Hit]:
@@ -55,14 +93,24 @@ def credit_code_rule(ctx: CheckContext) -> Iterator[Hit]:
                 "problem": problem.code,
                 "expected": problem.expected,
                 "actual": problem.actual,
-                "detail_zh": problem.message_zh,
-                "detail_en": problem.message_en,
+                **problem.details,
             },
             pointer=POINTER,
             evidence=evidence,
             provenance=provenance,
             severity="warning" if problem.severity == "warning" else None,
+            case=_case(problem),
         )
+
+
+def _case(problem: credit_code.Problem) -> str:
+    """The message case of `problem`: its code, a known but unexpected pair told apart from an
+    unknown one, the check character being the rule's own message."""
+    if problem.code == "check-char":
+        return ""
+    if problem.code == "department" and problem.expected is not None:
+        return "department-unexpected"
+    return problem.code
 
 
 @rule(

@@ -1,7 +1,9 @@
 """Findings that come from outside the rule runner, registered so `nianbao rules` and
 docs/rules.md list every id a user can see, with their message templates.
 
-The parser notes a report year it had to infer; the store says what recording a filing did.
+The parser notes a report year it had to infer (and a value it cannot read, under the
+`unreadable` case of `text.unit` and `text.date-format`); the store says what recording a
+filing did.
 These rules never fire when the registry runs: the code that knows the case makes the finding
 with `note(rule, params)`, from the same templates.
 """
@@ -16,9 +18,10 @@ from nianbao.model import Finding
 
 
 def note(rule: Rule, params: dict[str, Any] | None = None, pointer: str = "",
-         shown: dict[str, Any] | None = None) -> Finding:
-    """The finding of `rule` with `params`; `shown` fills the message only (not kept in params)."""
-    finding = stamp(rule, Hit({**(params or {}), **(shown or {})}, pointer))
+         shown: dict[str, Any] | None = None, *, case: str = "", evidence: str = "") -> Finding:
+    """The finding of `rule` (its message `case`) with `params`; `shown` fills the message only
+    (not kept in params)."""
+    finding = stamp(rule, Hit({**(params or {}), **(shown or {})}, pointer, evidence, case=case))
     finding.params = dict(params or {})
     return finding
 

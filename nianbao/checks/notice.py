@@ -210,7 +210,10 @@ def missing_doc_number(ctx: CheckContext) -> Iterator[Hit]:
 
 @rule("notice.missing-colophon", "error", kinds=KINDS,
       title=("缺少版记（印发机关和印发日期）", "no colophon (printing office and date)"),
-      message=("{detail_zh}{then_zh}", "{detail_en}{then_en}"))
+      message=("通知没有版记（抄送机关、印发机关和印发日期）{then_zh}",
+               "the notice has no colophon (copies to, printing office and date){then_en}"),
+      cases={"incomplete": ("版记缺少{missing_zh}{then_zh}",
+                            "the colophon lacks {missing_en}{then_en}")})
 def missing_colophon(ctx: CheckContext) -> Iterator[Hit]:
     """条例 Art. 9(17) and GB/T 9704-2012 §7.4.3: the 版记 on the last page names the
     印发机关 and the 印发日期 (and 抄送机关 when there are any), between thick rules. A
@@ -221,16 +224,13 @@ def missing_colophon(ctx: CheckContext) -> Iterator[Hit]:
     if not missing:
         return
     zh = {"printer": "印发机关", "printed_on": "印发日期"}
-    detail_zh = ("通知没有版记（抄送机关、印发机关和印发日期）" if not colophon
-                 else "版记缺少" + "和".join(zh[m] for m in missing))
-    detail_en = ("the notice has no colophon (copies to, printing office and date)"
-                 if not colophon else "the colophon lacks " + " and ".join(missing))
     raw, prov = _evidence(ctx, "colophon")
     if not raw:
         raw, prov = _evidence(ctx, "date")
-    yield Hit({"missing": missing, "detail_zh": detail_zh, "detail_en": detail_en,
-               **generation_note(ctx)},
-              "/record/colophon", raw, prov, None if generated(ctx) else "info")
+    yield Hit({"missing": missing, "missing_zh": "和".join(zh[m] for m in missing),
+               "missing_en": " and ".join(missing), **generation_note(ctx)},
+              "/record/colophon", raw, prov, None if generated(ctx) else "info",
+              case="incomplete" if colophon else "")
 
 
 @rule("notice.date-style", "warning", kinds=KINDS,
@@ -313,8 +313,10 @@ def phase_order(ctx: CheckContext) -> Iterator[Hit]:
 
 @rule("notice.phase-range", "warning", kinds=KINDS,
       title=("实施步骤的月份区间不规范", "a phase's month range is malformed"),
-      message=("步骤“{phase}”的时间“{period}”：{problem_zh}",
-               "phase {phase}, period {period}: {problem_en}"))
+      message=("步骤“{phase}”的时间“{period}”：结束月份早于开始月份",
+               "phase {phase}, period {period}: it ends before it starts"),
+      cases={"dash": ("步骤“{phase}”的时间“{period}”：区间应使用一字线“—”，不是“{dash}”",
+                      "phase {phase}, period {period}: use the dash — between months, not {dash}")})
 def phase_range(ctx: CheckContext) -> Iterator[Hit]:
     """A phase's period reads N月—M月 with N ≤ M and the dash 一字线 “—” (GB/T 15834-2011
     §4.9: a range is joined by the 一字线 or 浪纹线). An end before the start is a typo
@@ -322,18 +324,15 @@ def phase_range(ctx: CheckContext) -> Iterator[Hit]:
     for pointer, phases in _phase_lists(ctx):
         for n, phase in enumerate(phases):
             period = str(phase.get("period") or "")
-            problems: list[tuple[str, str]] = []
             dash = _DASHES.search(period)
-            if dash:
-                problems.append((f"区间应使用一字线“—”，不是“{dash.group('dash')}”",
-                                 f"use the dash — between months, not {dash.group('dash')}"))
             span = _span(ctx, phase)
-            if span and span[1] < span[0]:
-                problems.append(("结束月份早于开始月份", "it ends before it starts"))
             raw, prov = _evidence(ctx, f"{pointer[8:]}/{n}")
-            for zh, en in problems:
-                yield Hit({"phase": phase.get("name"), "period": period, "problem_zh": zh,
-                           "problem_en": en}, f"{pointer}/{n}/period", raw or period, prov)
+            params = {"phase": phase.get("name"), "period": period}
+            if dash:
+                yield Hit({**params, "dash": dash.group("dash")}, f"{pointer}/{n}/period",
+                          raw or period, prov, case="dash")
+            if span and span[1] < span[0]:
+                yield Hit(params, f"{pointer}/{n}/period", raw or period, prov)
 
 
 @rule("notice.task-count", "warning", kinds=KINDS,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from nianbao.checks.registry import CheckContext, Hit, Rule, rule
+from nianbao.checks.registry import CheckContext, Hit, Rule, render, rule
 from nianbao.model import Block, Document, Finding, OcrRegion, Provenance
 
 BBox = tuple[float, float, float, float]
@@ -33,6 +33,11 @@ _SEAL_REACH = 12.0  # points: a seal whose centre is this close to a block belon
         ("this text on page {page} was read by OCR with confidence {confidence:.0%} "
         "({target_en}): \"{text}\"{doubt_en}{cover_en}; check it against the original"),
     ),
+    # Not a finding of its own: what `annotate` adds to another rule's message.
+    cases={"figure-note": (
+        "（注意：所用数字来自第 {page} 页的OCR识别，置信度 {confidence:.0%}，可能是识别错误）",
+        " (note: a figure used here was read by OCR on page {page} with confidence "
+        "{confidence:.0%}; it may be a misreading)")},
 )
 def low_confidence(ctx: CheckContext) -> Iterator[Hit]:
     """A field or figure read from OCR that the recogniser was unsure of, with its region.
@@ -180,11 +185,10 @@ def annotate(findings: list[Finding], document: Document | None) -> list[Finding
             continue
         finding.params["ocr_region"] = {"page": region.page, "bbox": list(region.bbox),
                                         "text": region.text, "confidence": region.confidence}
-        finding.message_zh += (f"（注意：所用数字来自第 {region.page} 页的OCR识别，"
-                               f"置信度 {region.confidence:.0%}，可能是识别错误）")
-        finding.message_en += (f" (note: a figure used here was read by OCR on page "
-                               f"{region.page} with confidence {region.confidence:.0%}; it may "
-                               "be a misreading)")
+        zh, en = low_confidence.messages("figure-note")
+        note = {"page": region.page, "confidence": region.confidence}
+        finding.message_zh += render(zh, note)
+        finding.message_en += render(en, note)
     return findings
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.extract.facts import indicator_of
@@ -102,8 +103,8 @@ def _completes(total: Fact, a: Fact, b: Fact) -> bool:
     return bool(shared) and all(getattr(a, m) + getattr(b, m) == getattr(total, m) for m in shared)
 
 
-def _n(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+def _n(value: Decimal | None) -> str:
+    return "" if value is None else f"{float(value):g}"
 
 
 RULES: tuple[Rule, ...] = (label_mismatch,)

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
+from nianbao.forms import LABEL_ZH
 
 PERSONAL_FIELDS = ("filler", "phone")
-_LABELS = {"filler": "填表人", "phone": "联系电话"}
 _BLANK = re.compile(r"^[\s_＿*＊×xX—\-/无]*$")
 # A copy marked as the published one: 公示稿/公示版/（公示）, or a title ending in 公示. The 委托
 # opinion of every report says 经委托登记管理机构公示…, so the bare word proves nothing.
@@ -33,7 +33,7 @@ def is_public_copy(ctx: CheckContext) -> bool:
     text = ctx.document.text
     if _PUBLIC.search(text):
         return True
-    return all(_withheld(text, _LABELS[name]) for name in missing)
+    return all(_withheld(text, LABEL_ZH[name]) for name in missing)
 
 
 def _withheld(text: str, label: str) -> bool:
@@ -55,9 +55,8 @@ def public_copy(ctx: CheckContext) -> Iterator[Hit]:
     if not is_public_copy(ctx):
         return
     missing = [name for name in PERSONAL_FIELDS if _missing(ctx.record.fields.get(name))]
-    zh = {"filler": "填表人", "phone": "联系电话"}
     en = {"filler": "the filer's name", "phone": "the phone number"}
-    yield Hit({"fields": missing, "labels": "、".join(zh[m] for m in missing),
+    yield Hit({"fields": missing, "labels": "、".join(LABEL_ZH[m] for m in missing),
                "labels_en": " and ".join(en[m] for m in missing)},
               "/record/" + missing[0], "")
 

@@ -118,25 +118,27 @@ def online_name_suffix(ctx: CheckContext) -> Iterator[Hit]:
 
 @rule("report.opinion-incomplete", "error", kinds=KINDS,
       title=("委托意见或举办单位意见不完整", "an opinion block is incomplete"),
-      message=("{detail_zh}", "{detail_en}"))
+      message=("事业单位委托意见没有签署日期", "the entrustment opinion has no date"),
+      cases={"entrust-unsigned": ("事业单位委托意见没有法定代表人签名",
+                                  "the entrustment opinion is not signed by the legal "
+                                  "representative"),
+             "sponsor-no-review": ("举办单位意见未说明已经保密审查",
+                                   "the sponsor's opinion does not state the secrecy review"),
+             "sponsor-undated": ("举办单位意见没有日期", "the sponsor's opinion has no date")})
 def opinion_incomplete(ctx: CheckContext) -> Iterator[Hit]:
     """The 委托意见 carries the 法定代表人's signature and a date; the 举办单位意见 states
     the 保密审查 (secrecy review) and a date (公示办法 2014; spec §1.5 A10). Without them the
     report cannot be published."""
     entrust = _field(ctx, "entrust_opinion")
     if entrust and not find_dates(entrust):
-        yield _opinion_hit(ctx, "entrust_opinion", "事业单位委托意见没有签署日期",
-                           "the entrustment opinion has no date")
+        yield _opinion_hit(ctx, "entrust_opinion", "")
     if entrust and not entrust_signer(ctx):
-        yield _opinion_hit(ctx, "entrust_opinion", "事业单位委托意见没有法定代表人签名",
-                           "the entrustment opinion is not signed by the legal representative")
+        yield _opinion_hit(ctx, "entrust_opinion", "entrust-unsigned")
     sponsor = _field(ctx, "sponsor_opinion")
     if sponsor and "保密审查" not in sponsor:
-        yield _opinion_hit(ctx, "sponsor_opinion", "举办单位意见未说明已经保密审查",
-                           "the sponsor's opinion does not state the secrecy review")
+        yield _opinion_hit(ctx, "sponsor_opinion", "sponsor-no-review")
     if sponsor and not find_dates(sponsor):
-        yield _opinion_hit(ctx, "sponsor_opinion", "举办单位意见没有日期",
-                           "the sponsor's opinion has no date")
+        yield _opinion_hit(ctx, "sponsor_opinion", "sponsor-undated")
 
 
 @rule("report.capital-drift", "warning", kinds=KINDS,
@@ -195,10 +197,10 @@ def _narrative_year(ctx: CheckContext) -> tuple[int, str] | None:
     return None
 
 
-def _opinion_hit(ctx: CheckContext, name: str, zh: str, en: str) -> Hit:
+def _opinion_hit(ctx: CheckContext, name: str, case: str) -> Hit:
     raw = _raw(ctx, name)
-    return Hit({"field": name, "detail_zh": zh, "detail_en": en}, f"/record/{name}",
-               raw[:80], ctx.record.evidence.get(name, ("", None))[1])
+    return Hit({"field": name}, f"/record/{name}", raw[:80],
+               ctx.record.evidence.get(name, ("", None))[1], case=case)
 
 
 RULES: tuple[Rule, ...] = (signer_mismatch, name_mismatch, year_mismatch, online_name_suffix, opinion_incomplete, capital_drift, activities_outside_scope)

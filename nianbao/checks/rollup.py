@@ -13,6 +13,7 @@ from decimal import Decimal
 from nianbao.checks.registry import CheckContext, Hit, Registry, Rule, rule
 from nianbao.model import Finding, Record
 from nianbao.rollup.summary import Mismatch, Summary
+from nianbao.text.numbers import number_text
 
 KIND = "region_summary"
 _SHOWN_PARTS = 6
@@ -47,8 +48,8 @@ def _hit(m: Mismatch) -> Hit:
         params={"column": column.id, "label_zh": column.label_zh, "label_en": column.label_en,
                 "unit": column.unit, "unit_en": UNIT_EN.get(column.unit, column.unit),
                 "region": m.region, "count": len(m.parts),
-                "expr": _expr([v for _, v in m.parts]), "sum_text": _num(m.total),
-                "stated_text": _num(m.stated.number), "diff_text": _num(abs(m.difference)),
+                "expr": _expr([v for _, v in m.parts]), "sum_text": number_text(m.total),
+                "stated_text": number_text(m.stated.number), "diff_text": number_text(abs(m.difference)),
                 "difference": float(m.difference),
                 "parts": {name: float(v) for name, v in m.parts}, "sum": float(m.total),
                 "stated": float(m.stated.number), "tolerance": float(m.tolerance),
@@ -58,13 +59,8 @@ def _hit(m: Mismatch) -> Hit:
     )
 
 
-def _num(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
-
-
 def _expr(values: list[Decimal]) -> str:
-    shown = "+".join(_num(v) for v in values[:_SHOWN_PARTS])
+    shown = "+".join(number_text(v) for v in values[:_SHOWN_PARTS])
     return shown + ("+…" if len(values) > _SHOWN_PARTS else "")
 
 

@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from functools import cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from nianbao import forms
 from nianbao.checks.notice import generated, generation_note
 from nianbao.checks.public_copy import PERSONAL_FIELDS, is_public_copy
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.forms import LABEL_EN, LABEL_ZH
-from nianbao.resources import schema_path
 
 SCHEMAS = {"annual_report": "annual_report.schema.json", "notice": "notice.schema.json"}
-# The notice record's parts, named as GB/T 9704 names them.
-_NOTICE_LABELS = {"issuers": ("发文机关", "issuing organ"), "title": ("标题", "title"),
-                  "date": ("成文日期", "date of issue"), "doc_number": ("发文字号", "document number"),
-                  "recipients": ("主送机关", "recipients"), "signature": ("署名", "signature"),
-                  "note": ("附注", "note"), "colophon": ("版记", "colophon")}
 
 
-@cache
 def validator(kind: str) -> Draft202012Validator:
-    schema = json.loads(schema_path(SCHEMAS[kind]).read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return forms.validator(SCHEMAS[kind])
 
 
 def instance(fields: dict[str, Any]) -> dict[str, Any]:
@@ -57,7 +47,9 @@ def schema_hits(ctx: CheckContext) -> Iterator[tuple[str, Hit]]:
             continue  # left out of the 公示 copy by design: report.public-copy says so
         label_zh, label_en = LABEL_ZH.get(field, field), LABEL_EN.get(field, field)
         if notice:
-            label_zh, label_en = _NOTICE_LABELS.get(field, (field, field))
+            parts = forms.notice()
+            part = parts.field(field) if field in parts.names else None
+            label_zh, label_en = (part.label_zh, part.label_en) if part else (field, field)
         evidence = ctx.record.evidence.get(field, ("", None))[0]
         params: dict[str, Any] = {"field": field, "label_zh": label_zh, "label_en": label_en,
                                   "keyword": str(error.validator),

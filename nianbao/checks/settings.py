@@ -54,8 +54,8 @@ HELP = {
                        "(xyear.staff-swing)",
     "name_similar": "below this similarity a same-code name change is an identity question "
                     "(xyear.identity)",
-    "dibao_edge_multiple": "低保边缘 families: income below this × the 低保 standard (carried by "
-                           "the rule packs; no built-in rule reads it yet)",
+    "dibao_edge_multiple": "低保边缘 families: income below this × the 低保 standard "
+                           "(policy.dibao-edge-multiple)",
 }
 
 

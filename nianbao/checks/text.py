@@ -137,9 +137,13 @@ def _masked_places(text: str) -> list[re.Match[str]]:
 
 @rule("text.foreign-script", "warning",
       title=("繁体字或乱码行", "traditional-script or garbage line"),
-      message=("这一行{detail_zh}，可能是扫描识别或复制时夹入的无关文字：{line}",
-               "this line {detail_en}; probably left over from OCR or copying: {line}"),
-      cases={"whole-document": (
+      message=("这一行含繁体字（{sample}），可能是扫描识别或复制时夹入的无关文字：{line}",
+               "this line has traditional characters ({sample}); probably left over from OCR or "
+               "copying: {line}"),
+      cases={"symbols": ("这一行只有符号没有文字，可能是扫描识别或复制时夹入的无关文字：{line}",
+                         "this line holds only symbols; probably left over from OCR or copying: "
+                         "{line}"),
+             "whole-document": (
           "全文使用繁体字（如{characters}），报送材料应使用规范简体字：{line}",
           "the whole document is written in traditional script (e.g. {characters}); "
           "filings should use simplified characters: {line}")})
@@ -164,13 +168,10 @@ def foreign_script(ctx: CheckContext) -> Iterator[Hit]:
             continue  # the passage goes on until a line written in simplified characters
         in_passage = traditional
         if traditional:
-            yield Hit({"line": text[:60], "characters": "".join(odd),
-                       "detail_zh": f"含繁体字（{''.join(odd[:8])}）",
-                       "detail_en": f"has traditional characters ({''.join(odd[:8])})"},
+            yield Hit({"line": text[:60], "characters": "".join(odd), "sample": "".join(odd[:8])},
                       pointer, text, prov)
         elif _GARBAGE.match(text) and len(text.strip()) >= 2:
-            yield Hit({"line": text, "detail_zh": "只有符号没有文字",
-                       "detail_en": "holds only symbols"}, pointer, text, prov)
+            yield Hit({"line": text}, pointer, text, prov, case="symbols")
 
 
 def _is_traditional(han: list[str], odd: list[str]) -> bool:

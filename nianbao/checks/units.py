@@ -7,25 +7,27 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from nianbao.checks.arith import MEASURE_EN, UNIT
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.extract.facts import Sentence
+from nianbao.text.numbers import number_text
 from nianbao.text.quantities import Quantity
 
 COUNTS = ("households", "persons", "person_times")
-UNIT = {"households": "户", "persons": "人", "person_times": "人次"}
-UNIT_EN = {"households": "households", "persons": "persons", "person_times": "person-times"}
 _TOTAL_WORD = re.compile(r"(?:合计|共计|总计|总共|累计共|两项共|共)(?:为|达|达到)?\s*$")
 _PER_PERSON = re.compile(r"(?:人均|每人|平均每人)(?:发放|救助|补助)?\s*$")
 _PER_HOUSEHOLD = re.compile(r"(?:户均|每户|平均每户)(?:发放|救助|补助)?\s*$")
 
 
-def _num(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value != value.to_integral_value() else str(int(value))
-
-
 @rule("text.unit-mismatch", "warning",
       title=("不同计量单位混加或错配", "figures of different units mixed"),
-      message=("{detail_zh}", "{detail_en}"))
+      message=("{expr} = {sum}，却写作“{stated}”：{units_zh}不能直接相加为{total_unit_zh}",
+               "{expr} is stated as {stated}: {unit_en} cannot be added up to {total_unit_en}"),
+      cases={"denominator": (
+          "{per_zh}{average}元等于{amount}元 ÷ {count}{count_unit_zh} = {ratio}元，"
+          "是按{count_unit_zh}而不是按{per_unit_zh}计算的",
+          "the average {average} yuan per {per_en} equals {amount} / {count} {count_unit_en}: "
+          "computed on the wrong denominator")})
 def unit_mismatch(ctx: CheckContext) -> Iterator[Hit]:
     """人次 counts services and 人 counts people (spec §4.2 S4): one person helped three times is
     three person-times. A total in 人 that equals the sum of person-times (or of households and
@@ -50,13 +52,12 @@ def _mixed_sums(s: Sentence) -> Iterator[Hit]:
         for group in (other, parts if other else []):
             if len(group) >= 2 and sum(q.value for q in group) == total.value:
                 units = sorted({UNIT[q.measure] for q in group})
-                expr = " + ".join(f"{_num(q.value)}{UNIT[q.measure]}" for q in group)
-                yield Hit({"parts": [_num(q.value) for q in group], "sum": _num(total.value),
-                           "detail_zh": f"{expr} = {_num(total.value)}，却写作“{total.text}”："
-                                        f"{'与'.join(units)}不能直接相加为{UNIT[total.measure]}",
-                           "detail_en": f"{expr} is stated as {total.text}: "
-                                        f"{' and '.join(UNIT_EN[q.measure] for q in group[:1])} "
-                                        f"cannot be added up to {UNIT_EN[total.measure]}"},
+                expr = " + ".join(f"{number_text(q.value)}{UNIT[q.measure]}" for q in group)
+                yield Hit({"parts": [number_text(q.value) for q in group], "sum": number_text(total.value),
+                           "expr": expr, "stated": total.text, "units_zh": "与".join(units),
+                           "unit_en": MEASURE_EN[group[0].measure],
+                           "total_unit_zh": UNIT[total.measure],
+                           "total_unit_en": MEASURE_EN[total.measure]},
                           "/facts", s.text[group[0].start:total.end], s.prov)
                 break
 
@@ -81,17 +82,13 @@ def _wrong_denominator(s: Sentence) -> Iterator[Hit]:
             continue
         if (own is None or not _agrees(total, own, avg)) and _agrees(total, other, avg):
             ratio = total.value / other.value
-            yield Hit({"average": _num(avg.value), "amount": _num(total.value),
-                       "count": _num(other.value),
-                       "detail_zh": f"{'人均' if per == 'persons' else '户均'}{_num(avg.value)}元"
-                                    f"等于{_num(total.value)}元 ÷ {_num(other.value)}"
-                                    f"{UNIT[other.measure]} = {_num(round(ratio, 2))}元，"
-                                    f"是按{UNIT[other.measure]}而不是按{UNIT[per]}计算的",
-                       "detail_en": f"the average {_num(avg.value)} yuan per {UNIT_EN[per][:-1]} "
-                                    f"equals {_num(total.value)} / {_num(other.value)} "
-                                    f"{UNIT_EN[other.measure]}: computed on the wrong denominator"},
+            yield Hit({"average": number_text(avg.value), "amount": number_text(total.value),
+                       "count": number_text(other.value), "ratio": number_text(round(ratio, 2)),
+                       "per_zh": "人均" if per == "persons" else "户均", "per_en": MEASURE_EN[per][:-1],
+                       "per_unit_zh": UNIT[per], "count_unit_zh": UNIT[other.measure],
+                       "count_unit_en": MEASURE_EN[other.measure]},
                       "/facts", s.text[min(own.start if own else other.start, other.start):avg.end],
-                      s.prov)
+                      s.prov, case="denominator")
 
 
 def _agrees(total: Quantity, count: Quantity, avg: Quantity) -> bool:

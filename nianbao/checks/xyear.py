@@ -290,7 +290,14 @@ def unregistered_change(ctx: CheckContext) -> Iterator[Hit]:
 @rule("xyear.identity", "error", kinds=KINDS,
       title=("同一单位的统一社会信用代码或名称前后不一致",
              "the same institution under another code or name"),
-      message=("{detail_zh}", "{detail_en}"))
+      message=("单位名称同为“{unit_name}”，但统一社会信用代码{previous_year}年度为{previous_code}，"
+               "{year}年度为{code}",
+               "the same name {unit_name} carries credit code {previous_code} in {previous_year} and "
+               "{code} in {year}"),
+      cases={"name": ("统一社会信用代码{code}在{previous_year}年度属于“{previous_unit_name}”，{year}"
+                      "年度却属于“{unit_name}”，且未申报名称变更",
+                      "credit code {code} belongs to {previous_unit_name} in {previous_year} but to "
+                      "{unit_name} in {year}, with no name change declared")})
 def identity(ctx: CheckContext) -> Iterator[Hit]:
     """A unit keeps its 统一社会信用代码 for life (GB 32100; 国发〔2015〕33号), and the
     registration authority matches reports to units by code and name. The same name under
@@ -304,27 +311,17 @@ def identity(ctx: CheckContext) -> Iterator[Hit]:
             later.fields.get("name") or "")
         if ca and cb and ca != cb and na and na == nb:
             evidence, prov = _evidence(ctx, "credit_code")
-            yield Hit(_params("credit_code", earlier, later,
-                              detail_zh=(f"单位名称同为“{later.fields.get('name')}”，但统一社会"
-                                         f"信用代码{_year(earlier)}年度为{ca}，{_year(later)}"
-                                         f"年度为{cb}"),
-                              detail_en=(f"the same name {later.fields.get('name')} carries "
-                                         f"credit code {ca} in {_year(earlier)} and {cb} in "
-                                         f"{_year(later)}")),
+            yield Hit(_params("credit_code", earlier, later, unit_name=later.fields.get("name"),
+                              previous_code=ca, code=cb),
                       "/record/credit_code", evidence, prov)
         elif (ca and ca == cb and na and nb and na != nb
               and _name_similarity(na, nb) < ctx.settings.name_similar
               and not _declared("name", earlier, later)):
             evidence, prov = _evidence(ctx, "name")
-            yield Hit(_params("name", earlier, later,
-                              detail_zh=(f"统一社会信用代码{ca}在{_year(earlier)}年度属于"
-                                         f"“{earlier.fields.get('name')}”，{_year(later)}年度"
-                                         f"却属于“{later.fields.get('name')}”，且未申报名称变更"),
-                              detail_en=(f"credit code {ca} belongs to "
-                                         f"{earlier.fields.get('name')} in {_year(earlier)} but "
-                                         f"to {later.fields.get('name')} in {_year(later)}, "
-                                         "with no name change declared")),
-                      "/record/name", evidence, prov)
+            yield Hit(_params("name", earlier, later, code=ca,
+                              previous_unit_name=earlier.fields.get("name"),
+                              unit_name=later.fields.get("name")),
+                      "/record/name", evidence, prov, case="name")
 
 
 @rule("xyear.claimed-delta", "warning", kinds=KINDS,

@@ -93,7 +93,7 @@ def check(files: tuple[Path, ...], fmt: str, show_record: bool, store: str | Non
             status = max(status, report.exit_status)
             continue
         if fmt == "json":
-            click.echo(to_json(report.to_json(), indent=2 if len(files) == 1 else None))
+            click.echo(to_json(report.to_dict(), indent=2 if len(files) == 1 else None))
         else:
             click.echo(output.report_table(report, lang, show_record))
         if report.errors:

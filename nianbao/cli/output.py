@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +58,7 @@ def pad(text: str, cols: int) -> str:
 
 def record_envelope(source: Source, record: Record) -> dict[str, Any]:
     """The output contract without findings: what `nianbao extract` prints."""
-    return {"nianbao": CONTRACT_VERSION, "source": source.to_json(), "kind": record.kind,
-            "year": record.year, "as_of": record.as_of, "org": record.org,
-            "record": record.fields, "facts": [f.to_json() for f in record.facts]}
+    return {"nianbao": CONTRACT_VERSION, "source": source.to_dict(), **record.to_dict()}
 
 
 def report_table(report: Report, lang: str, show_record: bool = False) -> str:
@@ -111,10 +110,10 @@ def _values(params: dict[str, Any]) -> list[Any]:
     out: list[Any] = []
     for value in params.values():
         out.extend(value if isinstance(value, list) else [value])
-    return [v for v in out if isinstance(v, int | float) and not isinstance(v, bool)]
+    return [v for v in out if isinstance(v, int | float | Decimal) and not isinstance(v, bool)]
 
 
-def _plain(value: float) -> str:
+def _plain(value: float | Decimal) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
@@ -125,7 +124,10 @@ def rules_text(registry: Registry, fmt: str, lang: str, settings: Settings | Non
         import json
 
         return json.dumps([{"id": r.id, "severity": r.severity, "title_zh": r.title_zh,
-                            "title_en": r.title_en, "kinds": list(r.kinds), "why": r.doc}
+                            "title_en": r.title_en, "kinds": list(r.kinds), "why": r.doc,
+                            "message_zh": r.message_zh, "message_en": r.message_en,
+                            "cases": [{"case": name, "message_zh": zh, "message_en": en}
+                                      for name, zh, en in r.cases]}
                            for r in registry], ensure_ascii=False, indent=2) + "\n"
     head = settings_lines(settings, fmt) if settings is not None else []
     if fmt == "md":

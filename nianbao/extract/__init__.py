@@ -11,10 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nianbao.errors import UnreadableInput
+from nianbao.extract.sniff import content_format
 from nianbao.model import Document, Source
 
 FORMATS = {".txt": "txt", ".text": "txt", ".docx": "docx", ".pdf": "pdf", ".xlsx": "xlsx",
-           ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image"}
+           ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image",
+           ".html": "html", ".htm": "html", ".xhtml": "html", ".mht": "mht", ".mhtml": "mht",
+           ".rtf": "rtf", ".csv": "csv", ".xls": "xls", ".et": "xls", ".doc": "doc", ".wps": "doc"}
+SUPPORTED = ".txt .docx .pdf .xlsx .xls .csv .html .mht .rtf .png .jpg .tif"
 OCR_MODES = ("auto", "always", "never")
 
 
@@ -37,9 +41,9 @@ def read(path: str | Path, ocr: str = "auto") -> Document:
     if fmt is None:
         raise UnreadableInput(
             f"不支持的文件类型 {path.suffix or '（无扩展名）'}：{path}"
-            "（支持 .txt .docx .pdf .xlsx .png .jpg .tif）",
+            f"（支持 {SUPPORTED}）",
             f"unsupported file type {path.suffix or '(no extension)'}: {path} "
-            "(supported: .txt .docx .pdf .xlsx .png .jpg .tif)",
+            f"(supported: {SUPPORTED})",
         )
     if not path.exists():
         raise UnreadableInput(f"文件不存在：{path}", f"file not found: {path}")
@@ -47,6 +51,7 @@ def read(path: str | Path, ocr: str = "auto") -> Document:
         raise UnreadableInput(f"不是文件：{path}", f"not a file: {path}")
     if path.stat().st_size == 0:
         raise UnreadableInput(f"文件为空：{path}", f"file is empty: {path}")
+    fmt = _by_content(fmt, content_format(path), path)
     try:
         source = Source(str(path), sha256_file(path), fmt)
     except OSError as exc:
@@ -70,6 +75,24 @@ def read(path: str | Path, ocr: str = "auto") -> Document:
 Reader = Callable[[Path, Source], Document]
 
 
+def _by_content(named: str, found: str | None, path: Path) -> str:
+    """The format to read `path` as: what its bytes clearly are (a PDF named .txt, an HTML table
+    named .xls, an RTF or a .docx named .doc), else what its name says."""
+    if found in ("docx", "xlsx") and named in ("docx", "xlsx"):
+        return named  # one Office package for another: its own reader says what is missing
+    if found in ("pdf", "docx", "xlsx", "image", "html", "mht", "rtf"):
+        return found
+    if found == "ole":
+        if named == "doc":
+            raise UnreadableInput(
+                f"这是旧版 Word（.doc/.wps）二进制文件，无法直接读取；请用 Word 或 WPS 另存为 .docx 或 PDF"
+                f"后再试：{path}",
+                f"this is an old binary Word (.doc/.wps) file, which cannot be read directly; save "
+                f"it as .docx or PDF in Word or WPS and try again: {path}")
+        return named
+    return {"doc": "txt", "xls": "csv"}.get(named, named)  # text saved under an office name
+
+
 def _reader(fmt: str) -> Reader:
     if fmt == "txt":
         from nianbao.extract import txt_reader
@@ -83,6 +106,18 @@ def _reader(fmt: str) -> Reader:
         from nianbao.extract import xlsx_reader
 
         return xlsx_reader.read
+    if fmt == "xls":
+        from nianbao.extract import xls_reader
+
+        return xls_reader.read
+    if fmt == "csv":
+        from nianbao.extract import csv_reader
+
+        return csv_reader.read
+    if fmt in ("html", "mht", "rtf"):
+        from nianbao.extract import markup_reader
+
+        return lambda path, source: markup_reader.read(path, source, fmt)
     from nianbao.extract import pdf_reader
 
     return pdf_reader.read

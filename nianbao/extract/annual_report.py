@@ -11,20 +11,20 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from nianbao.extract import labels
 from nianbao.extract.facts import facts_of, sentences
 from nianbao.extract.labels import HEADER, LONG, Label
-from nianbao.forms import AMOUNT_FIELDS, FIELD_NAMES, LABEL_ZH
-from nianbao.model import Block, Document, Fact, Finding, Provenance, Record
+from nianbao.forms import AMOUNT_FIELDS, FORM_FIELDS, LABEL_ZH, annual_report
+from nianbao.model import Block, Document, Fact, Provenance, Record, decimal_of
 from nianbao.text.dates import parse_date
 from nianbao.text.normalize import squeeze_cjk
 from nianbao.text.numbers import parse_amount_wan, parse_int
 
 # The order of the rows on the form, for values whose label is missing or printed below them.
-FORM_ORDER = FIELD_NAMES[:-1]
+FORM_ORDER = FORM_FIELDS
 
 _YEAR_LINE = re.compile(r"[(（]\s*(\d{4})\s*[)）]\s*年\s*度")
 _BLANK = re.compile(r"^[\s_＿\-—.·…/]*$")
@@ -78,6 +78,21 @@ _TABLE_FACTS = (("registered_capital_wan", "registered_capital"),
                 ("net_assets_begin_wan", "net_assets_begin"), ("net_assets_end_wan", "net_assets_end"))
 
 
+def _yuan(wan: object) -> Decimal | None:
+    """万元 as yuan, written with a decimal point (49 万元 → 490000.0), as the output has always
+    written the form's own figures."""
+    amount = decimal_of(wan)
+    if amount is None and isinstance(wan, str):
+        try:
+            amount = Decimal(wan.strip())
+        except InvalidOperation:
+            return None
+    if amount is None or not amount.is_finite():
+        return None
+    amount *= 10000
+    return amount.quantize(Decimal("0.1")) if int(amount.as_tuple().exponent) >= 0 else amount
+
+
 def fill_facts(record: Record) -> None:
     """The form's own figures, then every figure of the activities text (also for a record
     loaded from JSON, which carries no sentences)."""
@@ -85,12 +100,12 @@ def fill_facts(record: Record) -> None:
         value = record.fields.get(name)
         if value is not None:
             text, prov = record.evidence.get(name, (str(value), Provenance()))
-            record.facts.append(Fact(indicator, text, amount_yuan=float(Decimal(str(value)) * 10000),
-                                     page=prov.page))
+            record.facts.append(Fact(indicator, text, amount_yuan=_yuan(value), page=prov.page))
     staff = record.fields.get("staff_count")
     if staff is not None:
         text, prov = record.evidence.get("staff_count", (str(staff), Provenance()))
-        record.facts.append(Fact("staff_count", text, value=staff, unit="人", page=prov.page))
+        record.facts.append(Fact("staff_count", text, value=decimal_of(staff), unit="人",
+                                 page=prov.page))
     activities = record.fields.get("activities")
     if activities:
         prov = record.evidence.get("activities", ("", Provenance()))[1]
@@ -286,9 +301,10 @@ def _convert(name: str, raw: str, record: Record) -> Any:
         return _checked(name, raw, parse_amount_wan(text), record)
     if name == "report_year":  # 2024, 2024年度, （2024）年度
         text = re.sub(r"^[（(]?\s*(\d{4})\s*[)）]?\s*年度?$", r"\1", text)
-    if name in ("staff_count", "report_year"):
+    field = annual_report().field(name)
+    if field.type == "integer":  # 从业人数, 报告年度
         return _checked(name, raw, parse_int(text), record)
-    if name == "submitted_on":
+    if field.format == "date":  # 报送日期
         parsed = parse_date(text)
         return _checked(name, raw, parsed.isoformat() if parsed else None, record)
     if name in ("credit_code", "phone"):
@@ -296,21 +312,20 @@ def _convert(name: str, raw: str, record: Record) -> Any:
     if name in ("entrust_opinion", "sponsor_opinion"):
         text = "\n".join(line for line in text.split("\n") if not _FURNITURE.match(line)).strip()
         return text or None
-    if labels.BY_FIELD[name].layout == LONG:
+    if field.layout == "long":
         return text
     return squeeze_cjk(text)
 
 
 def _checked(name: str, raw: str, value: Decimal | int | str | None, record: Record) -> Any:
     if value is None:
-        label = LABEL_ZH[name]
-        record.notes.append(Finding(
-            rule="text.date-format" if name == "submitted_on" else "text.unit",
-            severity="warning",
-            message_zh=f"无法识别“{label}”的值：{raw}",
-            message_en=f"cannot read the value of {name}: {raw}",
-            pointer=f"/record/{name}", evidence=raw, params={"field": name, "value": raw},
-        ))
+        from nianbao.checks.figures import date_format, unit
+        from nianbao.checks.notes import note
+
+        record.notes.append(note(date_format if name == "submitted_on" else unit,
+                                 {"field": name, "value": raw}, f"/record/{name}",
+                                 shown={"label": LABEL_ZH[name]}, case="unreadable",
+                                 evidence=raw))
     return value
 
 

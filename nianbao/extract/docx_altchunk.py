@@ -78,7 +78,10 @@ _SKIP = {"script", "style", "head", "template", "noscript", "object", "iframe"}
 def _html(blob: bytes, emit: Emit) -> None:
     parser = lxml_html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True,
                                   encoding=_html_encoding(blob))
-    root = lxml_html.fromstring(blob, parser=parser) if blob.strip() else None
+    try:
+        root = lxml_html.fromstring(blob, parser=parser) if blob.strip() else None
+    except etree.ParserError:  # nothing but bytes the parser drops: no text
+        return
     if root is None:
         return
     line: list[str] = []
@@ -105,10 +108,13 @@ def _walk_html(element: etree._Element, emit: Emit, line: list[str]) -> None:
         return
     if tag == "table":
         _flush(emit, line)
-        for row in element.iter("tr"):
-            cells = tuple(" ".join("".join(str(t) for t in cell.itertext()).split()) for cell in row
-                          if isinstance(cell.tag, str) and cell.tag.lower() in ("td", "th"))
-            emit("\t".join(cells), cells)
+        if _is_layout(element):
+            for cell in _cells_of(element):
+                _walk_html(cell, emit, line)
+                _flush(emit, line)
+        else:
+            for cells in table_grid(element):
+                emit("\t".join(cells), tuple(cells))
         _tail(element, line)
         return
     if tag == "br":
@@ -125,6 +131,63 @@ def _walk_html(element: etree._Element, emit: Emit, line: list[str]) -> None:
     if block:
         _flush(emit, line)
     _tail(element, line)
+
+
+def _rows_of(table: etree._Element) -> Iterator[etree._Element]:
+    """The table's own rows (not those of a table nested in one of its cells)."""
+    for child in table:
+        tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if tag == "tr":
+            yield child
+        elif tag in ("thead", "tbody", "tfoot"):
+            yield from (row for row in child if isinstance(row.tag, str) and row.tag.lower() == "tr")
+
+
+def _cells_of(table: etree._Element) -> Iterator[etree._Element]:
+    for row in _rows_of(table):
+        yield from (c for c in row if isinstance(c.tag, str) and c.tag.lower() in ("td", "th"))
+
+
+def _is_layout(table: etree._Element) -> bool:
+    """A table holding another table in a cell lays out a web page; its cells are read as
+    flowing text (the data table inside is read as rows)."""
+    return any(cell.find(".//table") is not None for cell in _cells_of(table))
+
+
+MAX_TABLE_CELLS = 2_000_000  # as for a workbook sheet; a statistics table has a few thousand
+
+
+def table_grid(table: etree._Element, max_span: int = 100) -> list[list[str]]:
+    """The rows of an HTML data table as cell texts, with a cell spanning rows or columns
+    (rowspan, colspan) giving its text to every grid position it covers, as a merged range of
+    a workbook does."""
+    grid: dict[tuple[int, int], str] = {}
+    width = 0
+    rows = list(_rows_of(table))
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in (x for x in row if isinstance(x.tag, str) and x.tag.lower() in ("td", "th")):
+            while (r, c) in grid:
+                c += 1
+            text = " ".join("".join(str(t) for t in cell.itertext()).split())
+            down, across = _span(cell, "rowspan", max_span), _span(cell, "colspan", max_span)
+            for dr in range(down):
+                for dc in range(across):
+                    grid.setdefault((r + dr, c + dc), text)
+            c += across
+            width = max(width, c)
+        if len(grid) > MAX_TABLE_CELLS or len(rows) * width > MAX_TABLE_CELLS:
+            raise UnreadableInput(f"网页中的表格过大（超过 {MAX_TABLE_CELLS:,} 个单元格）",
+                                  f"a table in the web page is too large (over "
+                                  f"{MAX_TABLE_CELLS:,} cells)")
+    return [[grid.get((r, c), "") for c in range(width)] for r in range(len(rows))]
+
+
+def _span(cell: etree._Element, name: str, most: int) -> int:
+    try:
+        return max(1, min(int(str(cell.get(name, "1")).strip() or 1), most))
+    except ValueError:
+        return 1
 
 
 def _tail(element: etree._Element, line: list[str]) -> None:
@@ -150,8 +213,8 @@ def _mht(blob: bytes, emit: Emit, name: str) -> None:
                     payload = payload.decode(charset, errors="replace").encode("utf-8")
                 _html(payload, emit)
                 return
-    raise UnreadableInput(f"DOCX 中嵌入的网页存档（MHT）没有 HTML 正文：{name}",
-                          f"the web archive (MHT) embedded in the DOCX has no HTML body: {name}")
+    raise UnreadableInput(f"网页存档（MHT）中没有 HTML 正文：{name}",
+                          f"the web archive (MHT) has no HTML body: {name}")
 
 
 # --- RTF ------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from nianbao.model import Fact, Provenance
+from nianbao.model import Fact, Provenance, fact_number
 from nianbao.text.quantities import Quantity, find_quantities
 from nianbao.text.script import simplified
 
@@ -426,13 +426,8 @@ def _add(fact: Fact, q: Quantity) -> None:
     value = q.value
     if q.measure in ("value", "household_times"):
         fact.unit = q.unit or None
-    setattr(fact, _measure(q), _number(value))
+    setattr(fact, _measure(q), fact_number(value))
     fact.approx = fact.approx or q.approx
-
-
-def _number(value: Decimal) -> float:
-    """A JSON-friendly number: 832 stays an integer, 498.08 a decimal."""
-    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _generic(q: Quantity) -> str:

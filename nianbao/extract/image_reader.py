@@ -16,6 +16,7 @@ import contextlib
 import io
 import warnings
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -49,7 +50,7 @@ def read(path: Path, source: Source, limits: Limits = DEFAULT_LIMITS, ocr: str =
         if page.number > 1:
             blocks.append(Block(kind="page_break", text="", page=page.number))
         blocks.extend(recogniser.blocks_of(page))
-    blocks = [Block(b.kind, b.text, b.cells, b.page, i, b.bbox) for i, b in enumerate(blocks)]
+    blocks = [replace(b, index=i) for i, b in enumerate(blocks)]
     return Document(source=source, blocks=blocks, pages=len(pages),
                     ocr=recogniser.info_of(pages, "image"))
 

@@ -1,4 +1,5 @@
-"""The annual-report label table, shared by every format.
+"""The annual-report label table, shared by every format, built from the form's schema
+(`nianbao.forms`).
 
 Each entry maps the printed label of the official form (and its known variants: the older
 provincial layout, OCR distortions, spacing) to a record field. Matching works on a key with all
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from nianbao.forms import annual_report
 
 # How a label's value is laid out.
 SHORT = "short"  # one value, in the next cell or after the label on the same line
@@ -27,48 +30,18 @@ class Label:
     zh: str = ""  # the canonical label, for messages
 
 
-LABELS: tuple[Label, ...] = (
-    Label("credit_code", ("统一社会信用代码",), r"^统一社会信用代?码$", zh="统一社会信用代码"),
-    Label("report_year", ("报告年度",), zh="报告年度"),
-    Label("name", ("单位名称",), zh="单位名称"),
-    Label("purpose_and_scope", ("宗旨和业务范围", "宗旨及业务范围"), r"^宗旨.{0,2}业务范围$",
-          zh="宗旨和业务范围"),
-    Label("address", ("住所",), zh="住所"),
-    Label("legal_representative", ("法定代表人",), zh="法定代表人"),
-    Label("registered_capital_wan", ("开办资金", "开办资金(万元)"), zh="开办资金"),
-    Label("funding_source", ("经费来源", "经济来源"), zh="经费来源"),
-    Label("sponsor", ("举办单位",), zh="举办单位"),
-    Label("net_assets_begin_wan", ("年初数(万元)", "年初数", "净资产年初数(万元)", "年初净资产(万元)"),
-          r"^(净资产)?年初(数|净资产)", zh="净资产年初数"),
-    Label("net_assets_end_wan", ("年末数(万元)", "年末数", "净资产年末数(万元)", "年末净资产(万元)"),
-          r"^(净资产)?年末(数|净资产)", zh="净资产年末数"),
-    Label("online_name", ("网上名称",), zh="网上名称"),
-    Label("staff_count", ("从业人数",), zh="从业人数"),
-    Label("change_registration", ("对《条例》和实施细则有关变更登记规定的执行情况",),
-          r"变更登记.{0,8}执行情况|执行情况.{0,4}变更登记", LONG,
-          zh="对《条例》和实施细则有关变更登记规定的执行情况"),
-    Label("activities", ("开展业务活动情况",), r"^开展.{0,2}业务活动.{0,2}情况$", LONG,
-          zh="开展业务活动情况"),
-    Label("licenses", ("相关资质认可或执业许可证明文件及有效期",), r"资质认可|执业许可证", LONG,
-          zh="相关资质认可或执业许可证明文件及有效期"),
-    Label("awards_and_litigation", ("绩效和受奖惩及诉讼投诉情况",),
-          r"(受奖惩|受罚|绩效).{0,6}(诉讼|投诉)", LONG, zh="绩效和受奖惩及诉讼投诉情况"),
-    Label("donations", ("接受捐赠资助及使用情况", "接收捐赠资助及使用情况"), r"^接[受收]捐赠", LONG,
-          zh="接受捐赠资助及使用情况"),
-    Label("entrust_opinion", ("事业单位委托意见",), r"^(事业单位)?委托意见$", LONG,
-          zh="事业单位委托意见"),
-    Label("sponsor_opinion", ("举办单位意见(含保密审查意见)", "举办单位意见", "举办单位审查意见"),
-          r"^举办单位.{0,2}意见", LONG, zh="举办单位意见（含保密审查意见）"),
-    Label("filler", ("填表人",), zh="填表人"),
-    Label("phone", ("联系电话",), zh="联系电话"),
-    Label("submitted_on", ("报送日期",), r"^报送(日期|时间)$", zh="报送日期"),
-    # Headers and fixed lines of the form: recognised so they are not taken for values.
-    Label("", ("《事业单位法人证书》登载事项", "事业单位法人证书登载事项"), r"法人证书.{0,2}登载事项", HEADER),
-    Label("", ("资产损益情况",), r"^资产损益情况$", HEADER),
-    Label("", ("净资产合计(所有者权益合计)", "净资产合计"), r"^净资产合计", HEADER),
-    Label("", ("事业单位法人年度报告书",), r"^事业单位法人年度报告书?$", HEADER),
-    Label("", ("国家事业单位登记管理局制",), r"^国家事业单位登记管理局.?制$", HEADER),
-)
+def _labels() -> tuple[Label, ...]:
+    """The form's fields (labels, variants, signatures from the schema), then the section
+    headers and fixed lines it prints: recognised so they are not taken for values."""
+    form = annual_report()
+    fields = [Label(f.name, f.variants, f.signature, LONG if f.layout == "long" else SHORT,
+                    zh=f.label_zh) for f in form.fields if f.variants]
+    headers = [Label("", t.variants, t.signature, HEADER, zh=t.label_zh)
+               for t in (*form.groups, *form.texts) if t.variants]
+    return (*fields, *headers)
+
+
+LABELS: tuple[Label, ...] = _labels()
 
 BY_FIELD = {label.field: label for label in LABELS if label.field}
 
@@ -136,8 +109,7 @@ def _char_class(char: str) -> str:
     return _PAIRS.get(char.translate(_BRACKETS), re.escape(char))
 
 
-INLINE_FIELDS = frozenset({"filler", "phone", "submitted_on", "staff_count", "legal_representative",
-                           "name", "credit_code", "online_name", "report_year"})
+INLINE_FIELDS = frozenset(f.name for f in annual_report().fields if f.inline)
 
 
 def find_inline(text: str) -> list[tuple[int, Label]]:

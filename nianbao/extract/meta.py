@@ -21,6 +21,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from nianbao.extract.columns import is_number
+from nianbao.extract.grid import find_tables
+from nianbao.extract.tables import Table
 from nianbao.model import Block, Document
 
 # The form's labels as labels: at a line start or after a cell break, followed by another cell,
@@ -32,7 +35,13 @@ _CREDIT_VALUE = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NP
 _NOTICE_TITLE = re.compile(r"^.{0,60}(?:关于.{2,80})?(?:通知|通告|实施方案|填写说明|填报说明|工作方案|的函|复函)\s*$")
 _ABOUT_REPORTS = re.compile(r"关于.{0,40}年度报告.{0,20}(?:通知|工作)|填写说明|填报说明|年报工作")
 _STATS_TITLE = re.compile(r"统计月报|统计季报|统计年报|月报表|季报表|统计表|报表|统计数据|月报|季报")
-_FURNITURE = re.compile(r"^(?:来源|时间|发布时间|阅读|浏览|附件|扫一扫|分享|打印|首页|当前位置|【)")
+_FURNITURE = re.compile(r"^(?:来源|时间|发布时间|阅读|浏览|附件|扫一扫|分享|打印|首页|当前位置|您的位置|"
+                        r"您现在的位置|【)")
+
+
+def is_furniture(text: str) -> bool:
+    """A web page's furniture line (breadcrumbs, 来源/发布时间, share and print links)."""
+    return bool(_FURNITURE.match(text.strip()))
 # The 版头 of a 公文 above its title: 份号, 密级, 紧急程度, the 发文机关标志 (one line per organ of
 # a joint issue, and 文件), the 发文字号 (with 签发人). A notice's title follows it.
 _MASTHEAD = re.compile(
@@ -45,6 +54,12 @@ _MASTHEAD = re.compile(
 
 def detect_kind(document: Document) -> str:
     """Which kind of document this is, from its wording and its tables."""
+    return classify(document)[0]
+
+
+def classify(document: Document) -> tuple[str, list[Table] | None]:
+    """The document's kind, with its statistics tables when telling the kind needed them (None
+    when the wording alone decided), so that the parser need not find them again."""
     text = document.text
     head_blocks = [b for b in document.blocks if b.kind != "page_break"
                    and b.text.strip() and not _FURNITURE.match(b.text.strip())][:8]
@@ -55,20 +70,16 @@ def detect_kind(document: Document) -> str:
     labels = {re.sub(r"\s+", "", m) for m in _FORM_LABELS.findall(text)}
     form = bool(_FORM_TITLE.search(text)) or len(labels) >= 3
     if form and notice_title and not _CREDIT_VALUE.search(text):
-        return "notice"
+        return "notice", None
     if form and not (_ABOUT_REPORTS.search(head) and not _CREDIT_VALUE.search(text)):
-        return "annual_report"
+        return "annual_report", None
     if notice_title or "实施方案" in head or _ABOUT_REPORTS.search(head):
-        return "notice"
-    if _is_statistics(document, head):
-        return "statistics_report"
-    return "work_summary"
-
-
-def _is_statistics(document: Document, head: str) -> bool:
-    from nianbao.extract.grid import find_tables
-
+        return "notice", None
     tables = find_tables(document.blocks)
+    return "statistics_report" if _is_statistics(document, head, tables) else "work_summary", tables
+
+
+def _is_statistics(document: Document, head: str, tables: list[Table]) -> bool:
     value_rows = sum(1 for t in tables for r in t.rows[1:] if _has_value(t, r.cells))
     if value_rows < 2:
         return False
@@ -80,8 +91,6 @@ def _is_statistics(document: Document, head: str) -> bool:
 
 
 def _has_value(table: object, cells: list[str]) -> bool:
-    from nianbao.extract.grid import is_number
-
     return sum(1 for c in cells[1:] if is_number(c)) >= 1
 
 

@@ -28,9 +28,11 @@ from nianbao.extract.notice_lines import (
     document_lines,
     geometry,
     paragraphs,
+    part_words,
     standalone_heading,
 )
 from nianbao.extract.notice_plan import attachment_label, parse_plan, plan_title
+from nianbao.forms import notice
 from nianbao.model import Document, Record
 from nianbao.text.cn_dates import date_line
 from nianbao.text.dates import find_dates
@@ -42,12 +44,18 @@ _ORGAN = re.compile(
     r"(?:局|厅|委|委员会|办|办公室|政府|中心|院|部|会|处|科|所|站|队|党委|党组|公司|街道|"
     r"镇|乡|社区|村)(?:文件)?$"
 )
-_PRINT_LINE = re.compile(r"^(?P<printer>.*?)\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*印发$")
+_PRINT_LINE = re.compile(r"^(?P<printer>.*?)\s*(?P<date>\d{4}年\d{1,2}月\d{1,2}日)\s*"
+                         rf"(?:{part_words('colophon/printed_on')})$")
+_CC_WORDS = notice().field("colophon/cc").variants  # 抄送, and 主送 printed in the 版记
+_CC_LABEL = re.compile(rf"^(?:{part_words('colophon/cc')})\s*[:：]")
+_ATTACHMENTS_LABEL = re.compile(rf"^(?:{part_words('attachments')})\s*[:：]\s*")
+_NUMBER_LABEL = part_words("doc_number")  # 发文字号, 文号
 _NUMBER = DOC_NUMBER_LINE.pattern.removeprefix("^")
 # The 发文字号 line: the number alone, in round brackets, after a label (发文字号：), or with
 # 签发人 on the same line (on either side).
 _NUMBER_ON_LINE = re.compile(
-    r"^(?:签发人\s*[:：]\s*[\u4e00-\u9fff·]{2,6}\s+)?(?:(?:发文字号|文号)\s*[:：]\s*)?[（(]?\s*"
+    r"^(?:签发人\s*[:：]\s*[\u4e00-\u9fff·]{2,6}\s+)?"
+    rf"(?:(?:{_NUMBER_LABEL})\s*[:：]\s*)?[（(]?\s*"
     rf"(?P<number>{_NUMBER})\s*[）)]?\s*(?:签发人\s*[:：]\s*[\u4e00-\u9fff·、\s]{{2,30}})?$"
 )
 _WEB_METADATA = re.compile(
@@ -161,7 +169,7 @@ def _skip_web_metadata(lines: list[Line], fields: dict[str, Any], state: ParseSt
     发文字号 is the notice's) and the buttons below it (打印本页 关闭窗口)."""
     k = 0
     while k < len(lines) and _WEB_METADATA.match(lines[k].text.strip()):
-        found = re.search(rf"(?:发文字号|文号)\s*[:：]\s*(?P<number>{_NUMBER})", lines[k].text)
+        found = re.search(rf"(?:{_NUMBER_LABEL})\s*[:：]\s*(?P<number>{_NUMBER})", lines[k].text)
         if found and not fields["doc_number"]:
             fields["doc_number"] = re.sub(r"\s+", "", found.group("number"))
             state.note("doc_number", found.group("number"), lines[k].prov)
@@ -200,7 +208,7 @@ def _indented(line: Line, lines: list[Line]) -> bool:
 def _colophon_start(lines: list[Line], start: int) -> int:
     for k in range(start, len(lines)):
         text = lines[k].text.replace(" ", "")
-        if text.startswith(("抄送：", "抄送:", "主送：", "主送:")) or _PRINT_LINE.match(text):
+        if text.startswith(tuple(w + c for w in _CC_WORDS for c in "：:")) or _PRINT_LINE.match(text):
             return k
     return len(lines)
 
@@ -218,11 +226,11 @@ def _parse_colophon(lines: list[Line], fields: dict[str, Any], state: ParseState
             day = find_dates(printed.group("date"))
             colophon["printed_on"] = day[0][1].isoformat() if day else None
             state.note("colophon/printer", text, line.prov)
-        elif text.startswith(("抄送", "主送")) or cc_lines:
+        elif text.startswith(_CC_WORDS) or cc_lines:
             cc_lines.append(line)
     if cc_lines:
         raw = "".join(ln.text for ln in cc_lines)
-        body = re.sub(r"^(?:抄送|主送)\s*[:：]", "", raw).strip().rstrip("。.")
+        body = _CC_LABEL.sub("", raw).strip().rstrip("。.")
         colophon["cc"] = split_units(body)
         state.note("colophon/cc", "\n".join(ln.text for ln in cc_lines), cc_lines[0].prov)
     fields["colophon"] = colophon
@@ -248,7 +256,7 @@ def _parse_letter(lines: list[Line], fields: dict[str, Any], state: ParseState,
     if signature:
         state.note("signature", "\n".join(s.text for s in signature), signature[0].prov)
     body = lines[:k]
-    attach_at = next((n for n, ln in enumerate(body) if re.match(r"^附件\s*[:：]", ln.text)), None)
+    attach_at = next((n for n, ln in enumerate(body) if _ATTACHMENTS_LABEL.match(ln.text)), None)
     if attach_at is not None:
         fields["attachments"] = _attachments(body[attach_at:])
         state.note("attachments", "\n".join(ln.text for ln in body[attach_at:]),
@@ -273,7 +281,7 @@ def _signature_line(text: str) -> bool:
 def _attachments(lines: list[Line]) -> list[str]:
     names: list[str] = []
     for line in lines:
-        text = re.sub(r"^附件\s*[:：]\s*", "", line.text.strip())
+        text = _ATTACHMENTS_LABEL.sub("", line.text.strip())
         m = re.match(r"^(\d{1,2})\s*[.．]\s*", text)
         if m or not names:
             names.append(text[m.end():] if m else text)

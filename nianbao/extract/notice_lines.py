@@ -12,13 +12,21 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from nianbao.forms import Form, notice
 from nianbao.model import Block, Document, Provenance, Record
 from nianbao.text.cn_dates import date_line
 from nianbao.text.gongwen import heading_level
 
+
+def part_words(part: str, form: Form | None = None) -> str:
+    """A regex alternation of the labels a notice's part is printed with (附件, 抄送|主送), from
+    the notice's schema (`nianbao.forms.notice`, or `form`: a plan's task parts)."""
+    return "|".join(map(re.escape, (form or notice()).field(part).variants))
+
+
 _PAGE_NUMBER = re.compile(r"^(?:[-—–－一]\s*\d{1,4}\s*[-—–－一]|第\s*\d{1,4}\s*页(?:\s*共\s*\d+\s*页)?)$")
 LABEL = re.compile(r"^(?:工作目标|工作内容|主要内容|责任单位|牵头单位|配合单位|完成时限|时间安排|"
-                    r"附件|抄送|主送|联系人)\s*[:：]")
+                   rf"{part_words('attachments')}|{part_words('colophon/cc')}|联系人)\s*[:：]")
 _TERMINAL = "。；！？：:;!?…”’）)】》」』"
 _CLOSERS = {"（": "）", "(": ")", "《": "》", "“": "”", "【": "】", "〔": "〕"}
 _STANDALONE_MAX = 40  # a heading alone on its line

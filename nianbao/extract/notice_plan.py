@@ -17,8 +17,10 @@ from nianbao.extract.notice_lines import (
     Para,
     ParseState,
     paragraphs,
+    part_words,
     standalone_heading,
 )
+from nianbao.forms import plan_task
 from nianbao.text.cn_dates import find_deadlines, parse_period
 from nianbao.text.gongwen import DOC_TYPES, heading_level, split_lead, split_units
 from nianbao.text.normalize import squeeze_cjk
@@ -37,7 +39,7 @@ def plan_title(text: str) -> bool:
 
 def attachment_label(text: str) -> bool:
     """Whether a line is only an attachment label (附件, 附件2)."""
-    return bool(re.fullmatch(r"附件\s*\d{0,2}", text.strip()))
+    return bool(re.fullmatch(rf"(?:{part_words('attachments')})\s*\d{{0,2}}", text.strip()))
 
 
 def parse_plan(lines: list[Line], state: ParseState, geo: Geometry | None) -> dict[str, Any]:
@@ -101,8 +103,15 @@ def _section(head: Para, body: list[Para], key: str, state: ParseState) -> dict[
     return section
 
 
-_OWNERS = re.compile(r"[（(]\s*(?:责任|牵头)单位\s*[:：]")
-_WHEN = re.compile(r"[；;]\s*(?:完成时限|时间)\s*[:：]")
+# A task's labelled parts (工作目标, 责任单位, 完成时限, 工作内容), from the notice's schema.
+_GOAL_LABEL = re.compile(rf"^(?:{part_words('goal', plan_task())})\s*[:：]")
+_OWNER_WORDS = part_words("owners", plan_task())
+_OWNERS = re.compile(rf"[（(]\s*(?:{_OWNER_WORDS})\s*[:：]")
+_OWNERS_LINE = re.compile(rf"^(?:{_OWNER_WORDS})\s*[:：]")
+_WHEN = re.compile(rf"[；;]\s*(?:{part_words('deadline', plan_task())})\s*[:：]")
+# A line of its own names the deadline only by its printed label (时间： alone says too little).
+_DEADLINE_LINE = re.compile(rf"^{re.escape(plan_task().field('deadline').printed_zh)}\s*[:：]\s*")
+_ITEMS_LABEL = re.compile(rf"(?:{part_words('items', plan_task())})\s*[:：]")
 
 
 def _bracket_end(text: str, start: int) -> int:
@@ -146,7 +155,7 @@ def _task(head: Para, body: list[Para], key: str, state: ParseState) -> dict[str
         _plain(task, extra, head, f"{key}/owners", state)
     for para in body:
         text = para.text
-        if re.match(r"^(?:工作目标|目标任务)\s*[:：]", text):
+        if _GOAL_LABEL.match(text):
             goal, owners, deadline = _take_owners(re.sub(r"^\S+?[:：]\s*", "", text, count=1))
             task["goal"] = goal or None
             task["owners"] += owners
@@ -154,15 +163,15 @@ def _task(head: Para, body: list[Para], key: str, state: ParseState) -> dict[str
             state.note(f"{key}/goal", para.source, para.prov)
             if owners:
                 state.note(f"{key}/owners", para.source, para.prov)
-        elif _OWNERS.match(text) or re.match(r"^(?:责任|牵头)单位\s*[:：]", text):
+        elif _OWNERS.match(text) or _OWNERS_LINE.match(text):
             wrapped = text if _OWNERS.match(text) else f"（{text}）"
             _, owners, deadline = _take_owners(wrapped)
             task["owners"] += owners
             task["deadline"] = deadline or task["deadline"]
             state.note(f"{key}/owners", para.source, para.prov)
-        elif re.match(r"^完成时限\s*[:：]", text):
-            task["deadline"] = re.sub(r"^完成时限\s*[:：]\s*", "", text).rstrip("。")
-        elif re.fullmatch(r"(?:工作内容|主要内容|具体措施)\s*[:：]", text):
+        elif _DEADLINE_LINE.match(text):
+            task["deadline"] = _DEADLINE_LINE.sub("", text).rstrip("。")
+        elif _ITEMS_LABEL.fullmatch(text):
             continue
         elif (level := heading_level(text)) and level[0] == 3:
             lead, rest = split_lead(level[1])

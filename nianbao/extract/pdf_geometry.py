@@ -7,7 +7,11 @@ Block per table row, the text outside the tables one `paragraph` Block per line,
 
 A cell's text is joined as the DOCX reader gives it: lines wrapped by the layout are joined again
 (nothing between CJK characters) and only paragraph ends stay "\\n" (see `_unwrap`). A table that
-runs onto the next page continues there in rows whose label cells are "".
+runs onto the next page continues there in rows whose label cells are "". Where the page break
+cut a paragraph of a cell in two (…急难救 | 助”…: the last line before the break is full and has
+no full stop, the first after it is not indented), the rest of that paragraph joins the row
+before the break, so the paragraph is whole in one cell; the paragraphs after it stay in the
+row of their own page (`_continues`, `_joined`).
 
 Chinese text: a line is joined from its characters: a space glyph in the PDF stays a space, and a
 gap wider than `X_TOLERANCE` becomes a space only when the characters on both sides are not both
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from operator import itemgetter
@@ -32,10 +36,8 @@ from pdfplumber.table import (
     TableSettings,
     cells_to_tables,
     edges_to_intersections,
-    intersections_to_cells,
     merge_edges,
 )
-from pdfplumber.utils.clustering import cluster_objects
 from pdfplumber.utils.geometry import filter_edges
 
 from nianbao.model import Block
@@ -57,6 +59,7 @@ _CJK = (
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 
 _EDGE = 1.0  # points: how far apart two ruling positions may be and still be the same line
+_COLUMN_GAP = 2.0  # character widths: a wider gap between two Chinese characters is a column
 _CELL_PADDING = 6.0  # points: Word's default cell margin is 5.4, LibreOffice's 2.8
 
 
@@ -72,20 +75,36 @@ class PageContent:
 
 @dataclass(frozen=True)
 class _Item:
-    """A row or a line before it gets its index: sorted by where it sits on the page."""
+    """A row or a line before it gets its index: sorted by where it sits on the page. For a row,
+    per cell: `full` if its last line runs to the cell's right text edge (the text may go on
+    past a page break), `indented` if its first line is indented (a paragraph starts there)."""
 
     kind: str
     text: str
     cells: tuple[str, ...]
     bbox: BBox
+    spans: tuple[int, ...] = ()  # grid columns each cell covers, when one covers several
+    full: tuple[bool, ...] = ()
+    indented: tuple[bool, ...] = ()
 
 
 def page_blocks(pages: list[PageContent]) -> list[Block]:
     blocks: list[Block] = []
+    last: _Item | None = None  # the previous page's last item
     for page in pages:
         if page.number > 1:
             blocks.append(Block(kind="page_break", text="", page=page.number, index=len(blocks)))
-        for item in _page_items(page):
+        items = _page_items(page)
+        if last is not None and items and _continues(last, items[0]):
+            last, rest = _joined(last, items[0])
+            at = next(i for i in range(len(blocks) - 1, -1, -1) if blocks[i].kind == "row")
+            old = blocks[at]
+            blocks[at] = Block(kind="row", text=last.text, cells=last.cells, page=old.page,
+                               index=old.index, bbox=old.bbox, spans=old.spans)
+            items = ([rest] if rest is not None else []) + items[1:]
+        if items:
+            last = items[-1]
+        for item in items:
             blocks.append(
                 Block(
                     kind="row" if item.kind == "row" else "paragraph",
@@ -94,9 +113,62 @@ def page_blocks(pages: list[PageContent]) -> list[Block]:
                     page=page.number,
                     index=len(blocks),
                     bbox=item.bbox,
+                    spans=item.spans,
                 )
             )
     return blocks
+
+
+def _continues(before: _Item, after: _Item) -> bool:
+    """Is `after`, the first row of a page, the rest of `before`, the last row of the page
+    before, split by the page break? So it is when both are rows of the same width and as many
+    cells, `after` leaves a cell empty (the label is not repeated) and fills none that is empty
+    in `before`, and in at least one cell the text runs on: `before`'s last line in it
+    is full, ends with no full stop, and `after`'s first line in it is not indented."""
+    if before.kind != "row" or after.kind != "row" or len(before.cells) != len(after.cells):
+        return False
+    if abs(before.bbox[0] - after.bbox[0]) > 2 * _EDGE or (
+            abs(before.bbox[2] - after.bbox[2]) > 2 * _EDGE):
+        return False
+    runs_on = unlabelled = False
+    for j, (head, tail) in enumerate(zip(before.cells, after.cells, strict=True)):
+        if not tail:
+            unlabelled = True
+            continue
+        if not head:
+            return False
+        if before.full[j] and not after.indented[j] and head[-1] not in _SENTENCE_END:
+            runs_on = True
+    return runs_on and unlabelled
+
+
+_SENTENCE_END = set("。！？；：!?;:")
+
+
+def _joined(before: _Item, after: _Item) -> tuple[_Item, _Item | None]:
+    """`before` with the paragraph that runs on in each cell of `after` appended (with nothing
+    between, a space between two words), and what is left of `after` (None if nothing): the
+    paragraphs after the first stay on their own page."""
+    heads: list[str] = []
+    rests: list[str] = []
+    full: list[bool] = []
+    for j, (head, tail) in enumerate(zip(before.cells, after.cells, strict=True)):
+        if tail and before.full[j] and not after.indented[j] and head[-1] not in _SENTENCE_END:
+            first, _, rest = tail.partition("\n")
+            space = not (_is_cjk(head[-1]) or _is_cjk(first[0]))
+            heads.append(head + (" " if space else "") + first)
+            rests.append(rest)
+            full.append(after.full[j] and not rest)
+        else:
+            heads.append(head)
+            rests.append(tail)
+            full.append(before.full[j])
+    joined = _Item("row", "\t".join(heads), tuple(heads), before.bbox, before.spans,
+                   tuple(full), before.indented)
+    if not any(rests):
+        return joined, None
+    return joined, _Item("row", "\t".join(rests), tuple(rests), after.bbox, after.spans,
+                         after.full, tuple(True for _ in rests))
 
 
 def _page_items(page: PageContent) -> list[_Item]:
@@ -129,8 +201,56 @@ def _find_tables(edges: list[dict[str, Any]]) -> list[Table]:
     merged = filter_edges(merged, min_length=settings.edge_min_length)
     points = edges_to_intersections(merged, settings.intersection_x_tolerance,
                                     settings.intersection_y_tolerance)
-    cells = intersections_to_cells(points)
+    cells = _intersections_to_cells(points)
     return [Table(cast(Page, None), group) for group in cells_to_tables(cells)]
+
+
+def _intersections_to_cells(points: dict[tuple[float, float], dict[str, Any]]) -> list[BBox]:
+    """pdfplumber's `intersections_to_cells` (the same cells in the same order), without its
+    cost: it rebuilds the sets of edges of two points for every pair it tests and scans all the
+    later points for each point; here each point's edges are made sets once and the points
+    below and to the right of a point are looked up by column and row."""
+    def key(edge: dict[str, Any]) -> BBox:
+        return (edge["x0"], edge["top"], edge["x1"], edge["bottom"])
+
+    vertical = {p: {key(e) for e in edges["v"]} for p, edges in points.items()}
+    horizontal = {p: {key(e) for e in edges["h"]} for p, edges in points.items()}
+    ordered = sorted(points)
+    by_row: dict[float, list[tuple[float, float]]] = {}
+    by_column: dict[float, list[tuple[float, float]]] = {}
+    for point in ordered:
+        by_row.setdefault(point[1], []).append(point)
+        by_column.setdefault(point[0], []).append(point)
+
+    def connects(p1: tuple[float, float], p2: tuple[float, float]) -> bool:
+        if p1[0] == p2[0] and not vertical[p1].isdisjoint(vertical[p2]):
+            return True
+        return p1[1] == p2[1] and not horizontal[p1].isdisjoint(horizontal[p2])
+
+    cells: list[BBox] = []
+    for point in ordered:
+        below = [p for p in by_column[point[0]] if p > point]
+        right = [p for p in by_row[point[1]] if p > point]
+        cell = _smallest_cell(point, below, right, points, connects)
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
+def _smallest_cell(point: tuple[float, float], below: list[tuple[float, float]],
+                   right: list[tuple[float, float]], points: dict[tuple[float, float], Any],
+                   connects: Callable[[tuple[float, float], tuple[float, float]], bool],
+                   ) -> BBox | None:
+    for below_pt in below:
+        if not connects(point, below_pt):
+            continue
+        for right_pt in right:
+            if not connects(point, right_pt):
+                continue
+            corner = (right_pt[0], below_pt[1])
+            if corner in points and connects(corner, right_pt) and connects(corner, below_pt):
+                return (point[0], point[1], corner[0], corner[1])
+    return None
 
 
 def _dedupe(chars: list[Char], tolerance: float = 1.0) -> list[Char]:
@@ -166,23 +286,38 @@ def _table_rows(table: Table, chars: list[Char]) -> list[_Item]:
         top = min(c[1] for c in present)
         i = bisect_right(grid.tops, top + _EDGE) - 1
         values: list[str] = []
+        spans: list[int] = []  # grid columns each value covers
+        full: list[bool] = []
+        indented: list[bool] = []
         last_cover: BBox | None = None
         for j, cell in enumerate(row.cells):
             if cell is not None:
-                values.append(texts[cell])
+                text, ends_full, starts_indented = texts[cell]
+                values.append(text)
+                spans.append(1)
+                full.append(ends_full)
+                indented.append(starts_indented)
                 last_cover = None
                 continue
             cover = grid.slots.get((i, j))
             if cover is not None and abs(cover[1] - top) <= _EDGE:
-                continue  # a cell of this row spanning columns: it appears once
+                spans[-1] += 1 if spans else 0  # a cell of this row spanning columns: once
+                continue
             if cover is None or cover != last_cover:
                 values.append("")  # under a cell spanning rows: one "" however wide it is
+                spans.append(1)
+                full.append(False)
+                indented.append(False)
+            else:
+                spans[-1] += 1
             last_cover = cover
         if any(values):
             x0, x1 = min(c[0] for c in present), max(c[2] for c in present)
             bottom = max(c[3] for c in present)
             bbox = _rounded((x0, top, x1, bottom))
-            items.append(_Item("row", "\t".join(values), tuple(values), bbox))
+            wide = tuple(spans) if any(n > 1 for n in spans) else ()
+            items.append(_Item("row", "\t".join(values), tuple(values), bbox, wide, tuple(full),
+                               tuple(indented)))
     return items
 
 
@@ -212,14 +347,36 @@ class _Grid:
         return None
 
 
-def _cell_texts(grid: _Grid, chars: Iterable[Char]) -> dict[BBox, str]:
-    """Each cell's text, from the characters whose midpoint lies in it."""
+def _cell_texts(grid: _Grid, chars: Iterable[Char]) -> dict[BBox, tuple[str, bool, bool]]:
+    """Each cell's text, from the characters whose midpoint lies in it, and whether its last
+    line is full and its first line indented (`_Item`)."""
     members: dict[BBox, list[Char]] = {cell: [] for cell in grid.slots.values()}
     for char in chars:
         cell = grid.cell_at((char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2)
         if cell is not None:
             members[cell].append(char)
-    return {cell: _unwrap(cell, _lines(own)) for cell, own in members.items()}
+    out: dict[BBox, tuple[str, bool, bool]] = {}
+    for cell, own in members.items():
+        lines = _lines(own)
+        out[cell] = (_unwrap(cell, lines), *_edges_of(cell, lines))
+    return out
+
+
+def _edges_of(cell: BBox, lines: list[_Line]) -> tuple[bool, bool]:
+    """(the last line ends within one character of the cell's right text edge, the first line
+    starts indented by a character or more), as `_unwrap` judges them."""
+    if not lines:
+        return False, False
+    size = max(line.bbox[3] - line.bbox[1] for line in lines)
+    widest = max(line.bbox[2] for line in lines)
+    right = max(widest, cell[2] - _CELL_PADDING) if len(lines) < 2 else widest
+    left = min(line.bbox[0] for line in lines) if len(lines) > 1 else cell[0] + _CELL_PADDING
+    last = lines[-1].bbox
+    full = (widest >= cell[2] - _CELL_PADDING - 3 * size and last[2] >= right - size
+            and last[0] <= left + 0.9 * size)  # not a line set to the right (年 月 日)
+    x0, _, x1, _ = lines[0].bbox
+    centred = abs((x0 - cell[0]) - (cell[2] - x1)) < size / 2
+    return full, x0 > left + 0.9 * size and not centred
 
 
 def _unwrap(cell: BBox, lines: list[_Line]) -> str:
@@ -292,7 +449,7 @@ class _Line:
 def _lines(chars: list[Char]) -> list[_Line]:
     """Characters grouped into lines (by their top), top to bottom."""
     lines: list[_Line] = []
-    for group in cluster_objects(chars, itemgetter("top"), Y_TOLERANCE):
+    for group in _by_top(chars):
         group.sort(key=itemgetter("x0"))
         solid = [c for c in group if not c["text"].isspace()]
         text = _clean(_join(group))
@@ -308,9 +465,29 @@ def _lines(chars: list[Char]) -> list[_Line]:
     return lines
 
 
+def _by_top(chars: list[Char]) -> list[list[Char]]:
+    """pdfplumber's `cluster_objects(chars, "top", Y_TOLERANCE)`, the same groups in the same
+    order: the distinct tops in chains no more than Y_TOLERANCE apart, each group's characters
+    in their order."""
+    cluster: dict[float, int] = {}
+    count = 0
+    last = float("-inf")
+    for top in sorted({c["top"] for c in chars}):
+        if top > last + Y_TOLERANCE:
+            count += 1
+        cluster[top] = count - 1
+        last = top
+    groups: list[list[Char]] = [[] for _ in range(count)]
+    for char in chars:
+        groups[cluster[char["top"]]].append(char)
+    return groups
+
+
 def _join(chars: list[Char]) -> str:
     """A line's characters, left to right. A space glyph in the PDF stays a space; a gap wider than
-    X_TOLERANCE becomes a space, except between two CJK characters (justified Chinese text)."""
+    X_TOLERANCE becomes a space, except between two CJK characters (justified Chinese text),
+    where only a gap of more than two characters' width does (the columns of a table printed
+    without rules: 户数    人数    支出)."""
     out: list[str] = []
     previous: Char | None = None
     for char in chars:
@@ -319,7 +496,8 @@ def _join(chars: list[Char]) -> str:
             out.append(" ")
         elif previous is not None and not previous["text"].isspace():
             gap = char["x0"] - previous["x1"]
-            if gap > X_TOLERANCE and not (_is_cjk(previous["text"]) and _is_cjk(text)):
+            if gap > X_TOLERANCE and (not (_is_cjk(previous["text"]) and _is_cjk(text))
+                                      or gap > _COLUMN_GAP * (previous["x1"] - previous["x0"])):
                 out.append(" ")
         if not text.isspace():
             out.append(text)

@@ -15,7 +15,7 @@ at 200 dpi (at 150 dpi thin table rules and strokes drop out) and reads it with
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,18 +36,25 @@ _LOCK = pdf_reader.PDFIUM_LOCK  # PDFium is not thread-safe: one call at a time 
 def read(path: Path, source: Source, ocr: str = "auto",
          limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read the PDF at `path`, recognising the pages `plan` picks for the `ocr` mode."""
+    found: Plan | None = None
+    document: Document | None
     try:
-        document: Document | None = pdf_reader.read(path, source, limits)
+        document, texts = pdf_reader.read_surveyed(path, source, limits)
     except NeedsOCR:
         if ocr == "never":
             raise
         document = None  # no page has text: perhaps a scan
+    else:
+        found = plan_texts(texts, ocr)  # counted as the reader read: no second pass
+        if not found.pages:
+            return document
     try:
         with _LOCK:
             pdf = pdfium.PdfDocument(path.read_bytes())
         try:
-            with _LOCK:
-                found = plan(pdf, ocr)
+            if found is None:
+                with _LOCK:
+                    found = plan(pdf, ocr)
             if not found.pages:
                 if document is None:
                     raise _no_text_layer()
@@ -88,8 +95,7 @@ def _merged(source: Source, document: Document | None, pages: list[OcrPage],
         if number > 1:
             blocks.append(Block(kind="page_break", text="", page=number, index=len(blocks)))
         for block in by_page.get(number, []):
-            blocks.append(Block(block.kind, block.text, block.cells, number, len(blocks),
-                                block.bbox))
+            blocks.append(replace(block, page=number, index=len(blocks)))
     return Document(source=source, blocks=blocks, pages=count,
                     ocr=info_of(pages, found.reason))
 
@@ -106,7 +112,11 @@ class Plan:
 
 def plan(pdf: pdfium.PdfDocument, mode: str) -> Plan:
     """Decide, from the open document (the caller holds the PDFium lock)."""
-    texts = text_layer.survey(pdf)
+    return plan_texts(text_layer.survey(pdf), mode)
+
+
+def plan_texts(texts: list[text_layer.PageText], mode: str) -> Plan:
+    """Decide from every page's text layer, counted."""
     garbage = tuple((t.number, t.verdict) for t in texts if t.garbage)
     if mode == "always":
         return Plan(tuple(t.number for t in texts), "forced", garbage)

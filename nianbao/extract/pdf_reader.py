@@ -46,6 +46,7 @@ import ctypes
 import math
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,13 @@ from nianbao.extract.pdf_defences import (
     too_dense,
 )
 from nianbao.extract.pdf_geometry import Char, PageContent, page_blocks
+from nianbao.extract.text_layer import (
+    IMAGE_OBJECTS_LOOKED_AT,
+    PageText,
+    count_text,
+    is_image_kind,
+    unchecked,
+)
 from nianbao.model import Document, Source
 
 _ASCENT = 0.88  # of the em box above the baseline (Noto CJK; pdfminer: 1 + the font's descent)
@@ -77,12 +85,20 @@ _PDFIUM_STRING_CAP = 16_383
 
 def read(path: Path, source: Source, limits: Limits = DEFAULT_LIMITS) -> Document:
     """Read the PDF at `path`. Raises `UnreadableInput` (or `NeedsOCR`) and nothing else."""
+    return read_surveyed(path, source, limits)[0]
+
+
+def read_surveyed(path: Path, source: Source,
+                  limits: Limits = DEFAULT_LIMITS) -> tuple[Document, list[PageText]]:
+    """`read`, and what each page's text layer holds (`text_layer.PageText`, counted in the
+    same pass: the OCR planner need not load every page again)."""
     data = read_bytes(path, limits)
     check_envelope(data)
     check_streams(data, limits)
     try:
         with PDFIUM_LOCK:
-            pages = _survey(data, limits)
+            surveyed = _survey(data, limits)
+        pages = [page for page, _ in surveyed]
         blocks = page_blocks(pages)
     except NianbaoError:
         raise
@@ -91,10 +107,10 @@ def read(path: Path, source: Source, limits: Limits = DEFAULT_LIMITS) -> Documen
             f"PDF文件已损坏，无法解析：{path.name}",
             f"the PDF is damaged and cannot be parsed: {path.name} ({type(exc).__name__})",
         ) from exc
-    return Document(source=source, blocks=blocks, pages=len(pages))
+    return Document(source=source, blocks=blocks, pages=len(pages)), [t for _, t in surveyed]
 
 
-def _survey(data: bytes, limits: Limits) -> list[PageContent]:
+def _survey(data: bytes, limits: Limits) -> list[tuple[PageContent, PageText]]:
     """Open the PDF with PDFium: refuse it if encrypted, too long, a scan or absurdly dense;
     otherwise read every page's characters and ruling lines."""
     try:
@@ -119,7 +135,7 @@ def _survey(data: bytes, limits: Limits) -> list[PageContent]:
         ) from exc
     finally:
         pdf.close()
-    if not any(not c["text"].isspace() for page in pages for c in page.chars):
+    if not any(not c["text"].isspace() for page, _ in pages for c in page.chars):
         raise NeedsOCR(
             "该PDF没有文字层（扫描件），需要先做OCR识别",
             "the PDF has no text layer (a scan); it needs OCR first",
@@ -127,8 +143,10 @@ def _survey(data: bytes, limits: Limits) -> list[PageContent]:
     return pages
 
 
-def _survey_page(pdf: pdfium.PdfDocument, number: int, limits: Limits, data: bytes) -> PageContent:
-    """Check one page against the limits and read its characters and ruling lines."""
+def _survey_page(pdf: pdfium.PdfDocument, number: int, limits: Limits,
+                 data: bytes) -> tuple[PageContent, PageText]:
+    """Check one page against the limits and read its characters and ruling lines; count its
+    text layer as `text_layer.survey` does."""
     page = pdf[number - 1]
     try:
         raw = page.raw
@@ -144,12 +162,15 @@ def _survey_page(pdf: pdfium.PdfDocument, number: int, limits: Limits, data: byt
             if count >= _PDFIUM_STRING_CAP:
                 recount(data, number, limits)
             chars = _chars(textpage.raw, count, left, top)
+            text = textpage.get_text_range(0, count) if count > 0 else ""
+            counts = count_text(textpage.raw, text, count)
         finally:
             textpage.close()
-        edges = _Edges(number, limits, left, top).of_page(raw, objects)
+        found = _Edges(number, limits, left, top)
+        edges = found.of_page(raw, objects)
     finally:
         page.close()
-    return PageContent(number, chars, edges)
+    return PageContent(number, chars, edges), PageText(number, *counts, found.images)
 
 
 def _origin(page: Any) -> tuple[float, float]:
@@ -179,8 +200,10 @@ def _chars(textpage: Any, count: int, left: float, top: float) -> list[Char]:
         units.extend(pdfium_c.FPDFText_GetUnicode(textpage, i) for i in range(len(units), count))
     rect = pdfium_c.FS_RECTF()
     x, y = ctypes.c_double(), ctypes.c_double()
-    box, origin = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
-    generated, object_of = pdfium_c.FPDFText_IsGenerated, _text_object_address()
+    at_rect, at_x, at_y = ctypes.byref(rect), ctypes.byref(x), ctypes.byref(y)
+    calls = _calls()
+    box, origin = calls.loose_box, calls.origin
+    generated, object_of = calls.generated, calls.text_object
     chars: list[Char] = []
     skip = False
     folded = False  # a generated space since the last character: maybe a folded space glyph
@@ -199,7 +222,7 @@ def _chars(textpage: Any, count: int, left: float, top: float) -> list[Char]:
         if 0xD800 <= unit < 0xDC00 and i + 1 < count and 0xDC00 <= units[i + 1] < 0xE000:
             text = chr(0x10000 + ((unit - 0xD800) << 10) + (units[i + 1] - 0xDC00))
             skip = True
-        if not box(textpage, i, rect) or not origin(textpage, i, x, y):
+        if not box(textpage, i, at_rect) or not origin(textpage, i, at_x, at_y):
             continue
         text_object = object_of(textpage, i)
         if text_object != last_object or not em:  # one size per text object
@@ -216,23 +239,38 @@ def _chars(textpage: Any, count: int, left: float, top: float) -> list[Char]:
     return chars
 
 
+@dataclass(frozen=True)
+class _Calls:
+    """PDFium's per-character text functions, called without ctypes' argument conversion
+    (`text_layer.unchecked`): three calls per character, 3,500 per filing."""
+
+    loose_box: Any  # (textpage, index, FS_RECTF*) -> int
+    origin: Any  # (textpage, index, double*, double*) -> int
+    generated: Any  # (textpage, index) -> int
+    text_object: Any  # (textpage, index) -> the object's address, comparable between calls
+    font_size: Any  # (textpage, index) -> double
+    matrix: Any  # (textpage, index, FS_MATRIX*) -> int
+
+
 @cache
-def _text_object_address() -> Any:
-    """FPDFText_GetTextObject returning the object's address, so that two calls compare equal
-    when they name the same text object (pypdfium2's pointer objects never do)."""
-    bound = pdfium_c.FPDFText_GetTextObject
-    function = type(bound).from_address(ctypes.addressof(bound))
-    function.argtypes = [ctypes.c_void_p, ctypes.c_int]
-    function.restype = ctypes.c_void_p
-    return function
+def _calls() -> _Calls:
+    return _Calls(
+        loose_box=unchecked("FPDFText_GetLooseCharBox", ctypes.c_int),
+        origin=unchecked("FPDFText_GetCharOrigin", ctypes.c_int),
+        generated=unchecked("FPDFText_IsGenerated", ctypes.c_int),
+        text_object=unchecked("FPDFText_GetTextObject", ctypes.c_void_p),
+        font_size=unchecked("FPDFText_GetFontSize", ctypes.c_double),
+        matrix=unchecked("FPDFText_GetMatrix", ctypes.c_int),
+    )
 
 
 def _em(textpage: Any, index: int) -> float:
     """The character's font size scaled by its matrix (WeasyPrint sets 14 px type under a
     0.75 px-to-pt matrix: 10.5 pt)."""
-    size = float(pdfium_c.FPDFText_GetFontSize(textpage, index))
+    calls = _calls()
+    size = float(calls.font_size(textpage, index))
     matrix = pdfium_c.FS_MATRIX()
-    if pdfium_c.FPDFText_GetMatrix(textpage, index, matrix):
+    if calls.matrix(textpage, index, ctypes.byref(matrix)):
         size *= math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
     return size
 
@@ -268,6 +306,7 @@ class _Edges:
         self.drawings = 0
         self.segments = 0
         self.edges: list[dict[str, Any]] = []
+        self.images = 0  # images and form XObjects among the page's first objects (text_layer)
 
     def of_page(self, page: Any, objects: int) -> list[dict[str, Any]]:
         get = pdfium_c.FPDFPage_GetObject
@@ -276,8 +315,10 @@ class _Edges:
 
     def _objects(self, objects: Iterable[Any], outer: _Matrix | None) -> None:
         kind_of = pdfium_c.FPDFPageObj_GetType
-        for obj in objects:
+        for i, obj in enumerate(objects):
             kind = kind_of(obj)
+            if outer is None and i < IMAGE_OBJECTS_LOOKED_AT and is_image_kind(kind):
+                self.images += 1
             if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
                 self._drew(obj, outer)
             elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE or kind == pdfium_c.FPDF_PAGEOBJ_SHADING:

@@ -15,18 +15,17 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from nianbao.extract.grid import (
+from nianbao.extract.columns import (
     CHANGE_ROLES,
     NOT_APPLICABLE,
     NUMBER,
     PAIR,
     VALUE_ROLES,
-    Row,
-    Table,
     column_unit,
-    find_tables,
     pair_units,
 )
+from nianbao.extract.grid import find_tables
+from nianbao.extract.tables import Row, Table
 from nianbao.extract.vocabulary import (
     Entry,
     Unit,
@@ -38,7 +37,7 @@ from nianbao.extract.vocabulary import (
     unit_of,
     vocabulary,
 )
-from nianbao.model import Block, Fact
+from nianbao.model import Block, Fact, fact_number
 
 _LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = tuple((lvl, re.compile(p)) for lvl, p in (
     (1, r"^\s*[一二三四五六七八九十]+\s*[、.．]"),
@@ -139,6 +138,11 @@ def read_table(table: Table) -> StatTable:
     _link(rows)
     for stat in rows:
         _identify(stat, rows, table)
+    for i, stat in enumerate(rows):
+        if stat.kind == "total" and stat.entry is None:
+            # 合计 over rows the vocabulary does not know (乡镇, 街道): counted as they are.
+            ids = {rows[j].entry for j in total_parts(rows, i) if rows[j].entry is not None}
+            stat.entry = ids.pop() if len(ids) == 1 else None
     units = {c.index: u for c in table.columns if c.role in VALUE_ROLES
              and (u := unit_of(column_unit(c.header, table.money_unit) or "")) is not None}
     own_units = [c.index for c in table.columns if c.role in VALUE_ROLES]
@@ -325,6 +329,27 @@ def _part_entry(stat: StatRow, parent: StatRow, entry: Entry) -> Entry:
     return Entry(own, entry.measure, entry.unit, known=False)
 
 
+def total_parts(rows: list[StatRow], i: int) -> list[int]:
+    """The rows a 合计/小计 row at `i` adds up: the items under the same parent since the
+    previous total; or, for a total written first (合计 above the counties), the items after
+    it, of its measure."""
+    parent = rows[i].parent
+    last_total = max((j for j in range(i) if rows[j].parent == parent
+                      and rows[j].kind == "total"), default=-1)
+    before = [j for j in range(last_total + 1, i) if rows[j].parent == parent
+              and rows[j].kind == "item"]
+    if before:
+        return before
+    after: list[int] = []
+    for j in range(i + 1, len(rows)):
+        if rows[j].parent == parent and rows[j].kind == "total":
+            break
+        if rows[j].parent == parent and rows[j].kind == "item" and \
+                (rows[i].measure is None or rows[j].measure == rows[i].measure):
+            after.append(j)
+    return after
+
+
 def children(table: StatTable, index: int) -> list[int]:
     return table.kids.get(index, [])
 
@@ -374,12 +399,12 @@ def _row_facts(table: StatTable, stat: StatRow) -> list[Fact]:
                     page=stat.row.page, row=stat.row.number, column=column + 1)
         if role in CHANGE_ROLES or (stat.cells[index].endswith("%") and (
                 unit is None or unit.measure != "percent")):
-            fact.percent = _number(value)
+            fact.percent = fact_number(value)
         elif unit is None:
-            fact.value = _number(value)
+            fact.value = fact_number(value)
         else:
             scaled = value * unit.scale
-            setattr(fact, unit.measure, _number(scaled))
+            setattr(fact, unit.measure, fact_number(scaled))
             fact.approx = unit.approx
             if unit.measure == "value":
                 fact.unit = unit.text
@@ -400,10 +425,6 @@ def _pair_facts(table: StatTable, stat: StatRow) -> list[Fact]:
         for unit_text, value in parts:
             unit = unit_of(unit_text)
             if unit is not None and getattr(fact, unit.measure, None) is None:
-                setattr(fact, unit.measure, _number(value * unit.scale))
+                setattr(fact, unit.measure, fact_number(value * unit.scale))
         out.append(fact)
     return out
-
-
-def _number(value: Decimal) -> float:
-    return int(value) if value == value.to_integral_value() else float(value)

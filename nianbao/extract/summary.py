@@ -7,14 +7,18 @@ import re
 
 from nianbao.extract import meta, statistics
 from nianbao.extract.facts import facts_of, sentences, unwrap
+from nianbao.extract.tables import Table
 from nianbao.model import Document, Provenance, Record
 
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.．、](?!\d))")
 _TITLE_ORG = re.compile(r"^(.{2,40}?)(?:20\d{2}\s*年)")
 
 
-def parse(document: Document, kind: str) -> Record:
-    tables = statistics.read_tables(document.blocks)
+def parse(document: Document, kind: str, found: list[Table] | None = None) -> Record:
+    """The record of `document`; `found` are its statistics tables when the caller has them
+    (from telling the kind), else they are found here."""
+    tables = ([statistics.read_table(t) for t in found] if found is not None
+              else statistics.read_tables(document.blocks))
     used = {i for t in tables for i in t.table.blocks}
     # Everything not read as a statistics table is prose, in reading order (bulleted lines
     # with tabs included).
@@ -26,7 +30,7 @@ def parse(document: Document, kind: str) -> Record:
     record.sentences = sentences(texts)
     record.facts = facts_of(record.sentences) + statistics.facts(tables)
     record.tables = tables
-    title = texts[0][0].strip() if texts else ""
+    title = next((t.strip() for t, _ in texts if not meta.is_furniture(t)), "")
     record.year = meta.report_year(title, document.text)
     record.as_of = meta.report_as_of(document, kind, record.year)
     org = _TITLE_ORG.match(title)

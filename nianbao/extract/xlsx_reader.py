@@ -20,19 +20,20 @@ import io
 import math
 import re
 import zipfile
-import zlib
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from nianbao.errors import NianbaoError, UnreadableInput
 from nianbao.extract.limits import DEFAULT_LIMITS, Limits, read_bytes
-from nianbao.extract.ooxml import OLE_MAGIC, check_members, check_no_dtd
+from nianbao.extract.ooxml import check_package
 from nianbao.model import Block, Document, Source
 from nianbao.text.normalize import normalize
 
 MAX_CELLS = 2_000_000  # a statistics workbook has a few thousand cells
-_DEFAULT_SHEET = re.compile(r"^(?:Sheet|工作表|sheet)\s*\d*$")
+_SECTION = re.compile(r"[\u4e00-\u9fff]")  # a text merged across a row, not a repeated number
+DEFAULT_SHEET = re.compile(r"^(?:Sheet|工作表|sheet)\s*\d*$")
 
 
 def read(path: Path, source: Source, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -63,7 +64,7 @@ def _read_sheet(sheet: Any, number: int, blocks: list[Block], name: str, several
         raise UnreadableInput(
             f"工作表“{sheet.title}”过大（{rows:,} 行 × {cols:,} 列）：{name}",
             f"sheet {sheet.title!r} is too large ({rows:,} rows × {cols:,} columns): {name}")
-    if several and not _DEFAULT_SHEET.match(str(sheet.title)):
+    if several and not DEFAULT_SHEET.match(str(sheet.title)):
         blocks.append(Block("paragraph", normalize(str(sheet.title)).strip(), page=number,
                             index=len(blocks)))
     merged: dict[tuple[int, int], tuple[int, int]] = {}
@@ -75,22 +76,39 @@ def _read_sheet(sheet: Any, number: int, blocks: list[Block], name: str, several
     for row in sheet.iter_rows():
         for cell in row:
             if cell.value is not None:
-                values[(cell.row, cell.column)] = _text(cell.value)
-    for r in range(1, rows + 1):
-        cells = [values.get(merged.get((r, c), (r, c)), "") for c in range(1, cols + 1)]
-        while cells and not cells[-1]:
-            cells.pop()
-        if not any(cells):
-            continue
-        cells = [normalize(c).strip() for c in cells]
-        if sum(1 for c in cells if c) == 1 and cells[0]:
-            blocks.append(Block("paragraph", cells[0], page=number, index=len(blocks)))
-            continue
-        blocks.append(Block("row", "\t".join(cells), cells=tuple(cells), page=number,
-                            index=len(blocks)))
+                values[(cell.row, cell.column)] = cell_text(cell.value)
+    grid = ([values.get(merged.get((r, c), (r, c)), "") for c in range(1, cols + 1)]
+            for r in range(1, rows + 1))
+    blocks.extend(grid_blocks(grid, number, start=len(blocks)))
 
 
-def _text(value: Any) -> str:
+def grid_blocks(grid: Iterable[list[str]], page: int | None, start: int = 0) -> list[Block]:
+    """Blocks of one sheet given as rows of cell texts (a merged cell's text already in every
+    cell it covers), one per non-empty row (`row_block`)."""
+    out: list[Block] = []
+    for row in grid:
+        block = row_block(row, page, start + len(out))
+        if block is not None:
+            out.append(block)
+    return out
+
+
+def row_block(row: Iterable[str], page: int | None, index: int) -> Block | None:
+    """A table row's block: None when it is empty; a paragraph when it holds one text (a title,
+    a note or a section name such as 青禾县 in the first cell alone, or merged across the row);
+    else a row of its cells, trailing empty cells dropped."""
+    cells = [normalize(c).strip() for c in row]
+    while cells and not cells[-1]:
+        cells.pop()
+    filled = [c for c in cells if c]
+    if not filled:
+        return None
+    if (len(filled) == 1 and cells[0]) or (len(set(filled)) == 1 and _SECTION.search(filled[0])):
+        return Block("paragraph", filled[0], page=page, index=index)
+    return Block("row", "\t".join(cells), cells=tuple(cells), page=page, index=index)
+
+
+def cell_text(value: Any) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, int):
@@ -111,23 +129,16 @@ def _text(value: Any) -> str:
 
 
 def _check_package(data: bytes, name: str, limits: Limits) -> None:
-    if data.startswith(OLE_MAGIC):
-        raise UnreadableInput(
-            f"这是旧版Excel（.xls）文件或加密的Excel文件，请另存为未加密的 .xlsx：{name}",
-            f"this is an old Excel .xls file or a password-protected workbook; save it as an "
-            f"unprotected .xlsx: {name}")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            check_members(package, "XLSX", name, limits)
-            check_no_dtd(package, "XLSX")
-            if "xl/workbook.xml" not in package.namelist():
-                raise UnreadableInput(f"不是Excel工作簿（缺少 xl/workbook.xml）：{name}",
-                                      f"not an Excel workbook (no xl/workbook.xml): {name}")
-    except NianbaoError:
-        raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError) as exc:
-        raise UnreadableInput(
-            f"不是有效的XLSX文件（zip压缩包已损坏或不是zip）：{name}",
-            f"not a valid XLSX file (the zip is damaged or it is not a zip): {name}") from exc
+    def workbook(package: zipfile.ZipFile) -> None:
+        if "xl/workbook.xml" not in package.namelist():
+            raise UnreadableInput(f"不是Excel工作簿（缺少 xl/workbook.xml）：{name}",
+                                  f"not an Excel workbook (no xl/workbook.xml): {name}")
+
+    check_package(
+        data, "XLSX", name, limits,
+        old_format=(f"这是旧版Excel（.xls）文件或加密的Excel文件，请另存为未加密的 .xlsx：{name}",
+                    f"this is an old Excel .xls file or a password-protected workbook; save it "
+                    f"as an unprotected .xlsx: {name}"),
+        main_part=workbook)
 
 

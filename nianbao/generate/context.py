@@ -19,61 +19,28 @@ from collections.abc import Iterator, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Self
 
+from nianbao.forms import annual_report
 from nianbao.generate.limits import check_sizes
 
-RECORD_FIELDS: tuple[str, ...] = (
-    "credit_code", "report_year", "name", "legal_representative", "purpose_and_scope",
-    "address", "registered_capital_wan", "funding_source", "sponsor", "net_assets_begin_wan",
-    "net_assets_end_wan", "online_name", "staff_count", "change_registration", "activities",
-    "licenses", "awards_and_litigation", "donations", "entrust_opinion", "sponsor_opinion",
-    "filler", "phone", "submitted_on", "layout",
-)  # fmt: skip
 
-# The canonical labels of the current national form (spec §1.3), keyed by record field, plus
-# the fixed texts of the form. Both templates print these exact strings.
-LABELS: dict[str, str] = {
-    "credit_code": "统一社会信用代码",
-    "title": "事业单位法人年度报告书",
-    "name": "单位名称",
-    "legal_representative": "法定代表人",
-    "issuer": "国家事业单位登记管理局制",
-    "cert_group": "《事业单位法人证书》登载事项",
-    "purpose_and_scope": "宗旨和业务范围",
-    "address": "住所",
-    "registered_capital_wan": "开办资金",
-    "funding_source": "经费来源",
-    "sponsor": "举办单位",
-    "assets_group": "资产损益情况",
-    "net_assets": "净资产合计（所有者权益合计）",
-    "net_assets_begin_wan": "年初数（万元）",
-    "net_assets_end_wan": "年末数（万元）",
-    "online_name": "网上名称",
-    "staff_count": "从业人数",
-    "change_registration": "对《条例》和实施细则有关变更登记规定的执行情况",
-    "activities": "开展业务活动情况",
-    "licenses": "相关资质认可或执业许可证明文件及有效期",
-    "awards_and_litigation": "绩效和受奖惩及诉讼投诉情况",
-    "donations": "接受捐赠资助及使用情况",
-    "entrust_opinion": "事业单位委托意见",
-    "sponsor_opinion": "举办单位意见（含保密审查意见）",
-    "legal_rep_signature": "法定代表人（签名）",
-    "unit_seal": "单位（盖章）",
-    "sponsor_seal": "举办单位（盖章）",
-    "filler": "填表人",
-    "phone": "联系电话",
-    "submitted_on": "报送日期",
-    "public_copy": "公示版",
-}
+def _printed_labels() -> dict[str, str]:
+    """The labels the form prints, keyed by record field, and its fixed texts (section headers
+    as `<group>_group`): the current national form's (spec §1.3), from the form's schema."""
+    form = annual_report()
+    labels = {f.name: f.printed_zh for f in form.fields if f.printed_zh}
+    labels |= {f"{g.key}_group": g.label_zh for g in form.groups if g.variants}  # printed headers
+    labels |= {t.key: t.label_zh for t in form.texts}
+    return labels
 
-# Rows of the field table in official order: single-line cells, then the long rows.
-LINE_FIELDS = (
-    "credit_code", "name", "legal_representative", "address", "funding_source", "sponsor",
-    "online_name", "filler", "phone",
-)  # fmt: skip
-PARAGRAPH_FIELDS = (
-    "purpose_and_scope", "change_registration", "activities", "licenses",
-    "awards_and_litigation", "donations", "entrust_opinion", "sponsor_opinion",
-)  # fmt: skip
+
+# Both templates print these exact strings.
+LABELS: dict[str, str] = _printed_labels()
+
+# The one-line cells of the form, and its long rows (paragraphs); amounts, counts, the year and
+# the date have their own formats below.
+LINE_FIELDS = tuple(f.name for f in annual_report().fields
+                    if f.type == "string" and not f.long and not f.format and f.group != "meta")
+PARAGRAPH_FIELDS = tuple(f.name for f in annual_report().fields if f.long)
 
 BLANK_YEAR = "\u3000\u3000"  # （　　）年度 on a form without a year
 BLANK_DATE = "\u3000\u3000年\u3000\u3000月\u3000\u3000日"  # date line left for the pen

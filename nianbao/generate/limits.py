@@ -8,20 +8,17 @@ minutes. One definition, two uses.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
 from nianbao.errors import UsageError
-from nianbao.forms import LABEL_EN, LABEL_ZH
-from nianbao.resources import schema_path
+from nianbao.forms import LABEL_EN, LABEL_ZH, schema
 
 
 @cache
 def max_lengths(kind: str = "annual_report") -> dict[str, int]:
-    schema = json.loads(schema_path(f"{kind}.schema.json").read_text(encoding="utf-8"))
-    return {name: int(spec["maxLength"]) for name, spec in schema["properties"].items()
+    return {name: int(spec["maxLength"]) for name, spec in schema(f"{kind}.schema.json")["properties"].items()
             if "maxLength" in spec}
 
 

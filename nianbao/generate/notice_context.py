@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from nianbao.forms import notice, plan_task
 from nianbao.generate.context import clean_text, one_line
 from nianbao.text.dates import zh_date
 
@@ -192,17 +193,20 @@ def _task(k: int, task: Mapping[str, Any]) -> list[dict[str, str]]:
     owners = "，".join(one_line(o) for o in task.get("owners") or [] if one_line(o))
     deadline = one_line(task.get("deadline"))
     goal = one_line(task.get("goal"))
+    goal_label, owners_label, deadline_label, items_label = (
+        plan_task().field(name).printed_zh for name in ("goal", "owners", "deadline", "items"))
     if owners:
-        bracket = f"（责任单位：{owners}" + (f"；完成时限：{deadline}" if deadline else "") + "）"
-        out.append(_para("body", "", f"工作目标：{goal}{bracket}" if goal else bracket))
+        bracket = (f"（{owners_label}：{owners}"
+                   + (f"；{deadline_label}：{deadline}" if deadline else "") + "）")
+        out.append(_para("body", "", f"{goal_label}：{goal}{bracket}" if goal else bracket))
     else:
         if goal:
-            out.append(_para("body", "", f"工作目标：{goal}"))
+            out.append(_para("body", "", f"{goal_label}：{goal}"))
         if deadline:
-            out.append(_para("body", "", f"完成时限：{deadline}。"))
+            out.append(_para("body", "", f"{deadline_label}：{deadline}。"))
     items = task.get("items") or []
     if items:
-        out.append(_para("body", "", "工作内容："))
+        out.append(_para("body", "", f"{items_label}："))
     for j, item in enumerate(items, 1):
         out += _heading(3, j, item.get("title"), item.get("text"))
     return out
@@ -276,6 +280,11 @@ def _mark(issuers: list[str], suffix: str) -> dict[str, Any]:
     }
 
 
+def _printed(part: str) -> str:
+    """The label the notice prints for a part (附件, 抄送, 印发), from the notice's schema."""
+    return notice().field(part).printed_zh
+
+
 def build_notice_context(record: Mapping[str, Any]) -> dict[str, Any]:
     """The template context for one notice record (see schemas/notice.schema.json)."""
     issuers = [one_line(n) for n in record.get("issuers") or [] if one_line(n)]
@@ -293,7 +302,7 @@ def build_notice_context(record: Mapping[str, Any]) -> dict[str, Any]:
         else "",
         "body": body_paragraphs(record.get("body") or []),
         "attachments": [
-            {"label": "附件：" if i == 0 else "", "number": f"{i + 1}." if len(attachments) > 1
+            {"label": f"{_printed('attachments')}：" if i == 0 else "", "number": f"{i + 1}." if len(attachments) > 1
              else "", "name": name} for i, name in enumerate(attachments)
         ],
         "signature": _signature(signature, zh_date(date) if date else "",
@@ -323,11 +332,11 @@ def _colophon(colophon: Any) -> dict[str, str] | None:
     printer = one_line(colophon.get("printer"))
     if not cc and not printer and not printed:
         return None
-    cc_text = "抄送：" + "，".join(cc) + "。" if cc else ""
+    cc_text = f"{_printed('colophon/cc')}：" + "，".join(cc) + "。" if cc else ""
     return {
         "cc": cc_text,
         "printer": printer,
-        "printed_on": zh_date(printed) + "印发" if printed else "",
+        "printed_on": zh_date(printed) + _printed("colophon/printed_on") if printed else "",
         "y_emu": str(colophon_top(cc_text) * 635),
         "h_emu": str((DOCX_TEXT_BOTTOM - colophon_top(cc_text)) * 635),
     }

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from nianbao.generate import docx_render
-from nianbao.generate.atomic import refuse_inputs, write_atomic
+from nianbao.generate.atomic import write_atomic
 from nianbao.generate.context import context_text
-from nianbao.generate.notice_context import build_notice_context
-from nianbao.generate.notice_input import preflight
+from nianbao.generate.notice_input import writing_context
 from nianbao.model import Finding
 
 TEMPLATE = "notice.docx"
@@ -44,10 +43,6 @@ def write_notice_docx(
     findings (warnings included) are appended to `findings` when given.
     """
     inputs = list(inputs)
-    refuse_inputs(Path(out), inputs)
-    found = preflight(record_fields, force=force)
-    if findings is not None:
-        findings.extend(found)
-    ctx = build_notice_context(record_fields)
+    ctx = writing_context(record_fields, Path(out), inputs=inputs, force=force, findings=findings)
     docx_render.check_printable(context_text(ctx))
     return write_atomic(Path(out), render_notice_docx(ctx), inputs=inputs)

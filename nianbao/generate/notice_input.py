@@ -16,19 +16,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 from jsonschema import Draft202012Validator
 
+from nianbao import forms
 from nianbao.checks import CheckContext, Registry, default_registry
 from nianbao.errors import UnreadableInput
 from nianbao.extract.structured import BadValue, load_json, load_yaml
+from nianbao.generate.atomic import refuse_inputs
+from nianbao.generate.notice_context import build_notice_context
 from nianbao.generate.refusal import refuse_on_errors
 from nianbao.model import Finding, Record
-from nianbao.resources import schema_path
 from nianbao.text.dates import parse_date
 
 MAX_INPUT_BYTES = 2_000_000  # a notice with its 方案 is ~30 KB of YAML
@@ -36,11 +37,8 @@ SCHEMA = "notice.schema.json"
 DOCUMENT_SUFFIXES = (".txt", ".text", ".docx", ".pdf")
 
 
-@cache
 def validator() -> Draft202012Validator:
-    schema = json.loads(schema_path(SCHEMA).read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return forms.validator(SCHEMA)
 
 
 def load_notice(path: str | Path) -> dict[str, Any]:
@@ -154,3 +152,15 @@ def preflight(fields: dict[str, Any], *, force: bool = False,
     findings = (rules or default_registry()).run(CheckContext(record))
     refuse_on_errors(findings, "notice", force=force)
     return findings
+
+
+def writing_context(fields: dict[str, Any], out: Path, *, inputs: list[Path], force: bool = False,
+                    findings: list[Finding] | None = None) -> dict[str, Any]:
+    """What writing a notice starts with, as DOCX or PDF: refuse to write over one of `inputs`,
+    check the notice (`preflight`; its findings, warnings included, are appended to `findings`
+    when given), then the template context."""
+    refuse_inputs(out, inputs)
+    found = preflight(fields, force=force)
+    if findings is not None:
+        findings.extend(found)
+    return build_notice_context(fields)

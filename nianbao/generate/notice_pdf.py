@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from nianbao.generate import weasy
-from nianbao.generate.atomic import refuse_inputs, write_atomic
+from nianbao.generate.atomic import write_atomic
 from nianbao.generate.context import context_text
-from nianbao.generate.notice_context import build_notice_context
-from nianbao.generate.notice_input import preflight
+from nianbao.generate.notice_input import writing_context
 from nianbao.model import Finding
 
 TEMPLATE = "notice.html"
@@ -56,10 +55,6 @@ def write_notice_pdf(
     that are not about fonts to `warnings`.
     """
     inputs = list(inputs)
-    refuse_inputs(Path(out), inputs)
-    found = preflight(record_fields, force=force)
-    if findings is not None:
-        findings.extend(found)
-    ctx = build_notice_context(record_fields)
+    ctx = writing_context(record_fields, Path(out), inputs=inputs, force=force, findings=findings)
     weasy.check_text(context_text(ctx), STYLESHEET)
     return write_atomic(Path(out), render_notice_pdf(ctx, warnings=warnings), inputs=inputs)

@@ -9,6 +9,7 @@ is the city's own total. A report with no stacked blocks is returned as it is.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from nianbao.extract.statistics import StatTable
@@ -46,7 +47,7 @@ def split_stacked(report: Report, region: str) -> list[Report]:
 Key = tuple[int | None, int | None, str]
 
 
-def _row_groups(tables: list[object]) -> dict[str, set[Key]]:
+def _row_groups(tables: Sequence[object]) -> dict[str, set[Key]]:
     """County name → the (page, row, text) keys of its rows."""
     groups: dict[str, set[Key]] = {}
     stat_tables = [t for t in tables if isinstance(t, StatTable)]

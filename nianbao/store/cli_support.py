@@ -13,11 +13,12 @@ from decimal import Decimal
 from typing import Any
 
 from nianbao.checks import xyear
-from nianbao.forms import ANNUAL_REPORT_FIELDS, LABEL_EN, LABEL_ZH, LONG_FIELDS
+from nianbao.forms import LABEL_EN, LABEL_ZH, LONG_FIELDS
 from nianbao.model import Record, Report, plain
 from nianbao.pipeline import to_json
 from nianbao.store.db import StoreError
 from nianbao.store.filings import Institution, Store, StoredFiling, institution_key
+from nianbao.store.history import Years
 
 _CELL = 22  # display columns per year
 # Fields whose change from one year to the next is worth a mark: the registered items (a
@@ -68,12 +69,12 @@ def history_json(store: Store, key: str, kind: str = "annual_report") -> str:
 
 
 def _filing_json(filing: StoredFiling) -> dict[str, Any]:
-    return {"id": filing.id, "year": filing.year, "source": filing.source.to_json(),
+    return {"id": filing.id, "year": filing.year, "source": filing.source.to_dict(),
             "created_at": filing.created_at.isoformat(),
             "checked_at": filing.checked_at.isoformat() if filing.checked_at else None,
             "ruleset_version": filing.ruleset_version, "superseded_by": filing.superseded_by,
             "record": plain(filing.record.fields),
-            "findings": [plain(f.to_json()) for f in filing.findings]}
+            "findings": [f.to_dict() for f in filing.findings]}
 
 
 def history_table(store: Store, key: str, lang: str = "zh",
@@ -83,36 +84,23 @@ def history_table(store: Store, key: str, lang: str = "zh",
     marked with *."""
     zh = lang != "en"
     found, all_filings = _lookup(store, key, kind)
-    current = [f for f in all_filings if f.is_current and f.year is not None]
-    by_year: dict[int, StoredFiling] = {}
-    for filing in current:
-        by_year.setdefault(filing.year, filing)  # type: ignore[arg-type]
-    years = sorted(by_year)
+    table = Years.of(f for f in all_filings if f.is_current)
+    years = table.years
     first = found[0]
     title = (f"{first.name or '—'}  {first.credit_code or '（无统一社会信用代码）'}" if zh
              else f"{first.name or '-'}  {first.credit_code or '(no credit code)'}")
     labels = LABEL_ZH if zh else LABEL_EN
     head_width = 28
     lines = [title, _pad("" , head_width) + "".join(_pad(str(y), _CELL) for y in years)]
-    for name, _, _ in ANNUAL_REPORT_FIELDS:
-        if name in ("report_year", "layout"):
-            continue
+    for name, _, values in table.rows():
         cells = []
-        previous: Any = None
-        for i, year in enumerate(years):
-            value = by_year[year].record.fields.get(name)
+        for i, (year, (value, previous)) in enumerate(zip(years, values, strict=True)):
             text = _cell(name, value, zh)
             changed = (name in _MARKED and i > 0 and years[i - 1] == year - 1
                        and _differs(previous, value))
             cells.append(_pad(_fit(("*" if changed else "") + text, _CELL - 1), _CELL))
-            previous = value
         lines.append(_pad(_fit(labels.get(name, name), head_width - 1), head_width) + "".join(cells))
-    counts = []
-    for year in years:
-        f = by_year[year].findings
-        errors = sum(1 for x in f if x.severity == "error")
-        warnings = sum(1 for x in f if x.severity == "warning")
-        counts.append(_pad(f"{errors}/{warnings}", _CELL))
+    counts = [_pad("{}/{}".format(*table.counts(year)), _CELL) for year in years]
     lines.append(_pad("错误/警告" if zh else "errors/warnings", head_width) + "".join(counts))
     versions = [_pad(str(sum(1 for f in all_filings if f.year == y)), _CELL) for y in years]
     lines.append(_pad("存入版本数" if zh else "versions stored", head_width) + "".join(versions))

@@ -17,11 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from dataclasses import fields as dataclass_fields
-from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
@@ -30,8 +28,7 @@ from sqlalchemy import Connection, Engine, Row, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
-from nianbao.forms import AMOUNT_FIELDS
-from nianbao.model import Fact, Finding, Provenance, Record, Report, Source, plain
+from nianbao.model import Finding, Record, Report, Source, plain
 from nianbao.store.db import READ_ONLY, StoreError, make_engine, redact, resolve_store
 from nianbao.store.schema import LATEST, current_version, filings, institutions, migrate, utcnow
 from nianbao.text import credit_code
@@ -133,36 +130,6 @@ class StoredFiling:
     ruleset_version: str
 
 
-_FACT_FIELDS = frozenset(f.name for f in dataclass_fields(Fact))
-
-
-def record_from_json(kind: str, year: int | None, as_of: str | None, org: str | None,
-                     fields: dict[str, Any], facts: Iterable[dict[str, Any]]) -> Record:
-    """A Record from stored JSON: amounts back to Decimal, facts back to Fact."""
-    restored = {k: Decimal(str(v)) if k in AMOUNT_FIELDS and isinstance(v, (int, float))
-                and not isinstance(v, bool) else v for k, v in fields.items()}
-    fact_list = [Fact(**{k: v for k, v in f.items() if k in _FACT_FIELDS}) for f in facts
-                 if isinstance(f, dict) and "indicator" in f and "text" in f]
-    return Record(kind=kind, fields=restored, facts=fact_list, year=year, as_of=as_of, org=org)
-
-
-def finding_from_json(data: dict[str, Any]) -> Finding:
-    prov = data.get("provenance")
-    provenance = None
-    if isinstance(prov, dict):
-        bbox = prov.get("bbox")
-        provenance = Provenance(page=prov.get("page"), block=prov.get("block"),
-                                cell=prov.get("cell"), start=prov.get("start"), end=prov.get("end"),
-                                bbox=tuple(bbox) if isinstance(bbox, list) and len(bbox) == 4
-                                else None)
-    return Finding(
-        rule=str(data.get("rule", "")), severity=data.get("severity", "info"),
-        message_zh=str(data.get("message_zh", "")), message_en=str(data.get("message_en", "")),
-        pointer=str(data.get("pointer", "")), evidence=str(data.get("evidence", "")),
-        params=dict(data.get("params") or {}), provenance=provenance,
-    )
-
-
 # --------------------------------------------------------------------------- the store
 
 
@@ -189,15 +156,8 @@ class Store:
             if opened is not None:
                 return opened
         engine = make_engine(where)
-        try:
-            with engine.begin() as conn:
-                before = migrate(conn)
-        except StoreError:
-            engine.dispose()
-            raise
-        except DBAPIError as exc:
-            engine.dispose()
-            raise _unusable(where, exc) from exc
+        with _disposed_on_failure(engine, where), engine.begin() as conn:
+            before = migrate(conn)
         store = cls(engine, where)
         store.migrated_from = before if 0 < before < LATEST else None
         return store
@@ -206,17 +166,10 @@ class Store:
     def _open_read_only(cls, where: str) -> Store | None:
         """The store opened read-only, or None when it needs migrating first."""
         engine = make_engine(where, read_only=True)
-        try:
-            with engine.connect() as conn:
-                conn.execution_options(**{READ_ONLY: True})
-                with conn.begin():
-                    version = current_version(conn)
-        except StoreError:
-            engine.dispose()
-            raise
-        except DBAPIError as exc:
-            engine.dispose()
-            raise _unusable(where, exc) from exc
+        with _disposed_on_failure(engine, where), engine.connect() as conn:
+            conn.execution_options(**{READ_ONLY: True})
+            with conn.begin():
+                version = current_version(conn)
         if version == 0:
             engine.dispose()
             raise StoreError(f"这不是 nianbao 存储库（是空的）：{redact(where)}",
@@ -281,6 +234,20 @@ def _unusable(where: str, exc: DBAPIError) -> StoreError:
     reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
     return StoreError(f"无法使用存储库 {redact(where)}：{reason}",
                       f"cannot use the store {redact(where)}: {reason}")
+
+
+@contextmanager
+def _disposed_on_failure(engine: Engine, where: str) -> Iterator[None]:
+    """Opening the store at `where`: on failure the engine is disposed of, and a database
+    error becomes a StoreError that says which store and why."""
+    try:
+        yield
+    except StoreError:
+        engine.dispose()
+        raise
+    except DBAPIError as exc:
+        engine.dispose()
+        raise _unusable(where, exc) from exc
 
 
 class Transaction:
@@ -354,7 +321,7 @@ class Transaction:
         if institution is None:
             return None
         now = utcnow()
-        findings_json = [plain(f.to_json()) for f in report.findings]
+        findings_json = [f.to_dict() for f in report.findings]
         same_key = and_(filings.c.institution_id == institution.id,
                         filings.c.kind == record.kind, _year_is(record.year))
         existing = self.conn.execute(select(filings.c.id, filings.c.is_current).where(
@@ -379,7 +346,7 @@ class Transaction:
             institution_id=institution.id, year=record.year, kind=record.kind,
             source_sha256=source.sha256, source_path=source.path, source_format=source.format,
             org=record.org, as_of=record.as_of, record=plain(record.fields),
-            facts=[plain(f.to_json()) for f in record.facts], findings=findings_json,
+            facts=[f.to_dict() for f in record.facts], findings=findings_json,
             created_at=now, checked_at=now, is_current=True, superseded_by=None,
             ruleset_version=ruleset_version,
         ).returning(filings.c.id)).scalar_one()
@@ -447,12 +414,13 @@ def _year_is(year: int | None) -> Any:
 
 def stored_filing(row: Row[Any]) -> StoredFiling:
     """A row of the filings table as a StoredFiling."""
-    record = record_from_json(row.kind, row.year, row.as_of, row.org, dict(row.record or {}),
-                              row.facts or [])
+    record = Record.from_dict({"kind": row.kind, "year": row.year, "as_of": row.as_of,
+                               "org": row.org, "record": dict(row.record or {}),
+                               "facts": row.facts or []})
     return StoredFiling(
         id=row.id, institution_id=row.institution_id, year=row.year, kind=row.kind,
         source=Source(row.source_path, row.source_sha256, row.source_format), record=record,
-        findings=[finding_from_json(f) for f in row.findings or [] if isinstance(f, dict)],
+        findings=[Finding.from_dict(f) for f in row.findings or [] if isinstance(f, dict)],
         created_at=row.created_at, checked_at=row.checked_at, is_current=bool(row.is_current),
         superseded_by=row.superseded_by, ruleset_version=row.ruleset_version or "",
     )

@@ -62,9 +62,9 @@ class FilingView:
             "created_at": f.created_at.isoformat(),
             "submitted_at": self.submitted_at.isoformat() if self.submitted_at else None,
             "errors_confirmed": self.errors_confirmed, "origin": self.origin or "store",
-            "source": {**f.source.to_json(), "path": self.filename or f.source.path},
+            "source": {**f.source.to_dict(), "path": self.filename or f.source.path},
             "record": plain(f.record.fields),
-            "findings": [plain(x.to_json()) for x in f.findings],
+            "findings": [x.to_dict() for x in f.findings],
         }
 
 
@@ -171,9 +171,7 @@ def inbox(store: Store, scope: Scope, *, year: int | None = None) -> list[InboxR
             open_count = 0
             for f in found:
                 if f.get("severity") in ("error", "warning"):
-                    from nianbao.store.filings import finding_from_json
-
-                    if finding_key(finding_from_json(f)) not in done:
+                    if finding_key(Finding.from_dict(f)) not in done:
                         open_count += 1
             rows.append(InboxRow(
                 r.id, r.year, r.kind, r.name, r.credit_code, r.origin or "store",
@@ -293,14 +291,12 @@ def decision_rows(store: Store, scope: Scope, year: int | None = None) -> list[d
             .join(filings, filings.c.id == decisions.c.filing_id)
             .join(institutions, institutions.c.id == filings.c.institution_id)
             .order_by(decisions.c.id)).all()
-    from nianbao.store.filings import finding_from_json
-
     for r in rows:
         if not scope.sees(r.key, r.credit_code) or (year is not None and r.year != year):
             continue
         message = ""
         for f in r.findings or []:
-            finding = finding_from_json(f)
+            finding = Finding.from_dict(f)
             if finding_key(finding) == r.finding_key:
                 message = finding.message_zh
                 break

@@ -4,14 +4,14 @@ An 18-character code: registering department (pos 1), organisation category (pos
 registering authority's GB/T 2260 division (pos 3–8), the GB 11714 organisation code (pos 9–17,
 pos 17 being its own check digit) and a check character over pos 1–17 (pos 18).
 
-`validate` never raises on bad input; it returns `Problem`s with a stable `code`, so that the
-checks, the CLI and a batch report can all say the same thing in Chinese and English.
+`validate` never raises on bad input; it returns `Problem`s with a stable `code` and the values
+that explain it; the `identity.credit-code` rule words them in Chinese and English.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 # GB 32100 code character set, in value order (0..30): digits and letters without I, O, S, V, Z.
@@ -164,14 +164,14 @@ class Normalised:
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a code; `code` is stable and safe to match on."""
+    """One thing wrong with a code; `code` is stable and safe to match on; `details` holds
+    the further values a message needs (which characters, which kind of unit)."""
 
     code: ProblemCode
     severity: ProblemSeverity
     expected: str | None
     actual: str | None
-    message_zh: str
-    message_en: str
+    details: dict[str, str] = field(default_factory=dict, hash=False)
 
 
 def normalise(raw: str) -> Normalised:
@@ -261,8 +261,6 @@ def _lowercase(raw: str, upper: str) -> Problem:
         "warning",
         upper,
         raw,
-        "含小写字母；GB 32100 规定使用大写字母",
-        "contains lower-case letters; GB 32100 uses upper case only",
     )
 
 
@@ -274,8 +272,6 @@ def _length(text: str) -> Problem | None:
         "error",
         str(LENGTH),
         str(len(text)),
-        f"应为 {LENGTH} 位，实为 {len(text)} 位",
-        f"must have {LENGTH} characters, has {len(text)}",
     )
 
 
@@ -290,8 +286,7 @@ def _charset(text: str) -> Problem | None:
         "error",
         CHARSET,
         "".join(c for _, c in bad),
-        f"含非法字符 {where}（只能用数字和除 I、O、S、V、Z 以外的大写字母）",
-        f"has characters outside the GB 32100 set: {where_en} (digits and A–Z without I O S V Z)",
+        {"where_zh": where, "where_en": where_en},
     )
 
 
@@ -304,8 +299,6 @@ def _department(text: str, expected: str | None) -> Problem | None:
             "error",
             None,
             pair,
-            f"第1–2位“{pair}”不是 GB 32100 规定的登记管理部门和机构类别代码",
-            f"positions 1–2 {pair!r} are not a GB 32100 department and category code",
         )
     if expected is None or pair == expected:
         return None
@@ -321,9 +314,8 @@ def _unexpected_department(pair: str, expected: str) -> Problem:
         "warning",
         expected,
         pair,
-        f"第1–2位“{pair}”表示{dept_zh}登记的{cat_zh}，应为“{expected}”（{want_zh}）",
-        f"positions 1–2 {pair!r} mean a {cat_en} registered by {dept_en}, "
-        f"expected {expected!r} ({want_en})",
+        {"kind_zh": f"{dept_zh}登记的{cat_zh}", "kind_en": f"{cat_en} registered by {dept_en}",
+         "expected_zh": want_zh, "expected_en": want_en},
     )
 
 
@@ -344,8 +336,6 @@ def _structure(text: str) -> Problem | None:
         "error",
         "6 digits",
         area,
-        f"第3–8位登记管理机关行政区划码“{area}”应为6位数字",
-        f"positions 3–8 (registering authority's division code) {area!r} must be 6 digits",
     )
 
 
@@ -358,8 +348,6 @@ def _org_check(text: str) -> Problem | None:
         "warning",
         expected,
         actual,
-        f"第17位组织机构代码校验码应为 {expected}，实为 {actual}",
-        f"position 17 (organisation-code check digit) should be {expected}, is {actual}",
     )
 
 
@@ -372,6 +360,4 @@ def _check_char(text: str) -> Problem | None:
         "error",
         expected,
         actual,
-        f"第18位校验码应为 {expected}，实为 {actual}",
-        f"position 18 (check character) should be {expected}, is {actual}",
     )

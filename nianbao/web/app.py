@@ -189,9 +189,7 @@ async def api_check(request: Request) -> Response:
     if result.report is None or result.filing_id is None:
         return _json_error(result.status, result.error_code, result.message_zh,
                            result.message_en)
-    from nianbao.model import plain
-
-    body = plain(result.report.to_json())
+    body = result.report.to_dict()
     body["filing_id"] = result.filing_id
     return JSONResponse(body)
 

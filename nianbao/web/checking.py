@@ -14,18 +14,16 @@ audit line: a check is either stored whole or not at all.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import multiprocessing.connection
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from nianbao.batch.pool import Worker
 from nianbao.errors import NianbaoError, UnreadableInput
-from nianbao.model import Block, Document, Finding, Record, Report, Source
+from nianbao.model import Document, Finding, Record, Report, Source
 
 SUFFIXES = {".pdf": "application/pdf", ".docx": "application/vnd.openxmlformats-officedocument."
             "wordprocessingml.document", ".txt": "text/plain; charset=utf-8"}
@@ -315,72 +313,38 @@ def _open_store(url: str) -> Any:
 def _blocks_json(document: Document | None) -> list[dict[str, Any]]:
     if document is None:
         return []
-    return [{"kind": b.kind, "text": b.text, "page": b.page, "index": b.index,
-             "bbox": list(b.bbox) if b.bbox else None}
-            for b in document.blocks if b.kind != "page_break"]
+    return [b.to_dict() for b in document.blocks if b.kind != "page_break"]
 
 
-def blocks_from_json(data: Any) -> list[Block]:
-    out = []
-    for i, b in enumerate(data or []):
-        bbox = b.get("bbox")
-        out.append(Block(b.get("kind", "paragraph"), str(b.get("text", "")), (), b.get("page"),
-                         int(b.get("index", i)), tuple(bbox) if isinstance(bbox, list) and len(bbox) == 4 else None))
-    return out
+CHECK = "nianbao.web.checking:check"  # what the pool's workers run (`nianbao.batch.pool`)
+_WORKDIR: tempfile.TemporaryDirectory[str] | None = None
 
 
-def worker_main(conn: multiprocessing.connection.Connection) -> None:
-    """A worker process: take tasks until told to stop or the server is gone."""
+def prepare() -> None:
+    """Once per worker, when it starts: the imports and the rule set a check needs, and the
+    worker's own scratch folder (removed when the worker ends)."""
     import logging
-    import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _WORKDIR
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     warm_up()
-    with tempfile.TemporaryDirectory(prefix="nianbao-web-") as tmp:
-        while True:
-            try:
-                task = conn.recv()
-            except (EOFError, OSError):
-                return
-            if task is None:
-                return
-            try:
-                result = run_task(task, Path(tmp))
-            except Exception as exc:  # noqa: BLE001 - one bad file must not stop the worker
-                text = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-                result = refusal(500, "internal", f"内部错误：{text}", f"internal error: {text}")
-            try:
-                conn.send(result)
-            except OSError:
-                return
+    _WORKDIR = tempfile.TemporaryDirectory(prefix="nianbao-web-")
+
+
+def check(task: Task, registry: object = None) -> CheckResult:
+    """One task in a worker (`run_task` in the worker's scratch folder); even an unexpected
+    error becomes a refusal, so the worker goes on."""
+    if _WORKDIR is None:
+        prepare()
+    assert _WORKDIR is not None
+    try:
+        return run_task(task, Path(_WORKDIR.name))
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the worker
+        text = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
+        return refusal(500, "internal", f"内部错误：{text}", f"internal error: {text}")
 
 
 # --------------------------------------------------------------------------- the pool
-
-
-class _Worker:
-    def __init__(self) -> None:
-        ctx = multiprocessing.get_context("spawn")
-        ours, theirs = ctx.Pipe()
-        self.process: BaseProcess = ctx.Process(target=worker_main, args=(theirs,), daemon=True)
-        self.process.start()
-        theirs.close()
-        self.conn = ours
-
-    def stop(self, *, kill: bool = False) -> None:
-        if kill:
-            self.process.kill()
-        else:
-            try:
-                self.conn.send(None)
-            except OSError:
-                pass
-        self.process.join(2)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.conn.close()
 
 
 class CheckPool:
@@ -392,7 +356,7 @@ class CheckPool:
     def __init__(self, size: int, timeout: float) -> None:
         self.size = max(1, size)
         self.timeout = timeout
-        self._idle: list[_Worker] = []
+        self._idle: list[Worker] = []
         self._all = 0
         self._cond = threading.Condition()
         self._closed = False
@@ -400,10 +364,10 @@ class CheckPool:
     def start(self) -> None:
         with self._cond:
             while self._all < self.size:
-                self._idle.append(_Worker())
+                self._idle.append(Worker(0, CHECK))
                 self._all += 1
 
-    def _take(self) -> _Worker:
+    def _take(self) -> Worker:
         with self._cond:
             while not self._idle:
                 if self._closed:
@@ -415,14 +379,14 @@ class CheckPool:
             else:
                 return self._idle.pop()
         try:
-            return _Worker()
+            return Worker(0, CHECK)
         except BaseException:
             with self._cond:
                 self._all -= 1
                 self._cond.notify()
             raise
 
-    def _give_back(self, worker: _Worker | None) -> None:
+    def _give_back(self, worker: Worker | None) -> None:
         with self._cond:
             if worker is None or self._closed:
                 self._all -= 1

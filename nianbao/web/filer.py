@@ -26,7 +26,13 @@ from starlette.routing import BaseRoute, Route
 
 from nianbao.checks import CheckContext, Registry, Settings
 from nianbao.errors import NianbaoError
-from nianbao.forms import AMOUNT_FIELDS, ANNUAL_REPORT_FIELDS, FIELD_NAMES
+from nianbao.forms import (
+    AMOUNT_FIELDS,
+    ANNUAL_REPORT_FIELDS,
+    FIELD_NAMES,
+    LONG_FIELDS,
+    annual_report,
+)
 from nianbao.model import Finding
 from nianbao.store import reviews
 from nianbao.store.accounts import User
@@ -35,8 +41,26 @@ from nianbao.web.core import Auth, ctx_of, page
 
 EDITABLE = tuple((name, zh) for name, zh, _ in ANNUAL_REPORT_FIELDS
                  if name not in ("report_year", "layout"))
-LONG = frozenset({"purpose_and_scope", "change_registration", "activities", "licenses",
-                  "awards_and_litigation", "donations", "entrust_opinion", "sponsor_opinion"})
+
+
+def _sections() -> dict[str, str]:
+    """The form's section headings (《事业单位法人证书》登载事项, …), each keyed by the first
+    editable field under it."""
+    editable = {name for name, _ in EDITABLE}
+    headings: dict[str, str] = {}
+    for field in annual_report().fields:
+        if field.name in editable and field.group not in headings.values():
+            headings[field.name] = field.group
+    return {name: annual_report().text(group).label_zh for name, group in headings.items()}
+
+
+SECTIONS = _sections()
+
+
+def hints(year: int) -> dict[str, str]:
+    """What to write in each field (the form schema's x-hint-zh), for the report `year`."""
+    return {f.name: f.hint_zh.format(year=year, next=year + 1)
+            for f in annual_report().fields if f.hint_zh}
 MAX_FIELD = 20_000
 _REGISTRY: Registry | None = None
 _REGISTRY_LOCK = threading.Lock()
@@ -102,7 +126,8 @@ def _page_data(request: Request, auth: Auth, year: int, **extra: Any) -> dict[st
     draft = reviews.get_draft(ctx.store, org, year)
     previous = _previous(ctx.store, org, year)
     data: dict[str, Any] = {"year": year, "draft": draft, "previous": previous,
-                            "editable": EDITABLE, "long": LONG, "amounts": AMOUNT_FIELDS}
+                            "editable": EDITABLE, "sections": SECTIONS, "long": LONG_FIELDS,
+                            "amounts": AMOUNT_FIELDS, "hints": hints(year)}
     if draft is not None:
         findings = live_findings(ctx.store, draft.fields, year)
         per_field, rest = by_field(findings)
@@ -184,7 +209,7 @@ def _fields_from_form(form: Any, current: dict[str, Any]) -> dict[str, Any]:
     for name, _ in EDITABLE:
         if name in form:
             value = str(form.get(name) or "").replace("\r\n", "\n")[:MAX_FIELD]
-            fields[name] = value.strip() if name not in LONG else value.strip("\n ")
+            fields[name] = value.strip() if name not in LONG_FIELDS else value.strip("\n ")
             if fields[name] == "":
                 fields[name] = None
     fields.setdefault("layout", "current_2014plus")

@@ -24,9 +24,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from nianbao.forms import ANNUAL_REPORT_FIELDS, LABEL_ZH, LONG_FIELDS
+from nianbao.forms import FORM_FIELDS, LABEL_ZH, LONG_FIELDS
 from nianbao.model import Finding
 from nianbao.store import reviews
+from nianbao.store.filings import StoredFiling
+from nianbao.store.history import Years
 from nianbao.store.reviews import ACTION_ZH, FilingView, finding_key
 from nianbao.web.core import Auth, ctx_of, page
 
@@ -196,34 +198,21 @@ def render_page(content: bytes, filing_id: int, number: int) -> tuple[bytes, flo
         return found
 
 
-def _years_table(view: FilingView, others: list[Any]) -> dict[str, Any]:
-    by_year: dict[int, Any] = {}
-    for filing in others:
-        if filing.year is not None:
-            by_year.setdefault(filing.year, filing)
-    years = sorted(by_year)
+def _years_table(view: FilingView, others: list[StoredFiling]) -> dict[str, Any]:
+    table = Years.of(others)
     rows = []
-    for name, label, _ in ANNUAL_REPORT_FIELDS:
-        if name in ("report_year", "layout"):
-            continue
+    for name, label, values in table.rows():
         cells = []
-        previous: Any = None
-        for i, year in enumerate(years):
-            value = by_year[year].record.fields.get(name)
+        for i, (filing, (value, previous)) in enumerate(zip(table.by_year.values(), values,
+                                                           strict=True)):
             text = "—" if value is None else (f"（{len(str(value))}字）" if name in LONG_FIELDS
                                               else str(value))
             changed = i > 0 and previous is not None and value is not None and \
                 str(previous) != str(value) and name not in LONG_FIELDS
-            cells.append({"text": text, "changed": changed,
-                          "current": by_year[year].id == view.filing.id})
-            previous = value
+            cells.append({"text": text, "changed": changed, "current": filing.id == view.filing.id})
         rows.append({"label": label, "cells": cells})
-    counts = []
-    for year in years:
-        found = by_year[year].findings
-        counts.append(f"{sum(f.severity == 'error' for f in found)} / "
-                      f"{sum(f.severity == 'warning' for f in found)}")
-    return {"years": years, "ids": [by_year[y].id for y in years], "rows": rows,
+    counts = ["{} / {}".format(*table.counts(year)) for year in table.years]
+    return {"years": table.years, "ids": [f.id for f in table.by_year.values()], "rows": rows,
             "counts": counts}
 
 
@@ -236,7 +225,7 @@ def _filing_page_data(request: Request, auth: Auth, filing_id: int) -> dict[str,
         # A filing typed in the web form (or loaded from a record file) has no document: its
         # fields stand in for the text, one line each, so evidence can still be shown.
         fields = view.filing.record.fields
-        names = [n for n, _, _ in ANNUAL_REPORT_FIELDS if n != "layout"] \
+        names = list(FORM_FIELDS) \
             if view.filing.kind == "annual_report" else [n for n in fields if n != "layout"]
         view.blocks = [{"index": i, "text": f"{LABEL_ZH.get(name, name)}："
                         f"{fields.get(name) if fields.get(name) not in (None, '') else '（未填）'}",

@@ -22,7 +22,8 @@ FIELDS = ("path", "status", "failure", "format", "kind", "org", "credit_code", "
 def results(out: Path, ruleset: str) -> list[tuple[object, ...]]:
     with Ledger.in_folder(out) as ledger:
         return [tuple(getattr(r, f) for f in FIELDS) + (
-            [(f.rule, f.severity, f.evidence, f.sentence, f.page) for f in r.findings],)
+            [(f.finding.rule, f.finding.severity, f.finding.evidence, f.sentence, f.page)
+             for f in r.findings],)
             for r in ledger.results(ruleset)]
 
 

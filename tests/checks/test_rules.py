@@ -58,6 +58,7 @@ FAILING: dict[str, tuple[dict[str, Any], str | None]] = {
     "text.date-format": ({"activities": "于2025年13月32日完成复核。"}, None),
     "policy.tekun-standard-ratio": ({"activities": "城市低保标准为每人每月697元，城市特困供养标准为"
                                                    "每人每年10000元。"}, None),
+    "policy.dibao-edge-multiple": ({"activities": "低保边缘家庭按收入低于低保标准2倍认定。"}, None),
     "text.foreign-script": ({"activities": "請就本報調查之情況，就下列各點發表意見。"}, None),
     "text.markup-artefact": ({"activities": "**一是政策引领到位。**"}, None),
     "report.public-copy": ({"filler": None, "phone": None}, "事业单位法人年度报告书（公示稿）\n单位名称: 汨罗市社会救助服务中心\n"),

@@ -1,21 +1,15 @@
-"""The bundled clean record: the README's generate example works on it without --force."""
+"""The bundled clean record (the tests' sample record, `tests.conftest.clean_fields`): the
+README's generate example works on it without --force."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import EXAMPLES, ROOT, clean_fields
+from tests.conftest import CLEAN_RECORD, ROOT
 
-CLEAN = EXAMPLES / "clean_record.json"
-
-
-def test_the_clean_example_is_the_clean_record_of_the_tests() -> None:
-    data = json.loads(CLEAN.read_text(encoding="utf-8"))
-
-    assert data["record"] == json.loads(json.dumps(clean_fields(), default=float))
+CLEAN = CLEAN_RECORD
 
 
 def test_it_checks_clean_and_generates_without_force(tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ def test_check_table_in_chinese_and_english() -> None:
 @pytest.mark.parametrize("name,data,exit_status,message", [
     ("missing.txt", None, 2, "file not found"),
     ("empty.txt", b"", 2, "file is empty"),
-    ("x.xls", b"1", 2, "unsupported file type"),
+    ("x.numbers", b"1", 2, "unsupported file type"),
     ("noise.pdf", bytes(range(256)) * 4, 2, "PDF"),
     ("noise.docx", bytes(range(256)) * 4, 2, "DOCX"),
 ])

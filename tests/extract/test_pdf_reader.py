@@ -160,3 +160,32 @@ def test_page_limit_is_checked_and_can_be_raised() -> None:
     assert "Limits.max_pages" in caught.value.message_en
     assert "3" in caught.value.message_zh and "2" in caught.value.message_zh
     assert read(path, Limits(max_pages=3)).pages == 3
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "annual_report"
+
+
+def test_a_cell_split_by_a_page_break_is_one_cell_with_its_sentence_whole() -> None:
+    """The 开展业务活动情况 cell of the example runs over four pages. Where a page break cut a
+    sentence (…共同 | 生活成员界定…, …服务能力， | 夯实乡村治理基础) the paragraph is whole in the
+    row of the page it starts on, as in the DOCX, and the paragraphs after it stay on their page;
+    where a paragraph ended at the break (…0.26%。 | 二、…) it stays ended; the rows after the
+    cell (their labels on the new page) stay their own."""
+    from nianbao.pipeline import parse
+
+    document = read(EXAMPLES / "000_miluo_2025.pdf")
+    rows = [b for b in document.blocks if b.kind == "row"]
+    continued = {r.page: r.cells[1] for r in rows if r.page and r.page > 2 and r.cells[0] == ""}
+    assert sorted(continued) == [3, 4, 5]
+    assert "共同生活成员界定" in continued[3]
+    assert continued[3].endswith("打造忠诚干净担当的队伍。")
+    assert continued[4].startswith("四、勇于实践创新")
+    assert continued[4].endswith("提升基层民政服务能力，夯实乡村治理基础。")
+    assert continued[5].startswith("六、正视存在问题") and "請就本報調查" in continued[5]
+    assert [r.cells[0] for r in rows if r.page == 5][1].startswith("相关资质认可或执业许可证")
+
+    activities = parse(document).fields["activities"]
+    docx = docx_reader.read(EXAMPLES / "000_miluo_2025.docx",
+                            source(EXAMPLES / "000_miluo_2025.docx", "docx"))
+    assert "0.26%。\n二、聚焦问题整改" in activities
+    assert activities.count("\n") == parse(docx).fields["activities"].count("\n")

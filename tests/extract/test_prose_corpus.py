@@ -75,7 +75,7 @@ def test_facts_are_read(case: tuple[str, dict[str, Any], Any]) -> None:
     name, expected, report = case
     facts = report.record.facts
     missed = [w for w in expected.get("facts", []) if not _has_fact(facts, w)]
-    assert not missed, (name, missed, [f.to_json() for f in facts])
+    assert not missed, (name, missed, [f.to_dict() for f in facts])
     for value in expected.get("not_facts", []):
         wrong = [f.text for f in facts if any(_close(getattr(f, m), value) for m in MEASURES)]
         assert not wrong, (name, value, wrong)

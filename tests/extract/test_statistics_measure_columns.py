@@ -58,7 +58,7 @@ def test_paired_counts_under_a_paired_unit(shape: str) -> None:
 
 
 def test_a_short_flattened_row_puts_money_under_the_money_column() -> None:
-    from nianbao.extract.grid import Column, align
+    from nianbao.extract.columns import Column, align
 
     columns = [Column(0, "类别", "label"), Column(1, "户数", "current"),
                Column(2, "人数", "current"), Column(3, "人次", "current"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from nianbao.extract import read
@@ -26,7 +27,7 @@ def test_statistics_table_facts(tmp_path: Path) -> None:
     assert [(f.amount_yuan, f.qualifier) for f in funds] == [
         (452800, "current"), (451000, "previous_period"), (4531000, "cumulative")]
     yoy = [f.percent for f in facts if f.indicator == "urban_dibao" and f.qualifier == "yoy"]
-    assert yoy == [1.2, -0.5, 3.4]
+    assert yoy == [Decimal("1.2"), Decimal("-0.5"), Decimal("3.4")]  # exact, as written
     assert [f.person_times for f in facts if f.indicator == "temporary_assistance"] == [21, 18, 230]
 
 

@@ -68,3 +68,30 @@ def test_private_use_and_control_characters_are_implausible_text() -> None:
 def test_a_page_without_text_is_a_scan_only_if_it_shows_an_image() -> None:
     assert text_layer.PageText(1, 0, 0, 0, 0, 0, 0, images=1).scanned
     assert not text_layer.PageText(1, 0, 0, 0, 0, 0, 0, images=0).scanned
+
+
+@pytest.mark.parametrize("name", ["report", "prose", "no-tounicode", "scanned", "statistics"])
+def test_the_reader_counts_each_text_layer_as_the_survey_does(name: str, tmp_path: Path) -> None:
+    """The PDF reader counts the text layer while it reads (the OCR planner uses its counts
+    instead of loading every page again): the counts are those of `text_layer.survey`."""
+    from nianbao.extract.pdf_reader import read_surveyed
+    from nianbao.model import Source
+
+    path = {
+        "report": REPORT,
+        "prose": PROSE,
+        "no-tounicode": without_tounicode(REPORT, tmp_path / "no-tounicode.pdf"),
+        "scanned": ROOT / "tests" / "fixtures" / "scans" / "opinion-blocks-stamped.pdf",
+        "statistics": ROOT / "tests" / "fixtures" / "statistics" / "form_clean.pdf",
+    }[name]
+    pdf = pdfium.PdfDocument(path)
+    try:
+        surveyed = text_layer.survey(pdf)
+    finally:
+        pdf.close()
+    try:
+        _, counted = read_surveyed(path, Source(str(path), "", "pdf"))
+    except NeedsOCR:
+        assert all(page.chars == 0 for page in surveyed)
+        return
+    assert counted == surveyed

@@ -58,7 +58,7 @@ def test_bad_text_files(tmp_path: Path, name: str, data: bytes, reason: str) -> 
 def test_missing_file_and_unknown_extension(tmp_path: Path) -> None:
     with pytest.raises(UnreadableInput, match="not found"):
         read(tmp_path / "nope.txt")
-    odd = tmp_path / "report.xls"
+    odd = tmp_path / "report.numbers"
     odd.write_bytes(b"x")
     with pytest.raises(UnreadableInput, match="unsupported file type"):
         read(odd)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -55,7 +56,7 @@ def test_merged_header_cells_head_every_column_they_span(tmp_path: Path) -> None
     book.save(tmp_path / "merged.xlsx")
     facts = check_path(tmp_path / "merged.xlsx").record.facts
     assert [(f.qualifier, f.persons, f.percent) for f in facts] == [
-        ("current", 2048, None), ("mom", None, -1.11), ("previous_period", 2071, None)]
+        ("current", 2048, None), ("mom", None, Decimal("-1.11")), ("previous_period", 2071, None)]
 
 
 def _zip(members: dict[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> bytes:

@@ -41,7 +41,7 @@ def test_cleaned_form_prints_none_of_it(tmp_path: Path) -> None:
 
 def test_cli_lists_what_it_removed(tmp_path: Path) -> None:
     source = tmp_path / "dirty.json"
-    source.write_text(json.dumps(DIRTY, ensure_ascii=False), encoding="utf-8")
+    source.write_text(json.dumps(DIRTY, ensure_ascii=False, default=float), encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "nianbao", "generate", "annual-report",
                            str(source), "-o", str(tmp_path / "form.docx"), "--clean", "--force"],
                           capture_output=True, text=True, cwd=ROOT, timeout=120, check=False)

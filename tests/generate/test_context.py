@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nianbao.forms import FIELD_NAMES
 from nianbao.generate.context import (
     BLANK_DATE,
     BLANK_YEAR,
     LABELS,
-    RECORD_FIELDS,
     build_context,
     context_text,
     format_capital,
@@ -27,7 +27,7 @@ RECORD = {**SAMPLE, "activities": "一、基本情况\n二、主要工作"}
 
 
 def test_record_fixture_has_exactly_the_contract_fields() -> None:
-    assert set(RECORD) == set(RECORD_FIELDS)
+    assert set(RECORD) == set(FIELD_NAMES)
 
 
 def test_values_are_ready_to_print() -> None:
@@ -35,8 +35,8 @@ def test_values_are_ready_to_print() -> None:
     assert ctx["credit_code"] == "12430681593289443F"
     assert ctx["report_year"] == "2025"
     assert ctx["registered_capital"] == "49.0万元"
-    assert ctx["net_assets_begin"] == "259.90"
-    assert ctx["net_assets_end"] == "236.18"
+    assert ctx["net_assets_begin"] == "50.10"
+    assert ctx["net_assets_end"] == "48.20"
     assert ctx["staff_count"] == "14"
     assert ctx["submitted_on"] == "2026年3月4日"
     # No signer or date typed at the end of the opinions: their lines stay blank for the pen.
@@ -94,7 +94,7 @@ def test_dates_are_written_out_without_padding(given_: str, printed: str) -> Non
 
 
 def test_nulls_print_as_blanks() -> None:
-    ctx = build_context(dict.fromkeys(RECORD_FIELDS))
+    ctx = build_context(dict.fromkeys(FIELD_NAMES))
     assert ctx["name"] == ""
     assert ctx["registered_capital"] == ""  # no lone 万元
     assert ctx["net_assets_begin"] == ""
@@ -109,7 +109,7 @@ def test_public_copy_leaves_out_the_filler_and_the_phone() -> None:
     assert ctx["filler"] == "" and ctx["phone"] == ""
     assert ctx["copy_mark"] == "公示版"
     text = context_text(ctx)
-    assert "傅蔚霞" not in text and "0730-5222312" not in text
+    assert "傅蔚霞" not in text and RECORD["phone"] not in text
 
 
 def test_text_loses_what_a_document_cannot_hold() -> None:

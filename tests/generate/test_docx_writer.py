@@ -71,20 +71,21 @@ def test_table_has_labels_and_values_in_official_order(seed_docx: Path) -> None:
         [group, "举办单位", "汨罗市民政局"],
         [assets, "净资产合计（所有者权益合计）"],
         [assets, "年初数（万元）", "年末数（万元）"],
-        [assets, "259.90", "236.18"],
-        ["网上名称", "汨罗市社会救助服务中心", "从业人数", "14"],
-        ["对《条例》和实施细则有关变更登记规定的执行情况", "我单位今年以来未发生变更事项"],
+        [assets, "50.10", "48.20"],
+        ["网上名称", RECORD["online_name"], "从业人数", "14"],
+        ["对《条例》和实施细则有关变更登记规定的执行情况", RECORD["change_registration"]],
         ["开展业务活动情况", RECORD["activities"]],
         ["相关资质认可或执业许可证明文件及有效期", "无"],
         ["绩效和受奖惩及诉讼投诉情况", "无"],
         ["接受捐赠资助及使用情况", "无"],
         [
             "事业单位委托意见",
-            "经委托登记管理机构公示我单位年度报告情况\n法定代表人（签名）：\n单位（盖章）\n\u3000\u3000年\u3000\u3000月\u3000\u3000日",
+            RECORD["entrust_opinion"]
+            + "\n法定代表人（签名）：\n单位（盖章）\n\u3000\u3000年\u3000\u3000月\u3000\u3000日",
         ],
         [
             "举办单位意见\n（含保密审查意见）",  # broken before the bracket, not as a lone 见）
-            "该年度报告书情况属实，并经保密审查，可对外公示。\n举办单位（盖章）\n\u3000\u3000年\u3000\u3000月\u3000\u3000日",
+            RECORD["sponsor_opinion"] + "\n举办单位（盖章）\n\u3000\u3000年\u3000\u3000月\u3000\u3000日",
         ],
     ]
 
@@ -92,7 +93,7 @@ def test_table_has_labels_and_values_in_official_order(seed_docx: Path) -> None:
 def test_footer_line(seed_docx: Path) -> None:
     last = [p.text for p in docx.Document(str(seed_docx)).paragraphs if p.text][-1]
     assert (
-        last == "填表人：傅蔚霞\u3000\u3000联系电话：0730-5222312\u3000\u3000报送日期：2026年3月4日"
+        last == "填表人：傅蔚霞\u3000\u3000联系电话：0730-5223456\u3000\u3000报送日期：2026年3月4日"
     )
 
 
@@ -128,7 +129,7 @@ def test_public_copy_has_no_filler_or_phone(tmp_path: Path) -> None:
     out = write_docx(RECORD, tmp_path / "public.docx", public=True)
     text = all_text(out)
     assert "傅蔚霞" not in text
-    assert "0730-5222312" not in text
+    assert RECORD["phone"] not in text
     assert "公示版" in text
     assert "公示版" not in all_text(write_docx(RECORD, tmp_path / "filed.docx"))
 

@@ -77,27 +77,27 @@ def test_table_has_labels_and_values_in_official_order(seed_pdf: Path) -> None:
         ["举办单位", "汨罗市民政局"],
         ["资产损益情况", "净资产合计（所有者权益合计）"],
         ["年初数（万元）", "年末数（万元）"],
-        ["259.90", "236.18"],
-        ["网上名称", "汨罗市社会救助服务中心", "从业人数", "14"],
-        ["对《条例》和实施细则有关变更登记规定的执行情况", "我单位今年以来未发生变更事项"],
+        ["50.10", "48.20"],
+        ["网上名称", RECORD["online_name"], "从业人数", "14"],
+        ["对《条例》和实施细则有关变更登记规定的执行情况", RECORD["change_registration"]],
         ["开展业务活动情况", RECORD["activities"].replace("\n", "")],
         ["相关资质认可或执业许可证明文件及有效期", "无"],
         ["绩效和受奖惩及诉讼投诉情况", "无"],
         ["接受捐赠资助及使用情况", "无"],
         [
             "事业单位委托意见",
-            "经委托登记管理机构公示我单位年度报告情况法定代表人（签名）：单位（盖章）年 月 日",
+            RECORD["entrust_opinion"] + "法定代表人（签名）：单位（盖章）年 月 日",
         ],
         [
             "举办单位意见（含保密审查意见）",
-            "该年度报告书情况属实，并经保密审查，可对外公示。举办单位（盖章）年 月 日",
+            RECORD["sponsor_opinion"] + "举办单位（盖章）年 月 日",
         ],
     ]
 
 
 def test_footer_line_follows_the_table(seed_pdf: Path) -> None:
     last = page_texts(seed_pdf)[-1].splitlines()[-1]
-    assert last == "填表人：傅蔚霞 联系电话：0730-5222312 报送日期：2026年3月4日"
+    assert last == "填表人：傅蔚霞 联系电话：0730-5223456 报送日期：2026年3月4日"
 
 
 def test_metadata_is_pinned_to_the_record(seed_pdf: Path, tmp_path: Path) -> None:
@@ -142,7 +142,7 @@ def test_injection_strings_come_out_literally(tmp_path: Path) -> None:
 def test_public_copy_has_no_filler_or_phone(tmp_path: Path) -> None:
     text = "\n".join(page_texts(render(RECORD, tmp_path / "public.pdf", public=True)))
     assert "傅蔚霞" not in text
-    assert "0730-5222312" not in text
+    assert RECORD["phone"] not in text
     assert "公示版" in text
 
 

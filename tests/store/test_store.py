@@ -215,7 +215,7 @@ def test_rechecking_the_same_file_is_idempotent(store_at: str, tmp_path: Path) -
     path = annual_report(tmp_path, "2025.txt")
     (first,) = checked([path], store_at)
     (again,) = checked([path], store_at)
-    assert first.to_json() == again.to_json()
+    assert first.to_dict() == again.to_dict()
     with Store.open(store_at) as store:
         assert count(store) == 1 and count(store, institutions) == 1
 

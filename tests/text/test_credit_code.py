@@ -87,8 +87,8 @@ def test_a_non_institution_pair_is_a_warning_for_an_annual_report() -> None:
     organ = "11430681593289443"
     problems = validate(organ + check_char(organ))
     assert [(p.code, p.severity) for p in problems] == [("department", "warning")]
-    assert "机关" in problems[0].message_zh
-    assert "government organ" in problems[0].message_en
+    assert "机关" in problems[0].details["kind_zh"]
+    assert "government organ" in problems[0].details["kind_en"]
 
 
 def test_an_unknown_department_pair_is_an_error() -> None:
@@ -96,12 +96,12 @@ def test_an_unknown_department_pair_is_an_error() -> None:
     assert summary(body + check_char(body)) == [("department", "error", None, "B1")]
 
 
-def test_problems_explain_themselves_in_both_languages() -> None:
+def test_problems_say_where_the_code_goes_wrong() -> None:
     (problem,) = validate("12430681593289443E")
-    assert problem.message_zh == "第18位校验码应为 F，实为 E"
-    assert problem.message_en == "position 18 (check character) should be F, is E"
+    assert (problem.code, problem.expected, problem.actual) == ("check-char", "F", "E")
     (charset,) = validate("12430681S93289443F")
-    assert "第9位“S”" in charset.message_zh
+    assert "第9位“S”" in charset.details["where_zh"]
+    assert "'S' at position 9" in charset.details["where_en"]
 
 
 def test_normalise_strips_spaces_hyphens_and_full_width_forms() -> None:

@@ -149,6 +149,18 @@ def test_filer_prefills_activities_from_a_work_summary(site: Site) -> None:
     assert "低保" in r.text.split('id="fld-activities"')[1].split("</textarea>")[0]
 
 
+def test_filer_form_is_laid_out_in_the_sections_of_the_paper_form(site: Site) -> None:
+    api_upload(site)
+    site.login("clerk")
+    site.client.post("/report/start", data={"csrf": site.csrf(), "year": "2026"})
+    page = site.client.get("/report?year=2026").text
+    cert, assets = page.index("《事业单位法人证书》登载事项"), page.index("资产损益情况")
+    assert cert < page.index('id="fld-address"') < assets < page.index('id="fld-net_assets_end_wan"')
+    # Each row says what to write in it (the form's hints), with the year filled in.
+    assert 'placeholder="写明本年度办理了哪些变更登记' in page and "2026年度未发生需办理变更登记的事项" in page
+    assert 'title="报送日期，须在2027年1月1日至3月31日之间"' in page
+
+
 def _file(store: Store, code: str, name: str, year: int, submitted: str) -> None:
     fields = clean_fields() | {"credit_code": code, "name": name, "report_year": year,
                                "submitted_on": submitted, "net_assets_end_wan": Decimal(1)}

@@ -69,6 +69,12 @@ def _engine() -> Any:
     return RapidOCR(use_cls=False, print_verbose=False, det_box_thresh=DET_BOX_THRESHOLD)
 
 
+def load_models() -> None:
+    """Load the models now rather than on the first page read (a benchmark times reading,
+    not loading)."""
+    _engine()
+
+
 def detect(image: Image) -> list[npt.NDArray[np.float32]]:
     """Text line quadrilaterals (4 points each, in `image` pixels), top to bottom."""
     height, width = image.shape[:2]
