@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from operator import itemgetter
@@ -36,10 +36,8 @@ from pdfplumber.table import (
     TableSettings,
     cells_to_tables,
     edges_to_intersections,
-    intersections_to_cells,
     merge_edges,
 )
-from pdfplumber.utils.clustering import cluster_objects
 from pdfplumber.utils.geometry import filter_edges
 
 from nianbao.model import Block
@@ -203,8 +201,56 @@ def _find_tables(edges: list[dict[str, Any]]) -> list[Table]:
     merged = filter_edges(merged, min_length=settings.edge_min_length)
     points = edges_to_intersections(merged, settings.intersection_x_tolerance,
                                     settings.intersection_y_tolerance)
-    cells = intersections_to_cells(points)
+    cells = _intersections_to_cells(points)
     return [Table(cast(Page, None), group) for group in cells_to_tables(cells)]
+
+
+def _intersections_to_cells(points: dict[tuple[float, float], dict[str, Any]]) -> list[BBox]:
+    """pdfplumber's `intersections_to_cells` (the same cells in the same order), without its
+    cost: it rebuilds the sets of edges of two points for every pair it tests and scans all the
+    later points for each point; here each point's edges are made sets once and the points
+    below and to the right of a point are looked up by column and row."""
+    def key(edge: dict[str, Any]) -> BBox:
+        return (edge["x0"], edge["top"], edge["x1"], edge["bottom"])
+
+    vertical = {p: {key(e) for e in edges["v"]} for p, edges in points.items()}
+    horizontal = {p: {key(e) for e in edges["h"]} for p, edges in points.items()}
+    ordered = sorted(points)
+    by_row: dict[float, list[tuple[float, float]]] = {}
+    by_column: dict[float, list[tuple[float, float]]] = {}
+    for point in ordered:
+        by_row.setdefault(point[1], []).append(point)
+        by_column.setdefault(point[0], []).append(point)
+
+    def connects(p1: tuple[float, float], p2: tuple[float, float]) -> bool:
+        if p1[0] == p2[0] and not vertical[p1].isdisjoint(vertical[p2]):
+            return True
+        return p1[1] == p2[1] and not horizontal[p1].isdisjoint(horizontal[p2])
+
+    cells: list[BBox] = []
+    for point in ordered:
+        below = [p for p in by_column[point[0]] if p > point]
+        right = [p for p in by_row[point[1]] if p > point]
+        cell = _smallest_cell(point, below, right, points, connects)
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
+def _smallest_cell(point: tuple[float, float], below: list[tuple[float, float]],
+                   right: list[tuple[float, float]], points: dict[tuple[float, float], Any],
+                   connects: Callable[[tuple[float, float], tuple[float, float]], bool],
+                   ) -> BBox | None:
+    for below_pt in below:
+        if not connects(point, below_pt):
+            continue
+        for right_pt in right:
+            if not connects(point, right_pt):
+                continue
+            corner = (right_pt[0], below_pt[1])
+            if corner in points and connects(corner, right_pt) and connects(corner, below_pt):
+                return (point[0], point[1], corner[0], corner[1])
+    return None
 
 
 def _dedupe(chars: list[Char], tolerance: float = 1.0) -> list[Char]:
@@ -403,7 +449,7 @@ class _Line:
 def _lines(chars: list[Char]) -> list[_Line]:
     """Characters grouped into lines (by their top), top to bottom."""
     lines: list[_Line] = []
-    for group in cluster_objects(chars, itemgetter("top"), Y_TOLERANCE):
+    for group in _by_top(chars):
         group.sort(key=itemgetter("x0"))
         solid = [c for c in group if not c["text"].isspace()]
         text = _clean(_join(group))
@@ -417,6 +463,24 @@ def _lines(chars: list[Char]) -> list[_Line]:
             lines.append(_Line(text, _rounded(bbox), group))
     lines.sort(key=lambda line: line.bbox[1])
     return lines
+
+
+def _by_top(chars: list[Char]) -> list[list[Char]]:
+    """pdfplumber's `cluster_objects(chars, "top", Y_TOLERANCE)`, the same groups in the same
+    order: the distinct tops in chains no more than Y_TOLERANCE apart, each group's characters
+    in their order."""
+    cluster: dict[float, int] = {}
+    count = 0
+    last = float("-inf")
+    for top in sorted({c["top"] for c in chars}):
+        if top > last + Y_TOLERANCE:
+            count += 1
+        cluster[top] = count - 1
+        last = top
+    groups: list[list[Char]] = [[] for _ in range(count)]
+    for char in chars:
+        groups[cluster[char["top"]]].append(char)
+    return groups
 
 
 def _join(chars: list[Char]) -> str:
