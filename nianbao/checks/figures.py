@@ -54,8 +54,10 @@ def unit(ctx: CheckContext) -> Iterator[Hit]:
 
 @rule("text.corrupted-number", "warning",
       title=("数字疑似粘连或损坏", "a number looks merged or mangled"),
-      message=("“{figure}”看起来是两个数字粘在一起或识别错误（{why_zh}）",
-               "{figure} looks merged or mangled ({why_en})"))
+      message=("“{figure}”看起来是两个数字粘在一起或识别错误（与文中其他数字相比大得不合理）",
+               "{figure} looks merged or mangled (implausibly large next to the other figures)"),
+      cases={"year": ("“{figure}”看起来是两个数字粘在一起或识别错误（年份与数字粘连）",
+                      "{figure} looks merged or mangled (a year merged into the figure)")})
 def corrupted_number(ctx: CheckContext) -> Iterator[Hit]:
     """Copying from PDF or OCR merges a year into the next figure ("20230%") or two figures
     into one ("10521989人"); the result is a number no county could report."""
@@ -70,10 +72,8 @@ def corrupted_number(ctx: CheckContext) -> Iterator[Hit]:
             huge = median is not None and q.scale is None and q.value >= 10**6 \
                 and q.value > 1000 * median
             if (q.measure == "percent" and q.value > 1000) or merged_year or huge:
-                why = ("年份与数字粘连", "a year merged into the figure") if merged_year else \
-                    ("与文中其他数字相比大得不合理", "implausibly large next to the other figures")
-                yield Hit({"figure": q.text, "why_zh": why[0], "why_en": why[1]}, "/facts",
-                          window(s.text, q.start, q.end, 8, 0), s.prov)
+                yield Hit({"figure": q.text}, "/facts", window(s.text, q.start, q.end, 8, 0),
+                          s.prov, case="year" if merged_year else "")
 
 
 @rule("text.split-number", "warning",
@@ -93,33 +93,30 @@ def split_number(ctx: CheckContext) -> Iterator[Hit]:
 
 @rule("text.date-format", "warning",
       title=("日期格式错误", "malformed date"),
-      message=("日期“{date}”{problem_zh}", "the date {date} {problem_en}"),
-      cases=UNREADABLE)
+      message=("日期“{date}”不存在或格式不对", "the date {date} does not exist or is malformed"),
+      cases={"glued": ("日期“{date}”缺少年月日分隔，可能是{reading}",
+                       "the date {date} has lost its separators; probably {reading_en}"),
+             **UNREADABLE})
 def date_format(ctx: CheckContext) -> Iterator[Hit]:
     """Dates are written 2026年3月4日 (GB/T 9704-2012 §7.3.5); a month above 12, a day the
     month does not have or a five-digit year is a typing or OCR error, and a date that lost its
     年/月 ("自202391日起", "落款 20230915") cannot be read with certainty: the finding gives the
     likely reading for the filer to confirm."""
-    bad = ("不存在或格式不对", "does not exist or is malformed")
     for pointer, line, prov in texts(ctx):
         for m in _DATE.finditer(line):
             year, month, day = int(m.group(1)), int(m.group(2)), m.group(3)
             if not _valid(year, month, int(day) if day else 1):
-                yield Hit({"date": m.group(0), "problem_zh": bad[0], "problem_en": bad[1]},
-                          pointer, m.group(0), prov)
+                yield Hit({"date": m.group(0)}, pointer, m.group(0), prov)
         for m in _LONG_YEAR.finditer(line):
             if not any(start <= m.start() < end for start, end, _ in glued_dates(line)):
-                yield Hit({"date": m.group(0), "problem_zh": bad[0], "problem_en": bad[1]},
-                          pointer, m.group(0), prov)
+                yield Hit({"date": m.group(0)}, pointer, m.group(0), prov)
         for start, end, readings in glued_dates(line):
             zh = "或".join(zh_date(d) if "日" in line[start:end] or len(line[start:end]) == 8
                           else f"{d.year}年{d.month}月" for d in readings)
             en = " or ".join(d.isoformat() for d in readings)
             evidence = window(line, start, end, 4, 4)
-            yield Hit({"date": line[start:end], "reading": zh,
-                       "problem_zh": f"缺少年月日分隔，可能是{zh}",
-                       "problem_en": f"has lost its separators; probably {en}"},
-                      pointer, evidence, prov)
+            yield Hit({"date": line[start:end], "reading": zh, "reading_en": en},
+                      pointer, evidence, prov, case="glued")
 
 
 _DATE_WORDS = re.compile(r"(?:截至|截止|至|到|于|自|从|在)\s*$")

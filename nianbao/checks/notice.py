@@ -313,8 +313,10 @@ def phase_order(ctx: CheckContext) -> Iterator[Hit]:
 
 @rule("notice.phase-range", "warning", kinds=KINDS,
       title=("实施步骤的月份区间不规范", "a phase's month range is malformed"),
-      message=("步骤“{phase}”的时间“{period}”：{problem_zh}",
-               "phase {phase}, period {period}: {problem_en}"))
+      message=("步骤“{phase}”的时间“{period}”：结束月份早于开始月份",
+               "phase {phase}, period {period}: it ends before it starts"),
+      cases={"dash": ("步骤“{phase}”的时间“{period}”：区间应使用一字线“—”，不是“{dash}”",
+                      "phase {phase}, period {period}: use the dash — between months, not {dash}")})
 def phase_range(ctx: CheckContext) -> Iterator[Hit]:
     """A phase's period reads N月—M月 with N ≤ M and the dash 一字线 “—” (GB/T 15834-2011
     §4.9: a range is joined by the 一字线 or 浪纹线). An end before the start is a typo
@@ -322,18 +324,15 @@ def phase_range(ctx: CheckContext) -> Iterator[Hit]:
     for pointer, phases in _phase_lists(ctx):
         for n, phase in enumerate(phases):
             period = str(phase.get("period") or "")
-            problems: list[tuple[str, str]] = []
             dash = _DASHES.search(period)
-            if dash:
-                problems.append((f"区间应使用一字线“—”，不是“{dash.group('dash')}”",
-                                 f"use the dash — between months, not {dash.group('dash')}"))
             span = _span(ctx, phase)
-            if span and span[1] < span[0]:
-                problems.append(("结束月份早于开始月份", "it ends before it starts"))
             raw, prov = _evidence(ctx, f"{pointer[8:]}/{n}")
-            for zh, en in problems:
-                yield Hit({"phase": phase.get("name"), "period": period, "problem_zh": zh,
-                           "problem_en": en}, f"{pointer}/{n}/period", raw or period, prov)
+            params = {"phase": phase.get("name"), "period": period}
+            if dash:
+                yield Hit({**params, "dash": dash.group("dash")}, f"{pointer}/{n}/period",
+                          raw or period, prov, case="dash")
+            if span and span[1] < span[0]:
+                yield Hit(params, f"{pointer}/{n}/period", raw or period, prov)
 
 
 @rule("notice.task-count", "warning", kinds=KINDS,

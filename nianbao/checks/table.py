@@ -389,29 +389,34 @@ def cumulative_below_period(ctx: CheckContext) -> Iterator[Hit]:
 # --------------------------------------------------------------------------- layout
 
 
+# The row faults the table reader records (`tables.Row.fault`), each with its message.
 _FAULTS = {
-    "number in unit column": ("单位列中是数字", "a number stands in the unit column"),
-    "more values than columns": ("数值多于表头的数值列，可能错列", ("more values than the header "
-                                 "has value columns: a shifted row")),
-    "non-numeric value": ("数值列中有非数字内容", "a value column holds text"),
-    "short row": ("行的单元格少于表头，缺少数值", "the row has fewer cells than the header"),
+    "more values than columns": ("{label}：数值多于表头的数值列，可能错列（{text}）",
+                                 "{label}: more values than the header has value columns: a "
+                                 "shifted row ({text})"),
+    "non-numeric value": ("{label}：数值列中有非数字内容（{text}）",
+                          "{label}: a value column holds text ({text})"),
+    "short row": ("{label}：行的单元格少于表头，缺少数值（{text}）",
+                  "{label}: the row has fewer cells than the header ({text})"),
 }
+_UNIT_FAULT = "number in unit column"  # the rule's own message
 
 
 @rule("table.layout-fault", "warning", kinds=_KINDS,
       title=("统计表行列错位", "a shifted or short row in a statistics table"),
-      message=("{label}：{problem_zh}（{text}）", "{label}: {problem_en} ({text})"))
+      message=("{label}：单位列中是数字（{text}）", "{label}: a number stands in the unit column ({text})"),
+      cases=_FAULTS)
 def layout_fault(ctx: CheckContext) -> Iterator[Hit]:
     """A value standing in the unit column, a row with more values than value columns or with
     fewer cells than the header is a layout fault: the figures cannot be tied to their columns
     with confidence, so they are reported rather than guessed (statistics.md §1)."""
     for table in _tables(ctx):
         for row in table.rows:
-            if row.row.fault in _FAULTS:
-                zh, en = _FAULTS[row.row.fault]
-                yield Hit({"label": row.label, "problem_zh": zh, "problem_en": en,
-                           "text": row.row.text.replace("\t", " ")},
-                          _pointer(ctx, row), row.row.text, _where(row))
+            fault = row.row.fault
+            if fault == _UNIT_FAULT or fault in _FAULTS:
+                yield Hit({"label": row.label, "text": row.row.text.replace("\t", " ")},
+                          _pointer(ctx, row), row.row.text, _where(row),
+                          case="" if fault == _UNIT_FAULT else fault)
 
 
 RULES: tuple[Rule, ...] = (part_sum, change_rate, stock_flow, average_product,

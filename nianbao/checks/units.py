@@ -7,14 +7,13 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from nianbao.checks.arith import MEASURE_EN, UNIT
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.extract.facts import Sentence
 from nianbao.text.numbers import number_text
 from nianbao.text.quantities import Quantity
 
 COUNTS = ("households", "persons", "person_times")
-UNIT = {"households": "户", "persons": "人", "person_times": "人次"}
-UNIT_EN = {"households": "households", "persons": "persons", "person_times": "person-times"}
 _TOTAL_WORD = re.compile(r"(?:合计|共计|总计|总共|累计共|两项共|共)(?:为|达|达到)?\s*$")
 _PER_PERSON = re.compile(r"(?:人均|每人|平均每人)(?:发放|救助|补助)?\s*$")
 _PER_HOUSEHOLD = re.compile(r"(?:户均|每户|平均每户)(?:发放|救助|补助)?\s*$")
@@ -56,9 +55,9 @@ def _mixed_sums(s: Sentence) -> Iterator[Hit]:
                 expr = " + ".join(f"{number_text(q.value)}{UNIT[q.measure]}" for q in group)
                 yield Hit({"parts": [number_text(q.value) for q in group], "sum": number_text(total.value),
                            "expr": expr, "stated": total.text, "units_zh": "与".join(units),
-                           "unit_en": UNIT_EN[group[0].measure],
+                           "unit_en": MEASURE_EN[group[0].measure],
                            "total_unit_zh": UNIT[total.measure],
-                           "total_unit_en": UNIT_EN[total.measure]},
+                           "total_unit_en": MEASURE_EN[total.measure]},
                           "/facts", s.text[group[0].start:total.end], s.prov)
                 break
 
@@ -85,9 +84,9 @@ def _wrong_denominator(s: Sentence) -> Iterator[Hit]:
             ratio = total.value / other.value
             yield Hit({"average": number_text(avg.value), "amount": number_text(total.value),
                        "count": number_text(other.value), "ratio": number_text(round(ratio, 2)),
-                       "per_zh": "人均" if per == "persons" else "户均", "per_en": UNIT_EN[per][:-1],
+                       "per_zh": "人均" if per == "persons" else "户均", "per_en": MEASURE_EN[per][:-1],
                        "per_unit_zh": UNIT[per], "count_unit_zh": UNIT[other.measure],
-                       "count_unit_en": UNIT_EN[other.measure]},
+                       "count_unit_en": MEASURE_EN[other.measure]},
                       "/facts", s.text[min(own.start if own else other.start, other.start):avg.end],
                       s.prov, case="denominator")
 

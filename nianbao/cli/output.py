@@ -124,7 +124,10 @@ def rules_text(registry: Registry, fmt: str, lang: str, settings: Settings | Non
         import json
 
         return json.dumps([{"id": r.id, "severity": r.severity, "title_zh": r.title_zh,
-                            "title_en": r.title_en, "kinds": list(r.kinds), "why": r.doc}
+                            "title_en": r.title_en, "kinds": list(r.kinds), "why": r.doc,
+                            "message_zh": r.message_zh, "message_en": r.message_en,
+                            "cases": [{"case": name, "message_zh": zh, "message_en": en}
+                                      for name, zh, en in r.cases]}
                            for r in registry], ensure_ascii=False, indent=2) + "\n"
     head = settings_lines(settings, fmt) if settings is not None else []
     if fmt == "md":

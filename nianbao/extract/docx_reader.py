@@ -23,7 +23,6 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -34,8 +33,9 @@ from lxml import etree
 from nianbao.errors import NianbaoError, UnreadableInput
 from nianbao.extract.docx_altchunk import MAX_DEPTH as MAX_CHUNK_DEPTH
 from nianbao.extract.docx_altchunk import read_chunk
+from nianbao.extract.docx_numbering import Numbering
 from nianbao.extract.limits import DEFAULT_LIMITS, Limits, read_bytes
-from nianbao.extract.ooxml import OLE_MAGIC, check_members, check_no_dtd
+from nianbao.extract.ooxml import check_package
 from nianbao.model import Block, Document, Source
 from nianbao.text.normalize import normalize
 
@@ -73,7 +73,7 @@ def read(path: Path, source: Source, limits: Limits = DEFAULT_LIMITS) -> Documen
     _check_package(data, path.name, limits)
     try:
         document = docx.Document(io.BytesIO(data))
-        blocks = _Blocks()
+        blocks = _Blocks(_numbering(document))
         _walk_body(document.element.body, blocks, _chunk_reader(document.part, path.name, limits))
     except NianbaoError:
         raise
@@ -89,6 +89,19 @@ def read(path: Path, source: Source, limits: Limits = DEFAULT_LIMITS) -> Documen
     return Document(source=source, blocks=blocks.finish(), pages=None)
 
 
+def _numbering(document: Any) -> Numbering:
+    """The document's list definitions (word/numbering.xml and the styles that number their
+    paragraphs), or none when it has none."""
+    part = document.part
+    numbering = part.numbering_part.element if _has_part(part, "numbering") else None
+    styles = part.styles.element if _has_part(part, "styles") else None
+    return Numbering.of(numbering, styles)
+
+
+def _has_part(part: Any, kind: str) -> bool:
+    return any(rel.reltype.endswith(f"/{kind}") for rel in part.rels.values())
+
+
 def _damaged(name: str, exc: Exception) -> UnreadableInput:
     return UnreadableInput(
         f"DOCX文件已损坏，无法解析：{name}",
@@ -101,24 +114,15 @@ def _damaged(name: str, exc: Exception) -> UnreadableInput:
 
 def _check_package(data: bytes, name: str, limits: Limits) -> None:
     """Refuse anything python-docx should not be handed: not a zip, a zip bomb, no document."""
-    if data.startswith(OLE_MAGIC):
-        raise UnreadableInput(
-            f"这是旧版Word（.doc）文件或加密的Word文件，请另存为未加密的 .docx：{name}",
-            f"this is an old Word .doc file or a password-protected Word file; "
-            f"save it as an unprotected .docx: {name}",
-        )
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            check_members(package, "DOCX", name, limits)
-            check_no_dtd(package, "DOCX")
-            _check_main_part(package, name)
+        check_package(
+            data, "DOCX", name, limits,
+            old_format=(f"这是旧版Word（.doc）文件或加密的Word文件，请另存为未加密的 .docx：{name}",
+                        f"this is an old Word .doc file or a password-protected Word file; "
+                        f"save it as an unprotected .docx: {name}"),
+            main_part=lambda package: _check_main_part(package, name))
     except NianbaoError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError) as exc:
-        raise UnreadableInput(
-            f"不是有效的DOCX文件（zip压缩包已损坏或不是zip）：{name}",
-            f"not a valid DOCX file (the zip is damaged or it is not a zip): {name}",
-        ) from exc
     except Exception as exc:  # an unsupported compression method, malformed relationships...
         raise _damaged(name, exc) from exc
 
@@ -148,8 +152,9 @@ class _Blocks:
     """Collects blocks: drops empty paragraphs and rows, and page breaks with nothing before them
     or after them, or right after another page break."""
 
-    def __init__(self) -> None:
+    def __init__(self, numbering: Numbering | None = None) -> None:
         self.blocks: list[Block] = []
+        self.numbering = numbering or Numbering()
 
     def paragraph(self, text: str) -> None:
         text = _clean(text)
@@ -183,7 +188,7 @@ def _walk_body(container: etree._Element, out: _Blocks, chunk: ChunkReader | Non
         if child.tag == _W + "p":
             _walk_paragraph(child, out)
         elif child.tag == _W + "tbl":
-            for cells, spans in _table_rows(child):
+            for cells, spans in _table_rows(child, out.numbering):
                 out.row(cells, spans)
         elif child.tag == _W + "altChunk" and chunk is not None:
             chunk(child, out)
@@ -221,7 +226,7 @@ def _embedded_docx(data: bytes, name: str, limits: Limits,
                               f"the DOCX nests embedded documents too deeply: {name}")
     _check_package(data, name, limits)
     inner = docx.Document(io.BytesIO(data))
-    blocks = _Blocks()
+    blocks = _Blocks(_numbering(inner))
     _walk_body(inner.element.body, blocks, _chunk_reader(inner.part, name, limits, depth))
     for block in blocks.finish():
         if block.kind != "page_break":
@@ -244,7 +249,7 @@ def _walk_paragraph(p: etree._Element, out: _Blocks) -> None:
     if _breaks_page_before(p):
         out.page_break()
     text_boxes: list[etree._Element] = []
-    text: list[str] = []
+    text: list[str] = [out.numbering.label(p)]
     for piece in _pieces(p, text_boxes):
         if piece is _PAGE_BREAK:
             out.paragraph("".join(text))
@@ -297,7 +302,8 @@ def _next_section_on_new_page(p: etree._Element) -> bool:
     return False
 
 
-def _table_rows(tbl: etree._Element) -> Iterator[tuple[tuple[str, ...], tuple[int, ...]]]:
+def _table_rows(tbl: etree._Element, numbering: Numbering
+                ) -> Iterator[tuple[tuple[str, ...], tuple[int, ...]]]:
     """One tuple of cell texts per row: one string per w:tc (so a cell spanning columns once),
     "" for a vertical-merge continuation, and "" for each grid column skipped before the row;
     with the number of grid columns each cell spans (w:gridSpan).
@@ -308,7 +314,7 @@ def _table_rows(tbl: etree._Element) -> Iterator[tuple[tuple[str, ...], tuple[in
         for tc in _children(tr, _W + "tc"):
             if _continues(tc, "hMerge"):
                 continue
-            cells.append("" if _continues(tc, "vMerge") else _cell_text(tc))
+            cells.append("" if _continues(tc, "vMerge") else _cell_text(tc, numbering))
             spans.append(_grid_span(tc))
         yield tuple(cells), tuple(spans)
 
@@ -339,10 +345,10 @@ def _grid_before(tr: etree._Element) -> int:
     return min(int(value), 64) if value.isdigit() else 0
 
 
-def _cell_text(tc: etree._Element) -> str:
+def _cell_text(tc: etree._Element, numbering: Numbering) -> str:
     """A cell's paragraphs, nested tables (a row per line, cells by spaces) and text boxes,
     each non-empty line joined by "\\n"."""
-    inner = _Blocks()
+    inner = _Blocks(numbering)
     _walk_body(tc, inner)
     lines = (" ".join(c for c in b.cells if c) if b.kind == "row" else b.text for b in inner.blocks)
     return "\n".join(line for line in lines if line)

@@ -72,13 +72,8 @@ def find_tables(blocks: Sequence[Block]) -> list[Table]:
             i += 1
             continue
         if is_lone_pipe(block) or (i + 1 < n and is_lone_pipe(blocks[i + 1])
-                                    and block.kind == "paragraph" and len(block.text) <= 24):
-            table, i2 = cell_stream_table(blocks, i)
-            if table is not None:
-                tables.append(table)
-                i = i2
-                continue
-        if single_cell_header(blocks, i):
+                                    and block.kind == "paragraph" and len(block.text) <= 24) \
+                or single_cell_header(blocks, i):
             table, i2 = cell_stream_table(blocks, i)
             if table is not None:
                 tables.append(table)

@@ -4,14 +4,40 @@ encrypted members, and DTD declarations (OOXML forbids them; they carry entity a
 
 from __future__ import annotations
 
+import io
 import zipfile
+import zlib
+from collections.abc import Callable
 
-from nianbao.errors import UnreadableInput
+from nianbao.errors import NianbaoError, UnreadableInput
 from nianbao.extract.limits import Limits
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an old .doc/.xls, or an encrypted OOXML file
 _DOCTYPE = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
 _CHUNK = 1024 * 1024
+
+
+def check_package(data: bytes, fmt: str, name: str, limits: Limits, *,
+                  old_format: tuple[str, str],
+                  main_part: Callable[[zipfile.ZipFile], None]) -> None:
+    """Refuse a file of `fmt` ("DOCX", "XLSX") before any XML library sees it: an old binary
+    Office file or an encrypted one (`old_format`: what to tell the user, zh and en), a file
+    that is no zip, a zip bomb, encrypted members, a DTD, or a package without its main part
+    (`main_part` raises UnreadableInput)."""
+    if data.startswith(OLE_MAGIC):
+        raise UnreadableInput(*old_format)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            check_members(package, fmt, name, limits)
+            check_no_dtd(package, fmt)
+            main_part(package)
+    except NianbaoError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError) as exc:
+        raise UnreadableInput(
+            f"不是有效的{fmt}文件（zip压缩包已损坏或不是zip）：{name}",
+            f"not a valid {fmt} file (the zip is damaged or it is not a zip): {name}",
+        ) from exc
 
 
 def check_members(package: zipfile.ZipFile, fmt: str, name: str, limits: Limits) -> None:

@@ -41,7 +41,7 @@ What PDFium does differently, and how it is evened out:
 - Its character boxes run from the font's descent to its ascent, which differ between the
   Chinese and the Latin font of one line; here every character gets a box one em high on its
   baseline, so a line's characters share a top (`_chars`).
-- Duplicate glyphs (fake bold) are dropped as pdfplumber's dedupe_chars did (`pdf_geometry`).
+- Duplicate glyphs (fake bold) are dropped as pdfplumber's dedupe_chars did (`pdf_lines`).
 
 How the characters and ruling lines become tables and lines: `nianbao.extract.pdf_geometry`.
 What the reader refuses (not a PDF, cut off, encrypted, zip bomb, too dense):
@@ -73,7 +73,8 @@ from nianbao.extract.pdf_defences import (
     recount,
     too_dense,
 )
-from nianbao.extract.pdf_geometry import Char, PageContent, page_blocks
+from nianbao.extract.pdf_geometry import PageContent, page_blocks
+from nianbao.extract.pdf_lines import Char
 from nianbao.extract.text_layer import (
     IMAGE_OBJECTS_LOOKED_AT,
     PageText,

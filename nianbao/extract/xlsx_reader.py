@@ -20,7 +20,6 @@ import io
 import math
 import re
 import zipfile
-import zlib
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
@@ -28,7 +27,7 @@ from typing import Any
 
 from nianbao.errors import NianbaoError, UnreadableInput
 from nianbao.extract.limits import DEFAULT_LIMITS, Limits, read_bytes
-from nianbao.extract.ooxml import OLE_MAGIC, check_members, check_no_dtd
+from nianbao.extract.ooxml import check_package
 from nianbao.model import Block, Document, Source
 from nianbao.text.normalize import normalize
 
@@ -130,23 +129,16 @@ def cell_text(value: Any) -> str:
 
 
 def _check_package(data: bytes, name: str, limits: Limits) -> None:
-    if data.startswith(OLE_MAGIC):
-        raise UnreadableInput(
-            f"这是旧版Excel（.xls）文件或加密的Excel文件，请另存为未加密的 .xlsx：{name}",
-            f"this is an old Excel .xls file or a password-protected workbook; save it as an "
-            f"unprotected .xlsx: {name}")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            check_members(package, "XLSX", name, limits)
-            check_no_dtd(package, "XLSX")
-            if "xl/workbook.xml" not in package.namelist():
-                raise UnreadableInput(f"不是Excel工作簿（缺少 xl/workbook.xml）：{name}",
-                                      f"not an Excel workbook (no xl/workbook.xml): {name}")
-    except NianbaoError:
-        raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError) as exc:
-        raise UnreadableInput(
-            f"不是有效的XLSX文件（zip压缩包已损坏或不是zip）：{name}",
-            f"not a valid XLSX file (the zip is damaged or it is not a zip): {name}") from exc
+    def workbook(package: zipfile.ZipFile) -> None:
+        if "xl/workbook.xml" not in package.namelist():
+            raise UnreadableInput(f"不是Excel工作簿（缺少 xl/workbook.xml）：{name}",
+                                  f"not an Excel workbook (no xl/workbook.xml): {name}")
+
+    check_package(
+        data, "XLSX", name, limits,
+        old_format=(f"这是旧版Excel（.xls）文件或加密的Excel文件，请另存为未加密的 .xlsx：{name}",
+                    f"this is an old Excel .xls file or a password-protected workbook; save it "
+                    f"as an unprotected .xlsx: {name}"),
+        main_part=workbook)
 
 

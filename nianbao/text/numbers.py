@@ -206,3 +206,25 @@ def cn_int(text: str) -> int | None:
         return int(text)
     value = parse_chinese(text)
     return int(value) if value is not None and value == value.to_integral_value() else None
+
+
+_DIGITS_ZH = "零一二三四五六七八九"
+
+
+def to_chinese_count(n: int) -> str:
+    """A count in Chinese as Word numbers headings (1 → 一, 10 → 十, 12 → 十二, 20 → 二十,
+    105 → 一百零五); out of range (below 1, 10,000 and above) in Arabic digits."""
+    if not 1 <= n < 10_000:
+        return str(n)
+    out = ""
+    zero = False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, value)
+        if digit:
+            if zero and out:
+                out += "零"
+            out += ("" if unit == "十" and not out and digit == 1 else _DIGITS_ZH[digit]) + unit
+            zero = False
+        else:
+            zero = bool(out)
+    return out

@@ -3,12 +3,16 @@ the declaration (and so appear in `nianbao rules` and docs/rules.md), the rule g
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from typing import Any
 
 import pytest
 
+import nianbao.checks
 from nianbao.checks import CheckContext, Registry, default_registry
+from nianbao.checks.registry import Rule
 from nianbao.extract.annual_report import fill_facts, parse
 from nianbao.extract.txt_reader import blocks
 from nianbao.model import Document, Finding, Record, Source
@@ -29,6 +33,15 @@ def messages(registry: Registry, rule_id: str, changes: dict[str, Any]) -> list[
     fill_facts(record)
     return [(f.message_zh, f.message_en) for f in registry.run(CheckContext(record))
             if f.rule == rule_id]
+
+
+def test_every_declared_rule_is_registered(registry: Registry) -> None:
+    """A rule left out of its module's RULES would fire nowhere and be missing from the docs."""
+    ids = {r.id for r in registry}
+    for info in pkgutil.iter_modules(nianbao.checks.__path__):
+        module = importlib.import_module(f"nianbao.checks.{info.name}")
+        declared = {v.id for v in vars(module).values() if isinstance(v, Rule)}
+        assert declared <= ids, info.name
 
 
 def test_every_template_has_words_of_its_own(registry: Registry) -> None:
@@ -72,3 +85,15 @@ def test_an_unreadable_form_value_is_a_registered_finding(registry: Registry) ->
     assert (note.message_zh, note.message_en) == (
         "无法识别“开办资金”的值：四十九万", "cannot read the value of registered_capital_wan: 四十九万")
     assert isinstance(note, Finding) and note.severity == "warning"
+
+
+def test_the_rule_catalogue_for_tools_lists_every_case(registry: Registry) -> None:
+    import json
+
+    from nianbao.cli.output import rules_text
+
+    (entry,) = [r for r in json.loads(rules_text(registry, "json", "en"))
+                if r["id"] == "report.opinion-incomplete"]
+    assert entry["message_zh"] == "事业单位委托意见没有签署日期"
+    assert {c["case"] for c in entry["cases"]} == {"entrust-unsigned", "sponsor-no-review",
+                                                   "sponsor-undated"}

@@ -21,7 +21,17 @@ import cv2
 import numpy as np
 
 from nianbao.extract.ocr import engine
-from nianbao.extract.ocr.prepare import Box, Image, Quad, separate, sideways, skew_of, turn_quads
+from nianbao.extract.ocr.fuse import fuse
+from nianbao.extract.ocr.prepare import (
+    Box,
+    Image,
+    Inks,
+    Quad,
+    separate,
+    sideways,
+    skew_of,
+    turn_quads,
+)
 from nianbao.model import OcrRegion
 
 LOW_CONFIDENCE = 0.80  # a line's mean confidence below this is reported
@@ -30,6 +40,7 @@ DOUBTFUL_CHAR = 0.60  # a character below this is doubtful (a digit then never c
 _RULE_INCHES = 0.25  # a straight run of ink this long is a ruling line (a 10.5 pt glyph: 0.15)
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _DIGIT = re.compile(r"\d")
+_INK_REACH = 4  # pixels: a line this near coloured ink is read again (`_read_under_ink`)
 _WORD_GAP = 0.6  # em: a wider gap between two characters of a line is a space
 
 
@@ -66,11 +77,13 @@ def read_page(image: Image, dpi: float, number: int) -> OcrPage:
         rotation = (rotation + 180) % 360
         inks = inks.turned(180, 0.0)
         quads = _quads_turned_180(quads, inks.grey.shape)
-    lines = engine.recognise(inks.grey, quads)
+    lines = _read_under_ink(inks, quads)
     scale = 72.0 / dpi
     colour = cv2.dilate(np.maximum(inks.red, inks.blue), np.ones((5, 5), np.uint8))
     kept = [line for line in lines if line.score >= NOISE]
-    page = OcrPage(number, _chars(kept, scale), rulings(inks.grey, dpi, scale, colour), rotation,
+    # rules from the page with the ink erased outright: where ink crossed a rule, the gap is
+    # bridged when coloured ink lies over it (`_bridged`), which traces of ink would break
+    page = OcrPage(number, _chars(kept, scale), rulings(inks.erased, dpi, scale, colour), rotation,
                    skew)
     seals, marks = inks.seals(dpi), inks.marks(dpi)
     page.low_confidence = [_region(number, line, scale, _covered(line, seals, marks))
@@ -78,6 +91,31 @@ def read_page(image: Image, dpi: float, number: int) -> OcrPage:
     page.seals = [_scaled(box, scale) for box in seals]
     page.marks = [_scaled(box, scale) for box in marks]
     return page
+
+
+def _read_under_ink(inks: Inks, quads: list[Quad]) -> list[engine.Line]:
+    """Each line read from the page with the ink taken off; a line that coloured ink touches is
+    read again from the page's other greys and the readings combined (`fuse`)."""
+    lines = engine.recognise(inks.grey, quads)
+    if not inks.others or not lines:
+        return lines
+    ink = inks.inked(_INK_REACH)
+    height, width = ink.shape[:2]
+    touched = []
+    for i, line in enumerate(lines):
+        x0, top, x1, bottom = (int(v) for v in line.box)
+        if ink[max(0, top):min(height, bottom + 1), max(0, x0):min(width, x1 + 1)].any():
+            touched.append(i)
+    if not touched:
+        return lines
+    quads_of = [np.asarray(lines[i].quad, dtype=np.float32) for i in touched]
+    readings = [{line.box: line for line in engine.recognise(other, quads_of)}
+                for other in inks.others]
+    out = list(lines)
+    for i in touched:
+        again = [reading[lines[i].box] for reading in readings if lines[i].box in reading]
+        out[i] = fuse([lines[i], *again])
+    return out
 
 
 def _covered(line: engine.Line, seals: list[Box], marks: list[Box]) -> str:

@@ -25,6 +25,11 @@ Quad = npt.NDArray[np.float32]
 Box = tuple[float, float, float, float]
 
 _SKEW_LIMIT = 5.0  # degrees: a steeper median slope is not taken as skew
+_LEAST_INK = 50  # pixels: less coloured ink than this is noise, left alone
+_INK_MARGIN = 3  # pixels around coloured ink read without it (JPEG smears colour ~2 px)
+_INK_SHARE = 10  # percentile: the ink's transmittance is taken where it is densest
+_PCT = float(__import__("os").environ.get("PCT", "50"))
+_SMOOTH = int(__import__("os").environ.get("SM", "0"))
 
 
 @dataclass(frozen=True)
@@ -35,10 +40,22 @@ class Inks:
     grey: Image
     red: Image
     blue: Image
+    others: tuple[Image, ...] = ()  # other greys of the page where ink lies (`others_of`)
 
     def turned(self, turn: int, skew: float) -> Inks:
         return Inks(rotate(self.grey, turn, skew), rotate(self.red, turn, skew, fill=0),
-                    rotate(self.blue, turn, skew, fill=0))
+                    rotate(self.blue, turn, skew, fill=0),
+                    tuple(rotate(other, turn, skew) for other in self.others))
+
+    @property
+    def erased(self) -> Image:
+        """The page with the coloured ink made paper outright (the print under it lost)."""
+        return self.others[-1] if self.others else self.grey
+
+    def inked(self, margin: int) -> Image:
+        """Where coloured ink lies, grown by `margin` pixels."""
+        ink = np.maximum(self.red, self.blue)
+        return cv2.dilate(ink, np.ones((2 * margin + 1,) * 2, np.uint8)) if ink.any() else ink
 
     def seals(self, dpi: float) -> list[Box]:
         """Round seals: red rings 20–50 mm across (two seals may overlap), or else red, roughly
@@ -51,27 +68,66 @@ class Inks:
 
 
 def separate(image: Image) -> Inks:
-    """Take the red and blue ink off the page (they become paper); black print under them stays."""
+    """Take the red and blue ink off the page (they become paper); black print under them stays.
+
+    Ink is a filter over the paper: each channel keeps a share of the light (its transmittance),
+    and a stamp over print only darkens the print further. So near each ink (`_divide_out`) the
+    page is read from the channel where that ink lets most light through (the red channel for a
+    red seal, the blue one for blue-black pen) divided by the ink's own transmittance there: the
+    ink alone comes out as paper, the print under it stays dark."""
     if image.ndim == 2:
         empty = np.zeros(image.shape, np.uint8)
         return Inks(image, empty, empty)
     hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
     hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
-    reddish = ((hue <= 12) | (hue >= 160)) & (sat >= 50)
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    paper = int(np.percentile(grey[::4, ::4], 90))
-    # Red ink alone (bright) becomes paper; where it lies over print (dark), the red channel is
-    # what the print alone would give; the seal's fringes (light, next to red ink) go too.
-    alone = reddish & (val >= 120)
-    cleaned = np.where(reddish, np.maximum(grey, image[:, :, 2]), grey).astype(np.uint8)
-    if alone.any():
-        fringe = cv2.dilate(alone.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-        cleaned[alone | (fringe & (cleaned > paper - 70))] = paper
+    # red ink over paper (bright); red over print is dark and is the print's
+    alone = ((hue <= 12) | (hue >= 160)) & (sat >= 50) & (val >= 120)
     pen = _pen(image, grey)
-    if pen.any():
-        near = cv2.dilate(pen.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
-        cleaned[pen | (near & (grey > 90))] = paper  # the pen's strokes and their halo
-    return Inks(cleaned, alone.astype(np.uint8) * 255, pen.astype(np.uint8) * 255)
+    if not alone.any() and not pen.any():
+        return Inks(grey, np.zeros(grey.shape, np.uint8), np.zeros(grey.shape, np.uint8))
+    paper_bgr = np.percentile(image[::4, ::4].reshape(-1, 3), 90, axis=0).astype(np.float32)
+    paper = float(np.percentile(grey[::4, ::4], 90))
+    cleaned = grey.astype(np.float32)
+    near_ink = np.zeros(grey.shape, bool)
+    for ink in (alone, pen):
+        if int(ink.sum()) < _LEAST_INK:
+            continue
+        region, value = _divide_out(image, ink, paper_bgr, paper)
+        cleaned[region] = np.where(near_ink[region], np.maximum(cleaned[region], value[region]),
+                                   value[region])
+        near_ink |= region
+    return Inks(np.clip(cleaned, 0, 255).astype(np.uint8), alone.astype(np.uint8) * 255,
+                pen.astype(np.uint8) * 255, others_of(image, grey, alone, pen, paper))
+
+
+def others_of(image: Image, grey: Image, red: npt.NDArray[np.bool_], pen: npt.NDArray[np.bool_],
+              paper: float) -> tuple[Image, ...]:
+    """Two other ways to see the print where ink lies over it, for a second reading of those
+    lines (`fuse`): the lightest channel of each pixel (every coloured ink lighter, black print
+    as dark as ever), and the ink's pixels made paper outright (the print under them lost, the
+    print beside them kept sharp)."""
+    lightest = image.max(axis=2)
+    erased = grey.copy()
+    erased[red | pen] = int(paper)
+    return (np.ascontiguousarray(lightest), erased)
+
+
+def _divide_out(image: Image, ink: npt.NDArray[np.bool_], paper_bgr: npt.NDArray[np.float32],
+                paper: float) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.float32]]:
+    """Around `ink` (its pixels and a margin that takes in JPEG's colour smear), the page as it
+    would be without that ink: the channel where the ink is lightest, divided by the ink's
+    transmittance in it (where the ink is densest: its blurred rim then comes out as paper too),
+    in the grey page's paper level."""
+    pixels = image[ink].astype(np.float32)
+    transmittance = np.median(pixels / np.maximum(paper_bgr, 1.0), axis=0)
+    channel = int(np.argmax(transmittance))
+    share = max(float(np.percentile(pixels[:, channel], _INK_SHARE))
+                / max(float(paper_bgr[channel]), 1.0), 0.05)
+    reach = 2 * _INK_MARGIN + 1
+    region = cv2.dilate(ink.astype(np.uint8), np.ones((reach, reach), np.uint8)) > 0
+    value = image[:, :, channel].astype(np.float32) * (paper / (share * float(paper_bgr[channel])))
+    return region, np.minimum(value, paper)
 
 
 def _pen(image: Image, grey: Image) -> npt.NDArray[np.bool_]:
