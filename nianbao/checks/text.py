@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from nianbao.checks.registry import CheckContext, Hit, Rule, rule
 from nianbao.model import Provenance
@@ -66,6 +67,7 @@ def _in_figure(char: str) -> bool:
     return char.isdigit() or char in ",，."
 
 
+@lru_cache(maxsize=1 << 16)  # asked for every character of every line, twice
 def not_gb2312(char: str) -> bool:
     """A Han character outside GB 2312: in a simplified document, usually a traditional form."""
     try:

@@ -169,20 +169,20 @@ def _name_similarity(a: str, b: str) -> float:
 
 
 def _changed(name: str, old: Any, new: Any, settings: Settings) -> dict[str, Any] | None:
-    """Extra params when the registered item differs between the two reports, else None."""
+    """Extra params when the registered item differs between the two reports (a capital
+    change: its percentage and the limit it passes), else None."""
     if name == "registered_capital_wan":
         a, b = _decimal(old), _decimal(new)
         if a is None or b is None or a == b:
             return None
         if a == 0:
-            return {"change_percent": None, "extra_zh": "", "extra_en": ""}
+            return {"change_percent": None}
         change = (b - a) / a
         if abs(change) <= settings.capital_drift:
             return None
         pct = str((change * 100).quantize(Decimal("0.1")))
         limit = f"{(settings.capital_drift * 100).normalize():f}"
-        return {"change_percent": pct, "extra_zh": f"（变动{pct}%，超过±{limit}%）",
-                "extra_en": f" ({pct}%, beyond ±{limit}%)"}
+        return {"change_percent": pct, "limit": limit}
     if not isinstance(old, str) or not isinstance(new, str):
         return None
     text_a, text_b = comparable(old), comparable(new)
@@ -194,7 +194,7 @@ def _changed(name: str, old: Any, new: Any, settings: Settings) -> dict[str, Any
             return None
     if name == "name" and _name_similarity(text_a, text_b) < settings.name_similar:
         return None  # another unit's name under this code: xyear.identity reports it
-    return {"extra_zh": "", "extra_en": ""}
+    return {}
 
 
 def _figures(record: Record, indicator: str, measures: tuple[str, ...],
@@ -264,11 +264,16 @@ def net_assets_carryover(ctx: CheckContext) -> Iterator[Hit]:
       title=("登记事项变化但未办理变更登记",
              "registered item changed without change registration"),
       message=(("{label_zh}由“{previous_value}”（{previous_year}年度）变为"
-                "“{value}”（{year}年度）{extra_zh}，但{year}年度报告未说明已办理"
-                "{label_zh}变更登记"),
+                "“{value}”（{year}年度），但{year}年度报告未说明已办理{label_zh}变更登记"),
                ("{label_en} changed from {previous_value} ({previous_year}) to "
-                "{value} ({year}){extra_en}, but the {year} report does not say the "
-                "change was registered")))
+                "{value} ({year}), but the {year} report does not say the change was "
+                "registered")),
+      cases={"capital": (("{label_zh}由“{previous_value}”（{previous_year}年度）变为"
+                          "“{value}”（{year}年度）（变动{change_percent}%，超过±{limit}%），"
+                          "但{year}年度报告未说明已办理{label_zh}变更登记"),
+                         ("{label_en} changed from {previous_value} ({previous_year}) to "
+                          "{value} ({year}) ({change_percent}%, beyond ±{limit}%), but the "
+                          "{year} report does not say the change was registered"))})
 def unregistered_change(ctx: CheckContext) -> Iterator[Hit]:
     """名称, 住所, 宗旨和业务范围, 法定代表人, 开办资金 and 经费来源 are registered items
     (条例 Art. 8), and so is the 举办单位; any change needs 变更登记 (条例 Art. 10; 细则
@@ -284,7 +289,8 @@ def unregistered_change(ctx: CheckContext) -> Iterator[Hit]:
             if extra is None or _declared(name, earlier, later):
                 continue
             evidence, prov = _evidence(ctx, name)
-            yield Hit(_params(name, earlier, later, **extra), f"/record/{name}", evidence, prov)
+            yield Hit(_params(name, earlier, later, **extra), f"/record/{name}", evidence, prov,
+                      case="capital" if "limit" in extra else "")
 
 
 @rule("xyear.identity", "error", kinds=KINDS,

@@ -13,21 +13,15 @@ no full stop, the first after it is not indented), the rest of that paragraph jo
 before the break, so the paragraph is whole in one cell; the paragraphs after it stay in the
 row of their own page (`_continues`, `_joined`).
 
-Chinese text: a line is joined from its characters: a space glyph in the PDF stays a space, and a
-gap wider than `X_TOLERANCE` becomes a space only when the characters on both sides are not both
-CJK ("年度报告", "第1页 工作总结", "Word 文档"), so a justified or letter-spaced Chinese line does
-not come out as "年 度 报 告". Duplicate glyphs (fake bold) are dropped as pdfplumber's
-dedupe_chars did (`_dedupe`).
+Characters become lines in `nianbao.extract.pdf_lines`.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from operator import itemgetter
 from typing import Any, cast
 
 from pdfplumber.page import Page
@@ -40,26 +34,22 @@ from pdfplumber.table import (
 )
 from pdfplumber.utils.geometry import filter_edges
 
+from nianbao.extract.pdf_lines import (
+    BBox,
+    Char,
+    Line,
+    dedupe,
+    first_word_width,
+    is_cjk,
+    rounded,
+    text_lines,
+)
 from nianbao.model import Block
-from nianbao.text.normalize import normalize
-
-BBox = tuple[float, float, float, float]
-Char = dict[str, Any]  # a pdfplumber character: text, x0, x1, top, bottom, size, fontname...
 
 TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-X_TOLERANCE = 3.0  # points: a wider gap between two characters is a space (pdfplumber's default)
-Y_TOLERANCE = 3.0  # points: characters whose tops differ by less are on the same line
 
-# Han ideographs (BMP, extensions and compatibility), CJK punctuation (not U+3000, a space),
-# kana, bopomofo, and the full-width forms (，：（）and full-width digits before normalisation).
-_CJK = (
-    "\u2e80-\u2fdf\u3001-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf"
-    "\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f"
-)
-_CJK_CHAR = re.compile(f"[{_CJK}]")
 
 _EDGE = 1.0  # points: how far apart two ruling positions may be and still be the same line
-_COLUMN_GAP = 2.0  # character widths: a wider gap between two Chinese characters is a column
 _CELL_PADDING = 6.0  # points: Word's default cell margin is 5.4, LibreOffice's 2.8
 
 
@@ -155,7 +145,7 @@ def _joined(before: _Item, after: _Item) -> tuple[_Item, _Item | None]:
     for j, (head, tail) in enumerate(zip(before.cells, after.cells, strict=True)):
         if tail and before.full[j] and not after.indented[j] and head[-1] not in _SENTENCE_END:
             first, _, rest = tail.partition("\n")
-            space = not (_is_cjk(head[-1]) or _is_cjk(first[0]))
+            space = not (is_cjk(head[-1]) or is_cjk(first[0]))
             heads.append(head + (" " if space else "") + first)
             rests.append(rest)
             full.append(after.full[j] and not rest)
@@ -173,7 +163,7 @@ def _joined(before: _Item, after: _Item) -> tuple[_Item, _Item | None]:
 
 def _page_items(page: PageContent) -> list[_Item]:
     tables = [t for t in _find_tables(page.edges) if len(t.cells) > 1]
-    chars = _dedupe(page.chars)  # fake bold draws each character twice
+    chars = dedupe(page.chars)  # fake bold draws each character twice
     items: list[_Item] = []
     outside = chars
     for table in tables:
@@ -184,7 +174,7 @@ def _page_items(page: PageContent) -> list[_Item]:
             (inside if _midpoint_in(char, box) else rest).append(char)
         outside = rest
         items.extend(_table_rows(table, inside))
-    for line in _lines(outside):
+    for line in text_lines(outside):
         items.append(_Item("paragraph", line.text, (), line.bbox))
     items.sort(key=lambda item: (round(item.bbox[1], 1), item.bbox[0]))
     return items
@@ -253,28 +243,6 @@ def _smallest_cell(point: tuple[float, float], below: list[tuple[float, float]],
     return None
 
 
-def _dedupe(chars: list[Char], tolerance: float = 1.0) -> list[Char]:
-    """Drop a character drawn again at (nearly) the same place, as pdfplumber's dedupe_chars:
-    fake bold draws every glyph twice, a hair apart."""
-    kept: list[Char] = []
-    recent: dict[str, list[Char]] = {}
-    for char in chars:
-        same = recent.get(char["text"])
-        if same is None:
-            recent[char["text"]] = [char]
-        else:
-            x0, top = char["x0"], char["top"]
-            for other in same[-4:]:  # a plain loop: a generator costs more than the test
-                if abs(other["x0"] - x0) <= tolerance and abs(other["top"] - top) <= tolerance:
-                    break
-            else:
-                same.append(char)
-                kept.append(char)
-            continue
-        kept.append(char)
-    return kept
-
-
 def _table_rows(table: Table, chars: list[Char]) -> list[_Item]:
     """One item per table row. A cell spanning columns appears once; a cell spanning rows gives
     its text to its first row and "" to the rows below, so the columns stay where they are."""
@@ -314,7 +282,7 @@ def _table_rows(table: Table, chars: list[Char]) -> list[_Item]:
         if any(values):
             x0, x1 = min(c[0] for c in present), max(c[2] for c in present)
             bottom = max(c[3] for c in present)
-            bbox = _rounded((x0, top, x1, bottom))
+            bbox = rounded((x0, top, x1, bottom))
             wide = tuple(spans) if any(n > 1 for n in spans) else ()
             items.append(_Item("row", "\t".join(values), tuple(values), bbox, wide, tuple(full),
                                tuple(indented)))
@@ -357,12 +325,12 @@ def _cell_texts(grid: _Grid, chars: Iterable[Char]) -> dict[BBox, tuple[str, boo
             members[cell].append(char)
     out: dict[BBox, tuple[str, bool, bool]] = {}
     for cell, own in members.items():
-        lines = _lines(own)
+        lines = text_lines(own)
         out[cell] = (_unwrap(cell, lines), *_edges_of(cell, lines))
     return out
 
 
-def _edges_of(cell: BBox, lines: list[_Line]) -> tuple[bool, bool]:
+def _edges_of(cell: BBox, lines: list[Line]) -> tuple[bool, bool]:
     """(the last line ends within one character of the cell's right text edge, the first line
     starts indented by a character or more), as `_unwrap` judges them."""
     if not lines:
@@ -379,7 +347,7 @@ def _edges_of(cell: BBox, lines: list[_Line]) -> tuple[bool, bool]:
     return full, x0 > left + 0.9 * size and not centred
 
 
-def _unwrap(cell: BBox, lines: list[_Line]) -> str:
+def _unwrap(cell: BBox, lines: list[Line]) -> str:
     """A cell's lines joined as the DOCX reader would give the cell: "\\n" between paragraphs,
     nothing where a line was wrapped between CJK characters, a space where it was wrapped between
     words.
@@ -399,10 +367,10 @@ def _unwrap(cell: BBox, lines: list[_Line]) -> str:
         x0, _, x1, _ = line.bbox
         centred = abs((x0 - cell[0]) - (cell[2] - x1)) < size / 2
         indented = x0 > left + 0.9 * size and not centred
-        fits = _first_word_width(line.chars) + size / 4 < widest - previous.bbox[2]
+        fits = first_word_width(line.chars) + size / 4 < widest - previous.bbox[2]
         if not wraps or indented or fits:
             out += "\n"
-        elif not (_is_cjk(previous.text[-1]) or _is_cjk(line.text[0])):
+        elif not (is_cjk(previous.text[-1]) or is_cjk(line.text[0])):
             out += " "
         out += line.text
     return out
@@ -412,99 +380,6 @@ def _unwrap(cell: BBox, lines: list[_Line]) -> str:
 # apply it): no break before closing punctuation, none after opening punctuation, none on either
 # side of a quotation mark. They make the first "word" of a wrapped Chinese line longer than one
 # character: 金“一 of 金“一卡通”, 颈。 of 颈。四是.
-_CLOSING = set("，。、；：？！）》」』】〕〉…%,.;:?!)]}")
-_OPENING = set("（《「『【〔〈([{")
-_QUOTES = set("“”‘’\"'")
-
-
-def _first_word_width(chars: list[Char]) -> float:
-    """Width of the shortest start of a line that a line breaker could have put on the line
-    before: one CJK character or a run of Latin letters and digits, with the punctuation and
-    quotation marks glued to it."""
-    solid = [c["text"] for c in chars if not c["text"].isspace()]
-    boxes = [(c["x0"], c["x1"]) for c in chars if not c["text"].isspace()]
-    if not solid:
-        return 0.0
-    i = 0
-    while i < len(solid) - 1 and (solid[i] in _OPENING or solid[i] in _QUOTES):
-        i += 1
-    i += 1
-    if not _is_cjk(solid[i - 1]):
-        while i < len(solid) and not _is_cjk(solid[i]) and solid[i] not in _QUOTES:
-            if boxes[i][0] - boxes[i - 1][1] > X_TOLERANCE:
-                break
-            i += 1
-    while i < len(solid) and (solid[i] in _CLOSING or solid[i] in _QUOTES):
-        i += 2 if solid[i] in _QUOTES else 1
-    return float(boxes[min(i, len(solid)) - 1][1] - boxes[0][0])
-
-
-@dataclass(frozen=True)
-class _Line:
-    text: str
-    bbox: BBox
-    chars: list[Char]
-
-
-def _lines(chars: list[Char]) -> list[_Line]:
-    """Characters grouped into lines (by their top), top to bottom."""
-    lines: list[_Line] = []
-    for group in _by_top(chars):
-        group.sort(key=itemgetter("x0"))
-        solid = [c for c in group if not c["text"].isspace()]
-        text = _clean(_join(group))
-        if solid and text:
-            bbox = (
-                min(c["x0"] for c in solid),
-                min(c["top"] for c in solid),
-                max(c["x1"] for c in solid),
-                max(c["bottom"] for c in solid),
-            )
-            lines.append(_Line(text, _rounded(bbox), group))
-    lines.sort(key=lambda line: line.bbox[1])
-    return lines
-
-
-def _by_top(chars: list[Char]) -> list[list[Char]]:
-    """pdfplumber's `cluster_objects(chars, "top", Y_TOLERANCE)`, the same groups in the same
-    order: the distinct tops in chains no more than Y_TOLERANCE apart, each group's characters
-    in their order."""
-    cluster: dict[float, int] = {}
-    count = 0
-    last = float("-inf")
-    for top in sorted({c["top"] for c in chars}):
-        if top > last + Y_TOLERANCE:
-            count += 1
-        cluster[top] = count - 1
-        last = top
-    groups: list[list[Char]] = [[] for _ in range(count)]
-    for char in chars:
-        groups[cluster[char["top"]]].append(char)
-    return groups
-
-
-def _join(chars: list[Char]) -> str:
-    """A line's characters, left to right. A space glyph in the PDF stays a space; a gap wider than
-    X_TOLERANCE becomes a space, except between two CJK characters (justified Chinese text),
-    where only a gap of more than two characters' width does (the columns of a table printed
-    without rules: 户数    人数    支出)."""
-    out: list[str] = []
-    previous: Char | None = None
-    for char in chars:
-        text = char["text"]
-        if text.isspace():
-            out.append(" ")
-        elif previous is not None and not previous["text"].isspace():
-            gap = char["x0"] - previous["x1"]
-            if gap > X_TOLERANCE and (not (_is_cjk(previous["text"]) and _is_cjk(text))
-                                      or gap > _COLUMN_GAP * (previous["x1"] - previous["x0"])):
-                out.append(" ")
-        if not text.isspace():
-            out.append(text)
-        previous = char
-    return "".join(out)
-
-
 def _midpoint_in(obj: dict[str, Any], box: BBox) -> bool:
     if obj.get("object_type") != "char":
         return False
@@ -513,14 +388,3 @@ def _midpoint_in(obj: dict[str, Any], box: BBox) -> bool:
     return box[0] <= mx < box[2] and box[1] <= my < box[3]
 
 
-def _rounded(bbox: BBox) -> BBox:
-    x0, top, x1, bottom = bbox
-    return (round(x0, 2), round(top, 2), round(x1, 2), round(bottom, 2))
-
-
-def _is_cjk(text: str) -> bool:
-    return _CJK_CHAR.fullmatch(text) is not None
-
-
-def _clean(text: str) -> str:
-    return normalize(text).strip()

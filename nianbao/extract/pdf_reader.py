@@ -23,6 +23,16 @@ LibreOffice exports (benchmarks/make_corpus.py), in ~4 ms a page (~9 ms for a 2-
 docs/performance.md). pdfminer still recounts a page whose PDFium count is suspiciously high
 (`pdf_defences.recount`): PDFium keeps only the first 32,767 bytes of one string.
 
+Each page is loaded once: the counts of its text layer that the OCR planner needs
+(`text_layer.PageText`) are taken in the same pass (`read_surveyed`). Each character's box
+costs three PDFium calls (~3,500 per filing), made without ctypes' argument conversion
+(`text_layer.unchecked`: 0.6 µs a call instead of 2.7). PDFium's text-run API
+(`FPDFText_CountRects`/`FPDFText_GetRect`) is not used for the boxes: it gives one rectangle
+per text object, the union of its glyphs' ink boxes, with no character index range, while the
+geometry needs each character's advance box (which cell its midpoint falls in, the width of a
+line's first word, the gaps that become spaces, fake-bold duplicates); positions spread evenly
+over a run would move characters whose glyphs are not one em wide or whose ink overhangs.
+
 What PDFium does differently, and how it is evened out:
 - It generates spaces (and line ends) from gaps ("第 1 页" for "第1页", where LibreOffice widened
   the gap between Chinese and Latin text). Generated characters are dropped and a gap becomes a
@@ -31,7 +41,7 @@ What PDFium does differently, and how it is evened out:
 - Its character boxes run from the font's descent to its ascent, which differ between the
   Chinese and the Latin font of one line; here every character gets a box one em high on its
   baseline, so a line's characters share a top (`_chars`).
-- Duplicate glyphs (fake bold) are dropped as pdfplumber's dedupe_chars did (`pdf_geometry`).
+- Duplicate glyphs (fake bold) are dropped as pdfplumber's dedupe_chars did (`pdf_lines`).
 
 How the characters and ruling lines become tables and lines: `nianbao.extract.pdf_geometry`.
 What the reader refuses (not a PDF, cut off, encrypted, zip bomb, too dense):
@@ -63,7 +73,8 @@ from nianbao.extract.pdf_defences import (
     recount,
     too_dense,
 )
-from nianbao.extract.pdf_geometry import Char, PageContent, page_blocks
+from nianbao.extract.pdf_geometry import PageContent, page_blocks
+from nianbao.extract.pdf_lines import Char
 from nianbao.extract.text_layer import (
     IMAGE_OBJECTS_LOOKED_AT,
     PageText,
