@@ -39,7 +39,10 @@ def _registry() -> Registry:
 
 def check_remote(task: Task, timeout: float, check: str = CHECK_FILE) -> Outcome:
     """On a Dask worker: check one file with the check function named `check` ("module:function",
-    see `nianbao.batch.pool.load_check`), giving up after `timeout` seconds."""
+    see `nianbao.batch.pool.load_check`), giving up after the task's own time limit (it grows
+    with the pages OCR may read, `nianbao.batch.task.time_limit`) or else `timeout` seconds, as
+    the local pool does."""
+    timeout = task.timeout or timeout
     box: list[Outcome] = []
     function = load_check(check)
     thread = threading.Thread(target=lambda: box.append(function(task, _registry())),

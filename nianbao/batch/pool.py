@@ -27,6 +27,8 @@ from nianbao.batch.state import FileResult
 from nianbao.batch.task import Outcome, Task, failure
 from nianbao.checks import Registry, default_registry
 
+THREADS_ENV = "NIANBAO_OCR_THREADS"  # read by nianbao.extract.ocr.engine (not imported here)
+
 DEFAULT_MEMORY_MB = 2048
 TASKS_PER_WORKER = 1000  # a worker is replaced after this many files, so no leak can pile up
 CHECK_FILE = "nianbao.batch.task:check_file"  # the check function a worker calls by default
@@ -99,7 +101,7 @@ class Worker:
     in the terminal reaches only the main process; killed with its parent. `memory_mb` caps its
     address space (0: no cap)."""
 
-    def __init__(self, memory_mb: int, check: str = CHECK_FILE) -> None:
+    def __init__(self, memory_mb: int, check: str = CHECK_FILE, threads: int = 0) -> None:
         import socket
         import subprocess
         import sys
@@ -110,6 +112,8 @@ class Worker:
         env = dict(os.environ)
         root = str(Path(nianbao.__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        if threads and THREADS_ENV not in env:  # OCR's share of the cores (none oversubscribed)
+            env[THREADS_ENV] = str(threads)
         self.process = subprocess.Popen(
             [sys.executable, "-c", _WORKER_CODE, str(theirs.fileno()), str(memory_mb), check],
             pass_fds=[theirs.fileno()], env=env, start_new_session=True,
@@ -159,12 +163,15 @@ class ProcessPool:
         self.timeout = timeout
         self.memory_mb = memory_mb
         self.check = check  # the check function the workers call, as "module:function"
+        # each worker's OCR runs on its share of the cores: two workers each using both cores
+        # of a small machine would only wait on each other
+        self.threads = max(1, (os.cpu_count() or 1) // self.size)
 
     def run(self, tasks: Iterable[Task], on_result: ResultCallback,
             then: Sequence[tuple[Callable[[], Iterable[Task]], ResultCallback]] = ()) -> None:
         """Run `tasks`, then each later pass of `then` (its tasks made when the pass before
         has finished) on the same workers."""
-        workers = [Worker(self.memory_mb, self.check) for _ in range(self.size)]
+        workers = [Worker(self.memory_mb, self.check, self.threads) for _ in range(self.size)]
         try:
             self._loop(iter(tasks), workers, on_result)
             for later, on_later in then:
@@ -181,7 +188,7 @@ class ProcessPool:
                 if worker.task is None and not exhausted:
                     if worker.count >= TASKS_PER_WORKER:
                         worker.stop()
-                        worker = workers[i] = Worker(self.memory_mb, self.check)
+                        worker = workers[i] = Worker(self.memory_mb, self.check, self.threads)
                     task = next(queue, None)
                     if task is None:
                         exhausted = True

@@ -67,3 +67,20 @@ def test_a_hanging_file_times_out_on_the_cluster_and_the_batch_goes_on(
     with Ledger.in_folder(tmp_path / "out") as ledger:
         failed = [r for r in ledger.results(summary.ruleset) if not r.ok]
     assert [(r.path, r.failure) for r in failed] == [("hangs.txt", "timeout")]
+
+
+def test_on_the_cluster_a_file_gets_its_own_time_limit_as_in_the_local_pool(
+        tmp_path: Path) -> None:
+    from nianbao.batch.dask_executor import check_remote
+    from nianbao.batch.task import Task
+
+    slow = tmp_path / "slow.txt"
+    slow.write_bytes(b"NIANBAO-TEST-SLOW:1.0\n" + (EXAMPLES / "000_miluo_2025.txt").read_bytes())
+
+    def task(limit: float | None) -> Task:
+        return Task(name="slow.txt", path=str(slow), sha256="0" * 64, json_name="slow.json",
+                    out=str(tmp_path), write_json=False, timeout=limit)
+
+    # a scan's limit grows with its pages: the batch-wide 0.3 s does not cut it short
+    assert check_remote(task(30.0), 0.3, CHECK).result.failure != "timeout"
+    assert check_remote(task(None), 0.3, CHECK).result.failure == "timeout"

@@ -5,7 +5,10 @@ Fast: synthetic pixels and made-up readings; no model runs.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
+import pytest
 
 from nianbao.extract.ocr.engine import Line
 from nianbao.extract.ocr.fuse import fuse
@@ -74,3 +77,17 @@ def test_a_character_the_readings_disagree_on_is_doubtful() -> None:
 def test_one_reading_is_taken_as_it_is() -> None:
     only = reading("无")
     assert fuse([only]) == only
+
+
+def test_ocr_threads_follow_the_batch_workers_share(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nianbao.batch.pool import THREADS_ENV, ProcessPool
+    from nianbao.extract.ocr import engine
+
+    assert THREADS_ENV == engine.THREADS_ENV
+    assert ProcessPool(workers=os.cpu_count() or 1, timeout=1).threads == 1
+    monkeypatch.setenv(THREADS_ENV, "1")
+    assert engine.threads() == 1
+    monkeypatch.setenv(THREADS_ENV, "many")
+    assert engine.threads() == -1  # every core
+    monkeypatch.delenv(THREADS_ENV)
+    assert engine.threads() == -1

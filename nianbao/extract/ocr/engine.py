@@ -14,6 +14,7 @@ character, so a doubtful digit can be named later.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -29,6 +30,8 @@ Image = npt.NDArray[Any]
 DET_SIDE = 1280  # pixels: the detector's input, longer side
 DET_BOX_THRESHOLD = 0.4  # the detector's mean score a text box needs
 REC_HEIGHT = 48  # pixels: the recogniser reads lines scaled to this height
+REC_BATCH = 1  # line images per recogniser run (sorted by width, so similar widths together)
+THREADS_ENV = "NIANBAO_OCR_THREADS"  # threads for ONNX Runtime; a batch worker gets its share
 _LOCK = threading.Lock()
 
 
@@ -65,8 +68,36 @@ def _engine() -> Any:
             "the OCR package rapidocr_onnxruntime is not installed; reinstall nianbao "
             "(scripts/setup)",
         ) from exc
-    # box_thresh 0.4 (default 0.5): a lone "无" in a wide cell scores ~0.45 at DET_SIDE
-    return RapidOCR(use_cls=False, print_verbose=False, det_box_thresh=DET_BOX_THRESHOLD)
+    from rapidocr_onnxruntime.utils import infer_engine
+
+    # ONNX Runtime's threads spin while they wait for work by default: on a machine shared with
+    # other work (or another batch worker) that burns a core for nothing. They sleep instead.
+    session = infer_engine.OrtInferSession
+    plain = session.__dict__["_init_sess_opts"]
+
+    def options(config: dict[str, Any]) -> Any:
+        made = plain.__func__(config)
+        made.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        made.add_session_config_entry("session.inter_op.allow_spinning", "0")
+        return made
+
+    session._init_sess_opts = staticmethod(options)
+    try:
+        # box_thresh 0.4 (default 0.5): a lone "无" in a wide cell scores ~0.45 at DET_SIDE
+        return RapidOCR(use_cls=False, print_verbose=False, det_box_thresh=DET_BOX_THRESHOLD,
+                        rec_batch_num=REC_BATCH, intra_op_num_threads=threads())
+    finally:
+        session._init_sess_opts = plain
+
+
+def threads() -> int:
+    """ONNX Runtime's threads: $NIANBAO_OCR_THREADS (a batch worker's share of the cores), else
+    every core (-1)."""
+    try:
+        wanted = int(os.environ.get(THREADS_ENV, "-1"))
+    except ValueError:
+        return -1
+    return wanted if 1 <= wanted <= (os.cpu_count() or 1) else -1
 
 
 def load_models() -> None:
