@@ -23,6 +23,17 @@ class NianbaoError(Exception):
     def message(self, lang: str) -> str:
         return self.message_en if lang == "en" else self.message_zh
 
+    def naming(self, path: object) -> None:
+        """Name the file in the message when it does not already (a run over many files must
+        say which one failed)."""
+        name = str(path)
+        short = name.rsplit("/", 1)[-1]
+        if short not in self.message_zh:
+            self.message_zh = f"{name}：{self.message_zh}"
+        if short not in self.message_en:
+            self.message_en = f"{name}: {self.message_en}"
+            self.args = (self.message_en,)
+
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled whole, whatever a subclass's `__init__` takes: an error raised in a worker
         process reaches the parent as itself, not as a BrokenProcessPool."""

@@ -203,11 +203,14 @@ _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
 
 
 def to_json(value: Any, indent: int | None = 2) -> str:
-    """JSON text of a contract object; Decimal amounts become JSON numbers.
+    """JSON text of a contract object (a `Report` or any model object, or its `to_dict()`);
+    Decimal amounts become JSON numbers.
 
     Always valid JSON, safe to print: DEL, the C1 controls, bidi overrides and line separators
     are written as \\u escapes like the C0 controls (the same strings, but nothing a terminal
     acts on). A number that is not finite (NaN, Infinity) is written as null, never as the
     bare NaN that JSON does not allow."""
+    if hasattr(value, "to_dict"):
+        value = value.to_dict()
     text = json.dumps(plain(value), ensure_ascii=False, indent=indent, allow_nan=False)
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)

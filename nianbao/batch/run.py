@@ -208,7 +208,11 @@ def run_batch(
         if progress is not None:
             progress(state)
 
+        fresh: list[tuple[str | None, str | None]] = []  # (code, name) of new annual reports
+
         def on_result(result: FileResult) -> None:
+            if result.ok and result.kind == "annual_report":
+                fresh.append((result.credit_code, result.org))
             ledger.record(ruleset, result)
             state.done += 1
             state.failed += not result.ok
@@ -221,7 +225,8 @@ def run_batch(
         def recheck() -> Iterator[Task]:
             """The second pass with a store: every annual report again, against everything
             the batch stored (made when the first pass has finished)."""
-            for name, sha, json_name in _cross_year_todo(ledger, ruleset):
+            near = None if resumed else fresh
+            for name, sha, json_name in _cross_year_todo(ledger, ruleset, near):
                 yield Task(name, str(inbox / name), sha, json_name, str(out), store,
                            write_json=scheduler is None, ocr=ocr,
                            timeout=time_limit(inbox / name, timeout, ocr), settings=settings,
@@ -233,7 +238,8 @@ def run_batch(
 
         # A run stopped before the second pass finished leaves it pending for the next run.
         pending = f"cross-year-pending:{ruleset}"
-        second = store is not None and (planned > 0 or ledger.get_meta(pending) == "1")
+        resumed = ledger.get_meta(pending) == "1"  # which reports were new then is not known
+        second = store is not None and (planned > 0 or resumed)
         passes = [(recheck, on_recheck)] if second else []
         if second:
             ledger.set_meta(pending, "1")
@@ -338,16 +344,35 @@ def _disk_full(out: Path) -> OutputError:
         "some space and run the same command again to resume")
 
 
-def _cross_year_todo(ledger: Ledger, ruleset: str) -> list[tuple[str, str, str]]:
-    """(name, sha256, JSON name) of every annual report of the inbox checked under `ruleset`,
-    by content: the second pass checks them again against every filing the batch stored, so
-    their cross-year findings do not depend on which were stored first. Every one, not only
-    this run's: a filing stored now is the neighbour of one checked in an earlier run."""
-    return [(path, sha, json_name) for sha, path, json_name in ledger.db.execute(
-        "SELECT r.sha256, min(p.path), r.json_name FROM results r JOIN paths p "
-        "ON p.sha256 = r.sha256 AND p.ruleset = r.ruleset WHERE r.ruleset = ? "
+def _cross_year_todo(ledger: Ledger, ruleset: str,
+                     near: list[tuple[str | None, str | None]] | None = None,
+                     ) -> list[tuple[str, str, str]]:
+    """(name, sha256, JSON name) of the annual reports of the inbox checked under `ruleset`, by
+    content: the second pass checks them again against every filing the batch stored, so their
+    cross-year findings do not depend on which were stored first. With `near` (the credit
+    codes and names of the annual reports this run checked), only the reports a new one can be
+    compared with: of the same code or the same name (the cross-year rules' history, see
+    `Store.related_history`), and of the codes and names those share; without, every one (a
+    run that resumes a second pass cut short does not know which reports were new)."""
+    from nianbao.store.filings import normalise_name
+
+    rows = ledger.db.execute(
+        "SELECT r.sha256, min(p.path), r.json_name, r.credit_code, r.org FROM results r "
+        "JOIN paths p ON p.sha256 = r.sha256 AND p.ruleset = r.ruleset WHERE r.ruleset = ? "
         "AND r.status = 'ok' AND r.kind = 'annual_report' AND r.year IS NOT NULL "
-        "GROUP BY r.sha256 ORDER BY r.sha256", (ruleset,)).fetchall()]
+        "GROUP BY r.sha256 ORDER BY r.sha256", (ruleset,)).fetchall()
+    if near is None:
+        return [(path, sha, json_name) for sha, path, json_name, _, _ in rows]
+    codes = {code for code, _ in near if code}
+    names = {normalise_name(org) for _, org in near if org}
+    for _ in range(2):  # a code's other names, a name's other codes
+        for _, _, _, code, org in rows:
+            name = normalise_name(org) if org else ""
+            if (code and code in codes) or (name and name in names):
+                codes.update([code] if code else [])
+                names.update([name] if name else [])
+    return [(path, sha, json_name) for sha, path, json_name, code, org in rows
+            if (code and code in codes) or (org and normalise_name(org) in names)]
 
 
 def _open_store(store: str) -> None:

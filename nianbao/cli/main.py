@@ -382,7 +382,7 @@ def main(argv: list[str] | None = None) -> None:
         output.fail("已中断" if lang != "en" else "interrupted")
         sys.exit(130)
     except click.ClickException as exc:
-        output.show_click_error(exc)
+        output.show_click_error(exc, lang)
         sys.exit(exc.exit_code)
     except NianbaoError as exc:
         output.fail(exc.message(lang))

@@ -36,13 +36,16 @@ def fail(message: str) -> None:
     click.echo(f"nianbao: {visible(message)}", err=True)
 
 
-def show_click_error(exc: click.ClickException) -> None:
-    """click's own usage error, with the file names it quotes made safe to print."""
-    import io
-
-    buffer = io.StringIO()
-    exc.show(file=buffer)
-    click.echo(visible(buffer.getvalue().rstrip("\n"), keep_lines=True), err=True)
+def show_click_error(exc: click.ClickException, lang: str = "zh") -> None:
+    """click's own usage error as one line (what was wrong, and where the help is), with the file
+    names it quotes made safe to print."""
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "nianbao"
+    reason = " ".join(exc.format_message().split())
+    if lang == "en":
+        fail(f"usage error: {reason} (see {command} --help)")
+    else:
+        fail(f"用法错误：{reason}（用法见 {command} --help）")
 
 
 def width(text: str) -> int:

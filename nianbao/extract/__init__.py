@@ -38,9 +38,13 @@ def read(path: str | Path, ocr: str = "auto") -> Document:
     if ocr not in OCR_MODES:
         raise ValueError(f"ocr must be one of {OCR_MODES}, not {ocr!r}")
     fmt = FORMATS.get(path.suffix.lower())
+    if path.is_dir():
+        raise UnreadableInput(f"这是文件夹，不是文件：{path}（检查整个文件夹请用 nianbao batch）",
+                              f"this is a folder, not a file: {path} (to check a whole folder, "
+                              "use nianbao batch)")
     if fmt is None:
         raise UnreadableInput(
-            f"不支持的文件类型 {path.suffix or '（无扩展名）'}：{path}"
+            f"不支持的文件类型{path.suffix or '（无扩展名）'}：{path}"
             f"（支持 {SUPPORTED}）",
             f"unsupported file type {path.suffix or '(no extension)'}: {path} "
             f"(supported: {SUPPORTED})",
@@ -57,16 +61,20 @@ def read(path: str | Path, ocr: str = "auto") -> Document:
     except OSError as exc:
         raise UnreadableInput(f"无法读取文件：{path}（{exc.strerror}）",
                               f"cannot read file: {path} ({exc.strerror})") from exc
-    if fmt == "image":
-        from nianbao.extract import image_reader
+    try:
+        if fmt == "image":
+            from nianbao.extract import image_reader
 
-        document = image_reader.read(path, source, ocr=ocr)
-    elif fmt == "pdf":
-        from nianbao.extract import pdf_ocr
+            document = image_reader.read(path, source, ocr=ocr)
+        elif fmt == "pdf":
+            from nianbao.extract import pdf_ocr
 
-        document = pdf_ocr.read(path, source, ocr=ocr)
-    else:
-        document = _reader(fmt)(path, source)
+            document = pdf_ocr.read(path, source, ocr=ocr)
+        else:
+            document = _reader(fmt)(path, source)
+    except UnreadableInput as exc:
+        exc.naming(path)
+        raise
     if not any(b.text.strip() for b in document.blocks):
         raise UnreadableInput(f"文件中没有文字内容：{path}", f"no text in file: {path}")
     return document

@@ -40,9 +40,11 @@ def read(path: Path, source: Source, ocr: str = "auto",
     document: Document | None
     try:
         document, texts = pdf_reader.read_surveyed(path, source, limits)
-    except NeedsOCR:
+    except NeedsOCR as exc:
         if ocr == "never":
-            raise
+            raise NeedsOCR(f"{exc.message_zh}；当前设置为 --ocr never，去掉它（或用 --ocr auto）即可识别",
+                           f"{exc.message_en}; --ocr never is set: drop it (or use --ocr auto) "
+                           "to recognise it") from exc
         document = None  # no page has text: perhaps a scan
     else:
         found = plan_texts(texts, ocr)  # counted as the reader read: no second pass

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from nianbao.batch.pool import Worker
-from nianbao.errors import NianbaoError, UnreadableInput
+from nianbao.errors import NianbaoError
 from nianbao.model import Document, Finding, Record, Report, Source
 
 SUFFIXES = {".pdf": "application/pdf", ".docx": "application/vnd.openxmlformats-officedocument."
@@ -111,12 +111,20 @@ def run_task(task: Task, workdir: Path) -> CheckResult:
         if isinstance(task, TextTask):
             return _text(task, workdir)
         return _draft(task)
-    except UnreadableInput as exc:
-        return refusal(422, exc.code, exc.message_zh, exc.message_en)
-    except NianbaoError as exc:
-        return refusal(422, exc.code, exc.message_zh, exc.message_en)
+    except NianbaoError as exc:  # the worker's own folder is no business of the filer's
+        return refusal(422, exc.code, _outside(exc.message_zh, task, workdir),
+                       _outside(exc.message_en, task, workdir))
     except MemoryError:
         return refusal(422, "memory", "处理该文件时内存不足", "ran out of memory on this file")
+
+
+def _outside(message: str, task: Task, workdir: Path) -> str:
+    """A reader's message as the filer should see it: the uploaded file by its own name, not
+    by the worker's scratch path."""
+    name = task.filename if isinstance(task, UploadTask) else ""
+    for suffix in SUFFIXES:
+        message = message.replace(str(workdir / f"upload{suffix}"), name or "上传的文件")
+    return message.replace(str(workdir), "")
 
 
 def _upload(task: UploadTask, workdir: Path) -> CheckResult:

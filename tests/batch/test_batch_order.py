@@ -116,3 +116,29 @@ def test_a_run_stopped_before_the_cross_year_pass_is_finished_by_the_next(tmp_pa
     assert _findings(out) == findings
     rerun = run_batch(inbox, out, workers=2, timeout=30, store=store)  # nothing pending now
     assert (rerun.checked, rerun.errors) == (0, full.errors)
+
+
+def test_a_new_filing_rechecks_only_the_reports_it_is_compared_with(tmp_path: Path) -> None:
+    """A later run that adds one year of one institution checks again only that institution's
+    reports (their cross-year findings change), not every report of earlier runs; the findings
+    are those of one batch of all the files."""
+    old, new = [0, 2, 6, 7], 1  # a2023, a2025, c2023, c2024; then a2024
+    root = tmp_path / "incremental"
+    root.mkdir()
+    inbox = _inbox(root, old)
+    out, store = root / "out", str(root / "filings.sqlite")
+    run_batch(inbox, out, workers=2, timeout=30, store=store)
+    stamps = {p.name: p.stat().st_mtime_ns for p in (out / "json").iterdir()}
+    inst, code, name, year, rep, start, end, staff = FILINGS[new]
+    (inbox / f"99_{inst}{year}.txt").write_text(
+        _document(code, name, year, rep, start, end, staff), encoding="utf-8")
+    later = run_batch(inbox, out, workers=2, timeout=30, store=store)
+    assert later.checked == 1 and later.failed == 0
+    touched = {n for n, t in stamps.items() if (out / "json" / n).stat().st_mtime_ns != t}
+    assert {n.split("_", 1)[1] for n in touched} == {"a2023.txt.json", "a2025.txt.json"}
+
+    once = tmp_path / "once"
+    once.mkdir()
+    together = _inbox(once, [*old, new])
+    run_batch(together, once / "out", workers=2, timeout=30, store=str(once / "filings.sqlite"))
+    assert _findings(out)[0] == _findings(once / "out")[0]

@@ -90,3 +90,11 @@ def test_a_check_over_the_time_limit_is_stopped(tmp_path) -> None:  # type: igno
         assert r.status_code == 504
         assert r.json()["error"] == "timeout"
         assert client.get("/healthz").status_code == 200
+
+
+def test_a_refused_upload_names_the_users_file_not_the_workers_folder(site: Site) -> None:
+    r = upload(site, "clerk", content=b"%PDF-1.4\n" + b"\x00garbage" * 200, filename="我的年报.pdf")
+    assert r.status_code == 422
+    body = r.json()
+    assert "upload.pdf" not in body["message_zh"] and "/tmp" not in body["message_en"]
+    assert body["message_zh"].startswith("我的年报.pdf：")
