@@ -91,3 +91,11 @@ def test_ocr_threads_follow_the_batch_workers_share(monkeypatch: pytest.MonkeyPa
     assert engine.threads() == -1  # every core
     monkeypatch.delenv(THREADS_ENV)
     assert engine.threads() == -1
+
+
+def test_a_form_label_glued_to_its_value_gets_its_space_back() -> None:
+    from nianbao.extract.ocr.page import tidy
+
+    assert tidy("填表人李秀兰 联系电话0970-8613562") == "填表人 李秀兰 联系电话 0970-8613562"
+    assert tidy("填表人：傅蔚霞联系电话：") == "填表人：傅蔚霞 联系电话："
+    assert tidy("由填表人负责") == "由填表人负责"  # inside a sentence: not a label

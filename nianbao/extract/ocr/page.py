@@ -41,6 +41,8 @@ _RULE_INCHES = 0.25  # a straight run of ink this long is a ruling line (a 10.5 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _DIGIT = re.compile(r"\d")
 _INK_REACH = 4  # pixels: a line this near coloured ink is read again (`_read_under_ink`)
+_MAX_MISSED = 40  # clusters of print no detected line covers, read at most per page
+_SURE = 0.9  # such a cluster's reading is kept at this confidence or more
 _WORD_GAP = 0.6  # em: a wider gap between two characters of a line is a space
 
 
@@ -78,6 +80,7 @@ def read_page(image: Image, dpi: float, number: int) -> OcrPage:
         inks = inks.turned(180, 0.0)
         quads = _quads_turned_180(quads, inks.grey.shape)
     lines = _read_under_ink(inks, quads)
+    lines += _read_missed(inks, quads, dpi)
     scale = 72.0 / dpi
     colour = cv2.dilate(np.maximum(inks.red, inks.blue), np.ones((5, 5), np.uint8))
     kept = [line for line in lines if line.score >= NOISE]
@@ -116,6 +119,47 @@ def _read_under_ink(inks: Inks, quads: list[Quad]) -> list[engine.Line]:
         again = [reading[lines[i].box] for reading in readings if lines[i].box in reading]
         out[i] = fuse([lines[i], *again])
     return out
+
+
+def _read_missed(inks: Inks, quads: list[Quad], dpi: float) -> list[engine.Line]:
+    """Print the detector passed over: a lone short value in a wide table cell ("9" under 从业人数)
+    is small once the page is scaled down for detection. Clusters of dark pixels of a
+    character's height that no detected line covers, away from rules and coloured ink, are read
+    as lines of their own; kept when the recogniser is sure of them."""
+    grey = inks.grey
+    binary = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
+                                   31, 15)
+    length = max(10, int(dpi * 0.1))
+    for kernel in ((length, 1), (1, length)):  # rules out
+        runs = cv2.morphologyEx(binary, cv2.MORPH_OPEN,
+                                cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        binary[cv2.dilate(runs, np.ones((5, 5), np.uint8)) > 0] = 0
+    blank: Image = np.zeros(grey.shape, np.uint8)
+    for quad in quads:
+        cv2.fillPoly(blank, [quad.astype(np.int32)], 255)
+    covered = cv2.dilate(blank, np.ones((9, 9), np.uint8))
+    binary[(covered > 0) | (inks.inked(int(dpi / 10)) > 0)] = 0
+    low, high = dpi * 0.07, dpi * 0.3  # a character 5–22 pt high
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    keep = np.zeros(count, bool)
+    for i in range(1, count):
+        _, _, w, h, area = (int(v) for v in stats[i])
+        keep[i] = low <= h <= high and 5 <= w <= high * 1.5 and area >= h
+    if not keep.any():
+        return []
+    glyphs = (keep[labels]).astype(np.uint8) * 255
+    words = cv2.dilate(glyphs, cv2.getStructuringElement(cv2.MORPH_RECT, (int(dpi / 8), 3)))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(words, connectivity=8)
+    found: list[Quad] = []
+    for i in range(1, min(count, _MAX_MISSED + 1)):
+        x, y, w, h = (int(v) for v in stats[i][:4])
+        if not low <= h <= high * 1.3:
+            continue
+        pad = 4
+        x0, y0, x1, y1 = x - pad, y - pad, x + w + pad, y + h + pad
+        found.append(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32))
+    return [line for line in engine.recognise(grey, found)
+            if line.score >= _SURE and any(c.isalnum() for c in line.text)]
 
 
 def _covered(line: engine.Line, seals: list[Box], marks: list[Box]) -> str:
@@ -214,20 +258,34 @@ def _tidied(chars: list[tuple[str, float]]) -> list[tuple[str, float]]:
 @cache
 def _inline_label() -> re.Pattern[str]:
     """A form label that may follow a value on one line ("联系电话："), glued to that value."""
+    return re.compile(r"(?<=[^\s：:])(?=(?:" + _label_words() + r")[：:])")
+
+
+@cache
+def _bare_label() -> re.Pattern[str]:
+    """Such a label written without a colon at the start of the line or after a space, glued to
+    the value after it ("填表人李秀兰")."""
+    return re.compile(r"(?:^|(?<=\s))(?:" + _label_words() + r")(?=[^\s：:])")
+
+
+@cache
+def _label_words() -> str:
     from nianbao.extract.labels import INLINE_FIELDS, LABELS
 
     words = sorted({v for label in LABELS if label.field in INLINE_FIELDS for v in label.variants
                     if len(v) >= 3}, key=len, reverse=True)
-    return re.compile(r"(?<=[^\s：:])(?=(?:" + "|".join(map(re.escape, words)) + r")[：:])")
+    return "|".join(map(re.escape, words))
 
 
 def _spaced_labels(chars: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    """A space before a form label that the recogniser read glued to the value before it:
-    a space one third of an em wide is below what the line's columns resolve, and the form
-    parser needs it ("填表人：傅蔚霞联系电话：" → "填表人：傅蔚霞 联系电话：")."""
+    """A space before a form label that the recogniser read glued to the value before it, and
+    after one without a colon glued to its value: a space one third of an em wide is below what
+    the line's columns resolve, and the form parser needs it ("填表人：傅蔚霞联系电话：" →
+    "填表人：傅蔚霞 联系电话：", "填表人李秀兰 联系电话0970-…" → "填表人 李秀兰 联系电话 0970-…")."""
     text = "".join(c for c, _ in chars)
     starts = [m.start() for m in _inline_label().finditer(text)]
-    for at in reversed(starts):
+    starts += [m.end() for m in _bare_label().finditer(text)]
+    for at in sorted(set(starts), reverse=True):
         chars.insert(at, (" ", (chars[at - 1][1] + chars[at][1]) / 2))
     return chars
 
