@@ -85,7 +85,8 @@ class BatchSummary:
     ruleset: str
     files: int = 0  # documents found in the inbox
     checked: int = 0  # checked in this run
-    skipped: int = 0  # already done under this rule set (resumed), or a copy of another file
+    skipped: int = 0  # already done under this rule set (by an earlier run)
+    copies: int = 0  # files whose content is another file's of the inbox (checked once)
     failed: int = 0  # failed, this run or before
     filings_with_errors: int = 0
     errors: int = 0
@@ -112,6 +113,9 @@ class BatchSummary:
         if self.ocr_pages:
             not_read = (f", {self.ocr_pages} pages read by OCR" if en
                         else f"，OCR 识别 {self.ocr_pages} 页") + not_read
+        if self.copies:
+            not_read = (f", {self.copies} copies of another file" if en
+                        else f"，与其他文件内容相同 {self.copies} 个") + not_read
         if en:
             return (f"{self.files} files: {self.checked} checked, {self.skipped} already done, "
                     f"{self.failed} failed{not_read}; {self.filings_with_errors} filings with "
@@ -193,8 +197,9 @@ def run_batch(
             ledger.record(ruleset, not_read_result(entry))
             summary.not_read[entry.why] = summary.not_read.get(entry.why, 0) + 1
         planned = ledger.plan(ruleset)
-        # done before, or a copy of another file (entries not read are counted apart)
-        summary.skipped = summary.files - planned - len(not_read)
+        # done before (copies of another file and entries not read are counted apart)
+        summary.copies = ledger.copies(ruleset)
+        summary.skipped = summary.files - planned - len(not_read) - summary.copies
         # With a store, the first pass leaves each file as read in a private folder for the
         # second (only on this machine: Dask workers may be elsewhere).
         cache = (tempfile.mkdtemp(prefix="nianbao-batch-")

@@ -219,6 +219,12 @@ class Ledger:
                                   (ruleset,)).fetchone()
         return int(count)
 
+    def copies(self, ruleset: str) -> int:
+        """How many paths of the inbox hold the same content as another path."""
+        (count,) = self.db.execute("SELECT count(*) - count(DISTINCT sha256) FROM paths "
+                                   "WHERE ruleset = ?", (ruleset,)).fetchone()
+        return int(count)
+
     def inbox_digest(self, ruleset: str) -> str:
         """A digest of the inbox as last set (paths, contents) and of which of them have a
         result: equal digests mean the reports would come out the same."""

@@ -82,10 +82,12 @@ def rows(out: Path) -> list[dict[str, str]]:
 def test_every_file_is_accounted_for_and_the_summary_is_one_line(
         batch: tuple[Path, BatchSummary]) -> None:
     _, summary = batch
-    assert (summary.files, summary.checked, summary.skipped, summary.failed) == (11, 10, 1, 4)
+    assert (summary.files, summary.checked, summary.skipped, summary.copies, summary.failed) == (
+        11, 10, 0, 1, 4)
     assert summary.filings_with_errors == 7  # every example (and its copy) has error findings
     assert "\n" not in summary.line() and "\n" not in summary.line("en")
-    assert "11 files: 10 checked, 1 already done, 4 failed" in summary.line("en")
+    assert "11 files: 10 checked, 0 already done, 4 failed, 1 copies of another file" in \
+        summary.line("en")
 
 
 def test_hostile_files_become_failure_rows_with_their_reason(
@@ -186,7 +188,7 @@ def test_a_rerun_skips_everything_and_keeps_the_outputs(
     monkeypatch.setenv(LOG_ENV, str(log))
     again = run_batch(inbox, out, workers=2, timeout=15, check=CHECK)
     assert not log.exists()  # not one file read again
-    assert (again.checked, again.skipped, again.failed) == (0, 11, 4)
+    assert (again.checked, again.skipped, again.copies, again.failed) == (0, 10, 1, 4)
     assert rows(out)[0].keys() and len(rows(out)) > 11
 
 
