@@ -1,4 +1,5 @@
-"""Text that does not belong in an official document: spam injected into a copied page."""
+"""Text that does not belong in an official document: spam injected into a copied page, or a
+file that is not a report at all."""
 
 from __future__ import annotations
 
@@ -53,4 +54,34 @@ def injected_content(ctx: CheckContext) -> Iterator[Hit]:
                   window(line, found[0].start(), end, 15, 10), prov)
 
 
-RULES: tuple[Rule, ...] = (injected_content,)
+# What a work summary, a news item on the work or any report of 社会救助 talks about.
+_REPORT_WORDS = re.compile(r"工作|总结|情况|报告|汇报|开展|落实|推进|救助|保障|民政|低保|特困|困难|"
+                           r"服务|单位|年度|统计|通知|方案|会议|群众|资金")
+_FEW_HAN = 20
+
+
+@rule("report.kind-unrecognised", "warning", kinds=("work_summary",),
+      title=("看不出是哪类材料", "not recognisably a report"),
+      message=("这份文件只有{chinese_characters}个汉字，不像年度报告书、工作总结、统计报表或通知，"
+               "已按工作总结检查；请确认是否选错了文件",
+               "the file holds only {chinese_characters} Chinese characters and does not read "
+               "like an annual report, a work summary, a statistics report or a notice; it was "
+               "checked as a work summary: is it the right file?"),
+      cases={"off-topic": ("这份文件没有一处谈到工作、情况或救助，不像年度报告书、工作总结、统计报表或"
+                           "通知，已按工作总结检查；请确认是否选错了文件",
+                           "nothing in the file is about work, results or assistance: it does "
+                           "not read like an annual report, a work summary, a statistics report "
+                           "or a notice; it was checked as a work summary: is it the right file?")})
+def kind_unrecognised(ctx: CheckContext) -> Iterator[Hit]:
+    """A document that is none of the kinds nianbao knows is checked as a work summary, the
+    most open kind; if it also holds almost no Chinese text, or none of the words every report
+    on the work uses, it is probably the wrong file (a note, a page of something else), and
+    "no findings" must not read as "a clean report"."""
+    text = "\n".join(t for _, t, _ in texts(ctx))
+    han = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    if han < _FEW_HAN:
+        yield Hit({"chinese_characters": han}, "/source", text[:60])
+    elif not _REPORT_WORDS.search(text):
+        yield Hit({"chinese_characters": han}, "/source", text[:60], case="off-topic")
+
+RULES: tuple[Rule, ...] = (injected_content, kind_unrecognised)
