@@ -103,6 +103,11 @@ _DATE_LINE = re.compile(r"(?P<y>\d{4})\s*(?:年|-|/|\.)\s*(?P<m>\d{1,2})\s*(?:�
                         r"(?P<d>\d{1,2})\s*日?")
 
 
+# The last of the signature parts typed at the end of the opinion's own line, after a space.
+_INLINE_TAIL = re.compile(
+    rf"(?<=\S)\s+(?P<part>{_DATE_LINE.pattern}|{_SEAL_LINE.pattern}|{_SIGNER_LINE.pattern})$")
+
+
 def split_signature(lines: list[str]) -> tuple[list[str], str, str]:
     """(the opinion without its closing signature lines, the signer's name, the date written
     out) from the lines a filer typed at the end of an opinion: 法定代表人 傅蔚霞, 单位（盖章）,
@@ -115,7 +120,13 @@ def split_signature(lines: list[str]) -> tuple[list[str], str, str]:
             signer = signer or (m.group("name") or "")
         elif m := _DATE_LINE.fullmatch(line):
             date = date or format_date(f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}")
-        elif not _SEAL_LINE.fullmatch(line) and line:
+        elif _SEAL_LINE.fullmatch(line) or not line:
+            pass
+        elif tail := _INLINE_TAIL.search(line):  # …公示我单位年度报告情况 法定代表人 邹建波 2026年3月4日
+            body[-1] = line[:tail.start()]
+            body.append(tail.group("part"))
+            continue
+        else:
             break
         body.pop()
     return body, signer, date

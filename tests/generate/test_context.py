@@ -39,9 +39,10 @@ def test_values_are_ready_to_print() -> None:
     assert ctx["net_assets_end"] == "48.20"
     assert ctx["staff_count"] == "14"
     assert ctx["submitted_on"] == "2026年3月4日"
-    # No signer or date typed at the end of the opinions: their lines stay blank for the pen.
-    assert ctx["entrust_date"] == ctx["sponsor_date"] == BLANK_DATE
-    assert ctx["entrust_signer"] == ""
+    # The signer and date typed after the 委托意见 go into the form's own lines; the 举办单位意见
+    # has none, so its date line stays blank for the pen.
+    assert (ctx["entrust_signer"], ctx["entrust_date"]) == ("邹建波", "2026年3月4日")
+    assert ctx["sponsor_date"] == BLANK_DATE
     assert ctx["activities"] == ("一、基本情况", "二、主要工作")
     assert ctx["created"] == "2026-03-04"
     assert ctx["copy_mark"] == ""
@@ -183,3 +184,15 @@ def test_signer_and_date_go_into_the_forms_own_lines() -> None:
     signed = build_context({**record, "entrust_opinion": "同意。\n法定代表人（签名）：邹建波"},
                            public=True)
     assert signed["entrust_signer"] == "邹建波"
+
+
+@pytest.mark.parametrize(("typed", "body", "signer", "date"), [
+    ("经委托登记管理机构公示我单位年度报告情况 法定代表人 邹建波 2026年3月4日",
+     ("经委托登记管理机构公示我单位年度报告情况",), "邹建波", "2026年3月4日"),
+    ("同意。 单位（盖章） 2026年3月4日", ("同意。",), "", "2026年3月4日"),
+    ("我单位于2026年3月4日开会研究，同意。", ("我单位于2026年3月4日开会研究，同意。",), "", BLANK_DATE),
+])
+def test_a_signature_typed_on_the_opinions_own_line_goes_to_the_forms_lines(
+        typed: str, body: tuple[str, ...], signer: str, date: str) -> None:
+    ctx = build_context({**SAMPLE, "entrust_opinion": typed})
+    assert (ctx["entrust_opinion"], ctx["entrust_signer"], ctx["entrust_date"]) == (body, signer, date)

@@ -80,8 +80,9 @@ def test_table_has_labels_and_values_in_official_order(seed_docx: Path) -> None:
         ["接受捐赠资助及使用情况", "无"],
         [
             "事业单位委托意见",
-            RECORD["entrust_opinion"]
-            + "\n法定代表人（签名）：\n单位（盖章）\n\u3000\u3000年\u3000\u3000月\u3000\u3000日",
+            # the signer and date typed after the opinion go into the form's own lines
+            "经委托登记管理机构公示我单位年度报告情况\n法定代表人（签名）：邹建波\n单位（盖章）\n"
+            "2026年3月4日",
         ],
         [
             "举办单位意见\n（含保密审查意见）",  # broken before the bracket, not as a lone 见）

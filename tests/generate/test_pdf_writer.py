@@ -86,7 +86,7 @@ def test_table_has_labels_and_values_in_official_order(seed_pdf: Path) -> None:
         ["接受捐赠资助及使用情况", "无"],
         [
             "事业单位委托意见",
-            RECORD["entrust_opinion"] + "法定代表人（签名）：单位（盖章）年 月 日",
+            "经委托登记管理机构公示我单位年度报告情况法定代表人（签名）：邹建波单位（盖章）2026年3月4日",
         ],
         [
             "举办单位意见（含保密审查意见）",
