@@ -41,6 +41,7 @@ _RULE_INCHES = 0.25  # a straight run of ink this long is a ruling line (a 10.5 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _DIGIT = re.compile(r"\d")
 _INK_REACH = 4  # pixels: a line this near coloured ink is read again (`_read_under_ink`)
+_MAX_REREAD = 16  # lines read again under ink at most per page (each costs two more readings)
 _MAX_MISSED = 40  # clusters of print no detected line covers, read at most per page
 _SURE = 0.9  # such a cluster's reading is kept at this confidence or more
 _WORD_GAP = 0.6  # em: a wider gap between two characters of a line is a space
@@ -111,6 +112,8 @@ def _read_under_ink(inks: Inks, quads: list[Quad]) -> list[engine.Line]:
             touched.append(i)
     if not touched:
         return lines
+    if len(touched) > _MAX_REREAD:  # a page written over in coloured ink: the least sure lines
+        touched = sorted(sorted(touched, key=lambda i: lines[i].score)[:_MAX_REREAD])
     quads_of = [np.asarray(lines[i].quad, dtype=np.float32) for i in touched]
     readings = [{line.box: line for line in engine.recognise(other, quads_of)}
                 for other in inks.others]

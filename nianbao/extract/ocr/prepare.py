@@ -84,8 +84,8 @@ def separate(image: Image) -> Inks:
     # red ink over paper (bright); red over print is dark and is the print's
     alone = ((hue <= 12) | (hue >= 160)) & (sat >= 50) & (val >= 120)
     pen = _pen(image, grey)
-    if not alone.any() and not pen.any():
-        return Inks(grey, np.zeros(grey.shape, np.uint8), np.zeros(grey.shape, np.uint8))
+    if int(alone.sum()) < _LEAST_INK and int(pen.sum()) < _LEAST_INK:  # specks: no ink to read past
+        return Inks(grey, alone.astype(np.uint8) * 255, pen.astype(np.uint8) * 255)
     paper_bgr = np.percentile(image[::4, ::4].reshape(-1, 3), 90, axis=0).astype(np.float32)
     paper = float(np.percentile(grey[::4, ::4], 90))
     cleaned = grey.astype(np.float32)
