@@ -91,20 +91,25 @@ def history_table(store: Store, key: str, lang: str = "zh",
              else f"{first.name or '-'}  {first.credit_code or '(no credit code)'}")
     labels = LABEL_ZH if zh else LABEL_EN
     head_width = 28
-    lines = [title, _pad("" , head_width) + "".join(_pad(str(y), _CELL) for y in years)]
+    lines = [title, _pad("年度" if zh else "year", head_width)
+             + "".join(_pad(str(y), _CELL) for y in years)]
+    marked = False
     for name, _, values in table.rows():
         cells = []
         for i, (year, (value, previous)) in enumerate(zip(years, values, strict=True)):
             text = _cell(name, value, zh)
             changed = (name in _MARKED and i > 0 and years[i - 1] == year - 1
                        and _differs(previous, value))
+            marked = marked or changed
             cells.append(_pad(_fit(("*" if changed else "") + text, _CELL - 1), _CELL))
         lines.append(_pad(_fit(labels.get(name, name), head_width - 1), head_width) + "".join(cells))
     counts = [_pad("{}/{}".format(*table.counts(year)), _CELL) for year in years]
     lines.append(_pad("错误/警告" if zh else "errors/warnings", head_width) + "".join(counts))
     versions = [_pad(str(sum(1 for f in all_filings if f.year == y)), _CELL) for y in years]
     lines.append(_pad("存入版本数" if zh else "versions stored", head_width) + "".join(versions))
-    lines.append("* 登记事项等与上一年度不同" if zh else "* a registered item etc. differs from the year before")
+    if marked:
+        lines.append("* 登记事项等与上一年度不同" if zh
+                     else "* a registered item etc. differs from the year before")
     return "\n".join(lines) + "\n"
 
 
