@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,23 @@ EXAMPLES = ROOT / "examples" / "annual_report"
 SEED_000 = EXAMPLES / "000_miluo_2025"
 SEED_004 = EXAMPLES / "004_linyou_2022"
 CLEAN_RECORD = EXAMPLES / "clean_record.json"
+
+
+def nianbao(*args: str, cwd: Path = ROOT, lang: str | None = None
+            ) -> subprocess.CompletedProcess[str]:
+    """Run the command line as a user would (`python -m nianbao ARGS [--lang LANG]`), output
+    captured."""
+    language = ["--lang", lang] if lang else []
+    return subprocess.run([sys.executable, "-m", "nianbao", *args, *language], check=False,
+                          capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def one_line(result: subprocess.CompletedProcess[str]) -> str:
+    """The failure line of a run that stopped on bad input: exit 2, one line, no traceback."""
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    return lines[0]
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ and 100,000-deep nesting were internal errors (exit 3).
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,12 +17,7 @@ from hypothesis import strategies as st
 
 from nianbao.errors import UnreadableInput
 from nianbao.pipeline import load_record, to_json
-from tests.conftest import ROOT, clean_fields
-
-
-def nianbao(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "nianbao", *args], check=False,
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+from tests.conftest import clean_fields, nianbao
 
 
 def record_text(amount: str) -> str:

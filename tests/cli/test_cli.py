@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import click
 import pytest
 
 from nianbao.cli.main import cli
-from tests.conftest import ROOT, SEED_000, SEED_004
-
-
-def nianbao(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "nianbao", *args], check=False, capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+from tests.conftest import ROOT, SEED_000, SEED_004, nianbao
 
 
 def test_check_json_is_the_output_contract() -> None:

@@ -9,24 +9,18 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from nianbao.cli.main import main
-from tests.conftest import ROOT, SEED_000
+from tests.conftest import SEED_000, nianbao
 
 # What a terminal would act on: ESC, BEL, the C1 controls, bidi overrides.
 ACTIVE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 ATTACK = "\x1b[2J\x1b[H\x1b]0;pwned\x07\x1b[8m\x9b32mOK 没有发现问题\u202e"
 
-
-def nianbao(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "nianbao", *args], check=False,
-                          capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
 def seed_with(tmp_path: Path, name: str, old: str, new: str) -> Path:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import errno
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,22 +13,17 @@ import pytest
 from nianbao.cli.main import main
 from nianbao.errors import OutputError
 from nianbao.generate.atomic import write_atomic
-from tests.conftest import ROOT, SEED_000
+from tests.conftest import SEED_000, one_line
+from tests.conftest import nianbao as cli
 from tests.hostile import full_folder, sealable_folder
 
 SEED = SEED_000.with_suffix(".txt")
 
 
+
+
 def nianbao(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "nianbao", *args, "--lang", "en"], check=False,
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
-
-
-def one_line(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 2, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and ".tmp" not in lines[0], result.stderr
-    return lines[0]
+    return cli(*args, lang="en")
 
 
 def test_an_output_that_is_a_folder(tmp_path: Path) -> None:
@@ -37,7 +31,7 @@ def test_an_output_that_is_a_folder(tmp_path: Path) -> None:
     folder.mkdir()
     line = one_line(nianbao("extract", str(SEED), "-o", str(folder)))
 
-    assert "is a folder" in line and str(folder) in line
+    assert "is a folder" in line and str(folder) in line and ".tmp" not in line
     assert list(folder.iterdir()) == []
 
 
@@ -47,6 +41,7 @@ def test_an_output_in_a_read_only_folder(tmp_path: Path) -> None:
         line = one_line(nianbao("extract", str(SEED), "-o", str(folder / "rec.json")))
 
     assert "cannot write to the folder" in line and str(folder / "rec.json") in line
+    assert ".tmp" not in line
 
 
 def test_a_full_disk_names_the_file_and_keeps_the_old_one(tmp_path: Path,

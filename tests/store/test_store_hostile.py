@@ -10,30 +10,24 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from nianbao.pipeline import check
 from nianbao.store import Store, StoreError
-from tests.conftest import ROOT, SEED_000
+from tests.conftest import ROOT, SEED_000, one_line
+from tests.conftest import nianbao as cli
 from tests.hostile import sealable_folder
 from tests.store.test_store import store_at  # noqa: F401 - the sqlite/postgresql fixture
 
 CODE = "12430681593289443F"
 
 
+
+
 def nianbao(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "nianbao", *args, "--lang", "en"], check=False,
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
-
-
-def one_line(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 2, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
-    return lines[0]
+    return cli(*args, lang="en")
 
 
 def make_store(path: Path) -> Path:
