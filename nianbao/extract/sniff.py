@@ -33,8 +33,8 @@ def content_format(path: Path) -> str | None:
     except OSError:
         return None
     body = head.removeprefix(b"\xef\xbb\xbf")
-    if b"%PDF-" in head[:1024]:
-        return "pdf"
+    if body.lstrip().startswith(b"%PDF-") or (b"%PDF-" in head[:1024] and not _text(head)):
+        return "pdf"  # junk before the header is allowed; a text merely quoting "%PDF-" is no PDF
     if head.startswith(OLE_MAGIC):
         return "ole"
     for magic, name in _IMAGES:
@@ -49,6 +49,14 @@ def content_format(path: Path) -> str | None:
     if head.startswith(b"PK\x03\x04"):
         return _zip_format(path)
     return None
+
+
+def _text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start > len(head) - 4  # only a character cut at the end of the sample
+    return True
 
 
 def _zip_format(path: Path) -> str | None:
