@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nianbao.batch import settle
 from nianbao.batch.inputs import (
     JSON_DIR,
     NOT_READ_NAMES,
@@ -207,17 +208,20 @@ def run_batch(
         todo = (Task(name, str(inbox / name), sha, json_name, str(out), store,
                      write_json=scheduler is None, ocr=ocr,
                      timeout=time_limit(inbox / name, timeout, ocr), settings=settings,
-                     cache=cache)
+                     cache=cache, inbox=str(inbox))
                 for name, sha, json_name in ledger.todo())
         state = BatchProgress(planned, 0, 0, summary.skipped, 0.0)
         if progress is not None:
             progress(state)
 
         fresh: list[tuple[str | None, str | None]] = []  # (code, name) of new annual reports
+        names: dict[str, str] = {}  # sha256 → path of each file this run checked
 
         def on_result(result: FileResult) -> None:
             if result.ok and result.kind == "annual_report":
                 fresh.append((result.credit_code, result.org))
+            if result.ok:
+                names[result.sha256] = result.path
             ledger.record(ruleset, result)
             state.done += 1
             state.failed += not result.ok
@@ -228,14 +232,21 @@ def run_batch(
                 progress(state)
 
         def recheck() -> Iterator[Task]:
-            """The second pass with a store: every annual report again, against everything
-            the batch stored (made when the first pass has finished)."""
+            """The second pass with a store: the batch's duplicates settled, every annual
+            report again, against everything the batch stored, and every file of a key the
+            batch stored several files for (made when the first pass has finished)."""
+            assert store is not None
             near = None if resumed else fresh
-            for name, sha, json_name in _cross_year_todo(ledger, ruleset, near):
+            todo = _cross_year_todo(ledger, ruleset, near)
+            seen = {sha for _, sha, _ in todo}
+            names_now = settle.batch_names(ledger, ruleset) if resumed else names
+            todo += [entry for entry in settle.settle(ledger, ruleset, store, names_now, since)
+                     if entry[1] not in seen]
+            for name, sha, json_name in todo:
                 yield Task(name, str(inbox / name), sha, json_name, str(out), store,
                            write_json=scheduler is None, ocr=ocr,
                            timeout=time_limit(inbox / name, timeout, ocr), settings=settings,
-                           recheck=True, cache=cache)
+                           recheck=True, cache=cache, inbox=str(inbox))
 
         def on_recheck(result: FileResult) -> None:
             if result.ok:  # a recheck that failed keeps the first result
@@ -247,6 +258,8 @@ def run_batch(
         second = store is not None and (planned > 0 or resumed)
         passes = [(recheck, on_recheck)] if second else []
         if second:
+            assert store is not None
+            since = settle.since(ledger, ruleset, store, resumed)
             ledger.set_meta(pending, "1")
         try:
             if not planned and not passes:

@@ -10,6 +10,12 @@ A filing is keyed by institution (its 统一社会信用代码 when the code loo
 normalised name), year and kind. Recording the same source again (same sha256) changes nothing
 but the stored findings; a different source for the same key supersedes the current filing,
 which stays in the store, marked not current and pointing at its successor.
+
+A batch that stores several files for one key settles them afterwards (`Store.settle_batch`):
+the current one is the latest by the document's own date (`document_date`), then by its path in
+the inbox, then by sha256 (`batch_precedence`), whatever order the workers stored them in;
+filings of earlier runs stay older than all of them. The store's notes name the other filing by
+its source path (relative to the inbox in a batch) and sha256, never by a row id.
 """
 
 from __future__ import annotations
@@ -17,9 +23,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
@@ -87,7 +94,10 @@ class Institution:
 class FilingRef:
     """What recording a filing did: `new` (first for its key), `unchanged` (this source was
     already the current filing), `superseding` (it replaced `superseded`), `older` (this source
-    had already been replaced by a later one; nothing changed)."""
+    had already been replaced by a later one; nothing changed).
+
+    `replaced` is the source of the filing this one replaced (superseding, and unchanged when it
+    had replaced one before), `current` the source of the filing that replaced this one (older)."""
 
     id: int
     institution: Institution
@@ -96,20 +106,69 @@ class FilingRef:
     sha256: str
     status: Status
     superseded: int | None = None
+    replaced: Source | None = None
+    current: Source | None = None
 
 
-def recording_notes(ref: FilingRef | None) -> list[Finding]:
-    """The info findings that say what recording a filing did (not stored, superseding, older)."""
+def recording_notes(ref: FilingRef | None, *, again: bool = False,
+                    inbox: str | Path | None = None) -> list[Finding]:
+    """The info findings that say what recording a filing did (not stored, superseding, older).
+
+    The other filing is named by its source path (relative to `inbox` when it lies there) and
+    its sha256: the same store gives the same notes, whatever order its rows were written in.
+    `again` (a batch's second pass): the filing is already recorded, and the notes say where it
+    stands now: a current filing that replaced another says so again."""
     from nianbao.checks import notes
 
     if ref is None:
         return [notes.note(notes.not_recorded)]
-    if ref.status == "superseding":
-        return [notes.note(notes.superseded, {"filing": ref.id, "superseded": ref.superseded},
+    replacing = ref.status == "superseding" or (again and ref.status == "unchanged")
+    if replacing and ref.replaced is not None:
+        return [notes.note(notes.superseded,
+                           {"superseded": shown_path(ref.replaced.path, inbox),
+                            "superseded_sha256": ref.replaced.sha256},
                            shown={"year": ref.year})]
-    if ref.status == "older":
-        return [notes.note(notes.older_version, {"filing": ref.id}, shown={"year": ref.year})]
+    if ref.status == "older" and ref.current is not None:
+        return [notes.note(notes.older_version,
+                           {"current": shown_path(ref.current.path, inbox),
+                            "current_sha256": ref.current.sha256},
+                           shown={"year": ref.year})]
     return []
+
+
+def shown_path(path: str, inbox: str | Path | None) -> str:
+    """A stored source path as a note shows it: relative to `inbox` (with /) when it lies
+    there, else as stored."""
+    if inbox is not None:
+        try:
+            return Path(path).relative_to(inbox).as_posix()
+        except ValueError:
+            pass
+    return path
+
+
+# --------------------------------------------------------------------------- a batch's duplicates
+
+# The field that dates a filing of each kind (the document's own date, YYYY-MM-DD).
+DOCUMENT_DATES = {"annual_report": "submitted_on", "notice": "date"}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def document_date(kind: str, fields: Mapping[str, Any]) -> str:
+    """The date the document gives itself (an annual report's 报送日期, a notice's 成文日期) as
+    YYYY-MM-DD; "" when it has none or none readable."""
+    name = DOCUMENT_DATES.get(kind)
+    value = fields.get(name) if name else None
+    text = str(value) if value is not None else ""
+    return text if _ISO_DATE.match(text) else ""
+
+
+def batch_precedence(kind: str, fields: Mapping[str, Any], name: str,
+                     sha256: str) -> tuple[str, str, str]:
+    """Which of one batch's files for the same institution, year and kind is current: the one
+    with the greatest key. By the document's own date (undated files first), then by its path in
+    the inbox (``2025-v2.pdf`` after ``2025.pdf``), then by sha256."""
+    return (document_date(kind, fields), name, sha256)
 
 
 @dataclass(frozen=True)
@@ -222,6 +281,16 @@ class Store:
         with self.transaction(read_only=True) as tx:
             return tx.find_institution(code_or_name)
 
+    def last_filing_id(self) -> int:
+        """The highest filing id so far (0 for none): a batch's filings are those above it."""
+        with self.transaction(read_only=True) as tx:
+            return int(tx.conn.execute(select(func.max(filings.c.id))).scalar() or 0)
+
+    def settle_batch(self, names: Mapping[str, str], since: int) -> set[str]:
+        """See `Transaction.settle_batch`; in one transaction."""
+        with self.transaction() as tx:
+            return tx.settle_batch(names, since)
+
     def count_filings(self, *, current_only: bool = False) -> int:
         with self.transaction(read_only=True) as tx:
             query = select(func.count()).select_from(filings)
@@ -328,18 +397,21 @@ class Transaction:
             same_key, filings.c.source_sha256 == source.sha256)).first()
         if existing is not None:
             if not existing.is_current:
+                current = self._source_of(same_key, filings.c.is_current)
                 return FilingRef(existing.id, institution, record.year, record.kind,
-                                 source.sha256, "older")
+                                 source.sha256, "older", current=current)
             self.conn.execute(update(filings).where(filings.c.id == existing.id).values(
                 findings=findings_json, ruleset_version=ruleset_version, checked_at=now,
                 source_path=source.path))
+            replaced = self._source_of(filings.c.superseded_by == existing.id)
             return FilingRef(existing.id, institution, record.year, record.kind, source.sha256,
-                             "unchanged")
-        previous = None
+                             "unchanged", replaced=replaced)
+        previous, replaced = None, None
         if record.year is not None:
             previous = self.conn.execute(select(filings.c.id).where(
                 same_key, filings.c.is_current)).scalar()
             if previous is not None:
+                replaced = self._source_of(filings.c.id == previous)
                 self.conn.execute(update(filings).where(filings.c.id == previous)
                                   .values(is_current=False))
         new_id = self.conn.execute(filings.insert().values(
@@ -354,8 +426,63 @@ class Transaction:
             self.conn.execute(update(filings).where(filings.c.id == previous)
                               .values(superseded_by=new_id))
             return FilingRef(new_id, institution, record.year, record.kind, source.sha256,
-                             "superseding", previous)
+                             "superseding", previous, replaced=replaced)
         return FilingRef(new_id, institution, record.year, record.kind, source.sha256, "new")
+
+    def _source_of(self, *where: Any) -> Source | None:
+        """The source of the filing `where` picks (the greatest sha256 should there be two)."""
+        row = self.conn.execute(select(filings.c.source_path, filings.c.source_sha256,
+                                       filings.c.source_format).where(*where)
+                                .order_by(filings.c.source_sha256.desc()).limit(1)).first()
+        return None if row is None else Source(row.source_path, row.source_sha256,
+                                               row.source_format)
+
+    def settle_batch(self, names: Mapping[str, str], since: int) -> set[str]:
+        """Make the order of one batch's filings independent of the order they were stored in.
+
+        `names` maps the sha256 of each file the batch checked to its path in the inbox; the
+        batch's new filings are those above `since` (`Store.last_filing_id` before it began).
+        For each institution, year and kind the batch stored more than one new filing for, the
+        one `batch_precedence` puts last becomes current and the others a chain of history in
+        that order, after the filing that was current before the batch. Returns the sha256 of
+        every filing of the batch whose key holds another file of the batch (their store notes
+        may have changed)."""
+        groups: dict[tuple[int, int, str], list[Any]] = {}
+        for row in self._rows_with_sources(names):
+            groups.setdefault((row.institution_id, row.year, row.kind), []).append(row)
+        touched: set[str] = set()
+        for rows in groups.values():
+            if len(rows) < 2:
+                continue
+            touched.update(r.source_sha256 for r in rows)
+            new = [r for r in rows if r.id > since]
+            if len(new) > 1:
+                self._chain(sorted(new, key=lambda r: batch_precedence(
+                    r.kind, dict(r.record or {}), names[r.source_sha256], r.source_sha256)))
+        return touched
+
+    def _rows_with_sources(self, names: Mapping[str, str]) -> Iterable[Any]:
+        shas = sorted(names)
+        columns = (filings.c.id, filings.c.institution_id, filings.c.year, filings.c.kind,
+                   filings.c.source_sha256, filings.c.record)
+        for at in range(0, len(shas), 500):
+            query = select(*columns).where(filings.c.source_sha256.in_(shas[at:at + 500]),
+                                           filings.c.year.is_not(None))
+            yield from self.conn.execute(query).all()
+
+    def _chain(self, ordered: list[Any]) -> None:
+        """`ordered` (one key's new filings, oldest first) as the key's latest history: the
+        filing current before them is replaced by the first, each by the next, the last current."""
+        ids = [r.id for r in ordered]
+        self.conn.execute(update(filings).where(filings.c.id.in_(ids)).values(is_current=False))
+        self.conn.execute(update(filings).where(filings.c.superseded_by.in_(ids),
+                                                filings.c.id.not_in(ids))
+                          .values(superseded_by=ids[0]))
+        for older, newer in pairwise(ids):
+            self.conn.execute(update(filings).where(filings.c.id == older)
+                              .values(superseded_by=newer))
+        self.conn.execute(update(filings).where(filings.c.id == ids[-1])
+                          .values(is_current=True, superseded_by=None))
 
     def history(self, institution_key: str, kind: str = "annual_report") -> list[Record]:
         """The current filings of the institution with this key (code, or ``name:`` + name, or
