@@ -457,18 +457,32 @@ class Transaction:
             touched.update(r.source_sha256 for r in rows)
             new = [r for r in rows if r.id > since]
             if len(new) > 1:
-                self._chain(sorted(new, key=lambda r: batch_precedence(
-                    r.kind, dict(r.record or {}), names[r.source_sha256], r.source_sha256)))
+                ordered = sorted(new, key=lambda r: batch_precedence(
+                    r.kind, dict(r.record or {}), names[r.source_sha256], r.source_sha256))
+                self._chain(ordered)
+                self._name_from(ordered[-1])
         return touched
 
     def _rows_with_sources(self, names: Mapping[str, str]) -> Iterable[Any]:
         shas = sorted(names)
         columns = (filings.c.id, filings.c.institution_id, filings.c.year, filings.c.kind,
-                   filings.c.source_sha256, filings.c.record)
+                   filings.c.source_sha256, filings.c.record, filings.c.org)
         for at in range(0, len(shas), 500):
             query = select(*columns).where(filings.c.source_sha256.in_(shas[at:at + 500]),
                                            filings.c.year.is_not(None))
             yield from self.conn.execute(query).all()
+
+    def _name_from(self, current: Any) -> None:
+        """The institution's name as its settled current filing gives it, when that filing is
+        of its latest year (as `institution_for` does for the filing recorded last)."""
+        raw = dict(current.record or {}).get("name") or current.org
+        if not isinstance(raw, str) or not raw.strip():
+            return
+        record = Record(kind=current.kind, fields={}, year=current.year)
+        if self._is_latest_year(current.institution_id, record):
+            self.conn.execute(update(institutions).where(
+                institutions.c.id == current.institution_id).values(
+                name=raw, name_norm=normalise_name(raw)))
 
     def _chain(self, ordered: list[Any]) -> None:
         """`ordered` (one key's new filings, oldest first) as the key's latest history: the

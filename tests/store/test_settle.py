@@ -29,6 +29,8 @@ def _filing(i: int, letter: str, date: str, path: str) -> Report:
     fields = {k: v for k, v in report.record.fields.items() if k != "submitted_on"}
     if date:
         fields["submitted_on"] = date
+    if letter == "r":  # the current one renames the institution
+        fields["name"] = f"{fields['name']}（更名）"
     return Report(Source(f"/in/{path}", letter * 64, "json"),
                   replace(report.record, fields=fields))
 
@@ -70,6 +72,9 @@ def test_a_batch_settles_the_same_in_any_order(store: Store) -> None:
                                           ("u", "p")]), order
         assert store.settle_batch(names, since) == set(names)  # settling again changes nothing
         assert _chain(store, i)[0] == "r"
+        code = str(synthetic(i, 2025).record.fields["credit_code"])
+        institution = store.find_institution(code)
+        assert institution is not None and institution.name == f"第{i}社会救助服务中心（更名）"
         # recorded again (the batch's second pass), each says where it stands, by path
         notes = {}
         for letter in BATCH:
