@@ -215,13 +215,10 @@ def run_batch(
             progress(state)
 
         fresh: list[tuple[str | None, str | None]] = []  # (code, name) of new annual reports
-        names: dict[str, str] = {}  # sha256 → path of each file this run checked
 
         def on_result(result: FileResult) -> None:
             if result.ok and result.kind == "annual_report":
                 fresh.append((result.credit_code, result.org))
-            if result.ok:
-                names[result.sha256] = result.path
             ledger.record(ruleset, result)
             state.done += 1
             state.failed += not result.ok
@@ -239,8 +236,7 @@ def run_batch(
             near = None if resumed else fresh
             todo = _cross_year_todo(ledger, ruleset, near)
             seen = {sha for _, sha, _ in todo}
-            names_now = settle.batch_names(ledger, ruleset) if resumed else names
-            todo += [entry for entry in settle.settle(ledger, ruleset, store, names_now, since)
+            todo += [entry for entry in settle.settle(ledger, ruleset, store, since)
                      if entry[1] not in seen]
             for name, sha, json_name in todo:
                 yield Task(name, str(inbox / name), sha, json_name, str(out), store,

@@ -12,6 +12,8 @@ so that each says where it stands (`store.superseded`, `store.older-version`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from nianbao.batch.state import Ledger
 
 SINCE = "store-since:"  # ledger meta, + rule set: the store's last filing id before the batch
@@ -31,25 +33,28 @@ def since(ledger: Ledger, ruleset: str, store: str, resumed: bool) -> int:
     return last
 
 
-def batch_names(ledger: Ledger, ruleset: str) -> dict[str, str]:
-    """sha256 → path in the inbox of every file checked under `ruleset` (a copy's first path,
-    the one that was checked)."""
-    rows = ledger.db.execute(
-        "SELECT r.sha256, min(p.path) FROM results r JOIN paths p ON p.sha256 = r.sha256 "
-        "AND p.ruleset = r.ruleset WHERE r.ruleset = ? AND r.status = 'ok' GROUP BY r.sha256",
-        (ruleset,)).fetchall()
-    return {str(sha): str(path) for sha, path in rows}
+def path_of(ledger: Ledger, ruleset: str) -> Callable[[str], str | None]:
+    """sha256 → the path in the inbox of the file with that content checked under `ruleset`
+    (a copy's first path, the one that was checked); None for content not in the inbox."""
+    def lookup(sha: str) -> str | None:
+        row = ledger.db.execute(
+            "SELECT min(p.path) FROM paths p JOIN results r ON r.sha256 = p.sha256 "
+            "AND r.ruleset = p.ruleset WHERE p.ruleset = ? AND p.sha256 = ? AND r.status = 'ok'",
+            (ruleset, sha)).fetchone()
+        return None if row is None or row[0] is None else str(row[0])
+
+    return lookup
 
 
-def settle(ledger: Ledger, ruleset: str, store: str, names: dict[str, str],
-           since_id: int) -> list[tuple[str, str, str]]:
+def settle(ledger: Ledger, ruleset: str, store: str, since_id: int,
+           ) -> list[tuple[str, str, str]]:
     """Settle the batch's duplicates in the store (`Store.settle_batch`); returns (name, sha256,
-    JSON name) of every checked file whose key holds another file of the batch, to be checked
+    JSON name) of every checked file whose key holds another file of the inbox, to be checked
     again for its note."""
     from nianbao.store.filings import Store
 
     with Store.open(store) as opened:
-        touched = opened.settle_batch(names, since_id)
+        touched = opened.settle_batch(path_of(ledger, ruleset), since_id)
     if not touched:
         return []
     found = []

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise
@@ -43,6 +43,7 @@ from nianbao.text import credit_code
 _CODE_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 NAME_PREFIX = "name:"
 Status = Literal["new", "unchanged", "superseding", "older"]
+PathOf = Callable[[str], str | None]  # a batch's file's path in the inbox, by sha256
 
 
 # --------------------------------------------------------------------------- keys
@@ -286,10 +287,10 @@ class Store:
         with self.transaction(read_only=True) as tx:
             return int(tx.conn.execute(select(func.max(filings.c.id))).scalar() or 0)
 
-    def settle_batch(self, names: Mapping[str, str], since: int) -> set[str]:
+    def settle_batch(self, path_of: PathOf, since: int) -> set[str]:
         """See `Transaction.settle_batch`; in one transaction."""
         with self.transaction() as tx:
-            return tx.settle_batch(names, since)
+            return tx.settle_batch(path_of, since)
 
     def count_filings(self, *, current_only: bool = False) -> int:
         with self.transaction(read_only=True) as tx:
@@ -437,40 +438,44 @@ class Transaction:
         return None if row is None else Source(row.source_path, row.source_sha256,
                                                row.source_format)
 
-    def settle_batch(self, names: Mapping[str, str], since: int) -> set[str]:
+    def settle_batch(self, path_of: PathOf, since: int) -> set[str]:
         """Make the order of one batch's filings independent of the order they were stored in.
 
-        `names` maps the sha256 of each file the batch checked to its path in the inbox; the
-        batch's new filings are those above `since` (`Store.last_filing_id` before it began).
-        For each institution, year and kind the batch stored more than one new filing for, the
-        one `batch_precedence` puts last becomes current and the others a chain of history in
-        that order, after the filing that was current before the batch. Returns the sha256 of
-        every filing of the batch whose key holds another file of the batch (their store notes
-        may have changed)."""
-        groups: dict[tuple[int, int, str], list[Any]] = {}
-        for row in self._rows_with_sources(names):
-            groups.setdefault((row.institution_id, row.year, row.kind), []).append(row)
+        `path_of(sha256)` is the path in the inbox of the batch's file with that content (None:
+        not a file of the batch); the batch's new filings are those above `since`
+        (`Store.last_filing_id` before it began). For each institution, year and kind the batch
+        stored more than one new filing for, the one `batch_precedence` puts last becomes
+        current and the others a chain of history in that order, after the filing that was
+        current before the batch. Returns the sha256 of every filing of the batch whose key
+        holds another file of the batch (their store notes may have changed)."""
         touched: set[str] = set()
-        for rows in groups.values():
+        for key in self._keys_stored_again(since):
+            rows = [(r, path) for r in self.conn.execute(select(
+                filings.c.id, filings.c.institution_id, filings.c.year, filings.c.kind,
+                filings.c.source_sha256, filings.c.org, filings.c.record).where(*key))
+                if (path := path_of(r.source_sha256)) is not None]
             if len(rows) < 2:
                 continue
-            touched.update(r.source_sha256 for r in rows)
-            new = [r for r in rows if r.id > since]
+            touched.update(r.source_sha256 for r, _ in rows)
+            new = [(r, path) for r, path in rows if r.id > since]
             if len(new) > 1:
-                ordered = sorted(new, key=lambda r: batch_precedence(
-                    r.kind, dict(r.record or {}), names[r.source_sha256], r.source_sha256))
+                ordered = [r for r, _ in sorted(new, key=lambda item: batch_precedence(
+                    item[0].kind, dict(item[0].record or {}), item[1], item[0].source_sha256))]
                 self._chain(ordered)
                 self._name_from(ordered[-1])
         return touched
 
-    def _rows_with_sources(self, names: Mapping[str, str]) -> Iterable[Any]:
-        shas = sorted(names)
-        columns = (filings.c.id, filings.c.institution_id, filings.c.year, filings.c.kind,
-                   filings.c.source_sha256, filings.c.record, filings.c.org)
-        for at in range(0, len(shas), 500):
-            query = select(*columns).where(filings.c.source_sha256.in_(shas[at:at + 500]),
-                                           filings.c.year.is_not(None))
-            yield from self.conn.execute(query).all()
+    def _keys_stored_again(self, since: int) -> list[tuple[Any, ...]]:
+        """The (institution, year, kind) conditions of every key that got a filing above `since`
+        while holding another one (of before or after `since`)."""
+        new, other = filings.alias("new"), filings.alias("other")
+        same = and_(other.c.institution_id == new.c.institution_id, other.c.year == new.c.year,
+                    other.c.kind == new.c.kind, other.c.id != new.c.id)
+        found = self.conn.execute(select(new.c.institution_id, new.c.year, new.c.kind).distinct()
+                                  .join(other, same).where(new.c.id > since,
+                                                           new.c.year.is_not(None))).all()
+        return [(filings.c.institution_id == i, filings.c.year == y, filings.c.kind == k)
+                for i, y, k in sorted(found)]
 
     def _name_from(self, current: Any) -> None:
         """The institution's name as its settled current filing gives it, when that filing is

@@ -166,3 +166,24 @@ def test_a_correction_in_a_later_run_supersedes_whatever_its_date(tmp_path: Path
     # the 2025 files keep their places
     assert _store_notes(texts["02_a2025-corr.txt.json"])[0][0] == "store.superseded"
     assert _store_notes(texts["01_a2025-orig.txt.json"])[0][0] == "store.older-version"
+
+
+def test_two_versions_of_a_notice_settle_by_their_date(tmp_path: Path) -> None:
+    """Not only annual reports: of two versions of a notice in one batch, the one with the later
+    成文日期 is current (here the one whose name sorts first, so stored first by one worker)."""
+    notice = EXAMPLE.parents[1] / "notice" / "003_yunxi_notice.txt"
+    text = notice.read_text(encoding="utf-8")
+    assert "\n2023年7月6日" in text
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text(text, encoding="utf-8")
+    (inbox / "b.txt").write_text(text.replace("\n2023年7月6日", "\n2023年7月1日"), "utf-8")
+    out = tmp_path / "out"
+    assert run_batch(inbox, out, workers=1, timeout=30,
+                     store=str(tmp_path / "filings.sqlite")).failed == 0
+    notes = {name: _store_notes(json.loads(text)) for name, text in _outputs(out).items()
+             if name.endswith(".json")}
+    assert [(rule, params["superseded"]) for rule, params in notes["a.txt.json"]] == [
+        ("store.superseded", "b.txt")]
+    assert [(rule, params["current"]) for rule, params in notes["b.txt.json"]] == [
+        ("store.older-version", "a.txt")]

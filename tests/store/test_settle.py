@@ -67,10 +67,10 @@ def test_a_batch_settles_the_same_in_any_order(store: Store) -> None:
         for letter in order:
             store.record_filing(_filing(i, letter, *BATCH[letter]))
         names = {letter * 64: BATCH[letter][1] for letter in BATCH}
-        assert store.settle_batch(names, since) == set(names)
+        assert store.settle_batch(names.get, since) == set(names)
         assert _chain(store, i) == ("r", [("e", "u"), ("p", "q"), ("q", "r"), ("r", None),
                                           ("u", "p")]), order
-        assert store.settle_batch(names, since) == set(names)  # settling again changes nothing
+        assert store.settle_batch(names.get, since) == set(names)  # settling again changes nothing
         assert _chain(store, i)[0] == "r"
         code = str(synthetic(i, 2025).record.fields["credit_code"])
         institution = store.find_institution(code)
@@ -93,7 +93,7 @@ def test_a_single_new_filing_is_left_as_recorded(store: Store) -> None:
     store.record_filing(_filing(40, "p", *BATCH["p"]))
     since = store.last_filing_id()
     store.record_filing(_filing(40, "u", *BATCH["u"]))  # a later batch: undated, still current
-    assert store.settle_batch({"u" * 64: "z.json"}, since) == set()
+    assert store.settle_batch({"u" * 64: "z.json"}.get, since) == set()
     ref = store.record_filing(_filing(40, "u", *BATCH["u"]))
     assert ref is not None and ref.status == "unchanged"
     # outside a batch the other filing is named by the path it was stored under
