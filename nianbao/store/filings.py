@@ -11,10 +11,10 @@ normalised name), year and kind. Recording the same source again (same sha256) c
 but the stored findings; a different source for the same key supersedes the current filing,
 which stays in the store, marked not current and pointing at its successor.
 
-A batch that stores several files for one key settles them afterwards (`Store.settle_batch`):
-the current one is the latest by the document's own date (`document_date`), then by its path in
-the inbox, then by sha256 (`batch_precedence`), whatever order the workers stored them in;
-filings of earlier runs stay older than all of them. The store's notes name the other filing by
+A batch that stores several files for one key settles them afterwards (`Store.settle_batch`,
+`nianbao.store.duplicates`): the current one is the latest by the document's own date, then by
+its path in the inbox, then by sha256, whatever order the workers stored them in; filings of
+earlier runs stay older than all of them. The store's notes name the other filing by
 its source path (relative to the inbox in a batch) and sha256, never by a row id.
 """
 
@@ -23,10 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import pairwise
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
@@ -43,7 +42,6 @@ from nianbao.text import credit_code
 _CODE_SHAPE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 NAME_PREFIX = "name:"
 Status = Literal["new", "unchanged", "superseding", "older"]
-PathOf = Callable[[str], str | None]  # a batch's file's path in the inbox, by sha256
 
 
 # --------------------------------------------------------------------------- keys
@@ -146,30 +144,6 @@ def shown_path(path: str, inbox: str | Path | None) -> str:
         except ValueError:
             pass
     return path
-
-
-# --------------------------------------------------------------------------- a batch's duplicates
-
-# The field that dates a filing of each kind (the document's own date, YYYY-MM-DD).
-DOCUMENT_DATES = {"annual_report": "submitted_on", "notice": "date"}
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def document_date(kind: str, fields: Mapping[str, Any]) -> str:
-    """The date the document gives itself (an annual report's 报送日期, a notice's 成文日期) as
-    YYYY-MM-DD; "" when it has none or none readable."""
-    name = DOCUMENT_DATES.get(kind)
-    value = fields.get(name) if name else None
-    text = str(value) if value is not None else ""
-    return text if _ISO_DATE.match(text) else ""
-
-
-def batch_precedence(kind: str, fields: Mapping[str, Any], name: str,
-                     sha256: str) -> tuple[str, str, str]:
-    """Which of one batch's files for the same institution, year and kind is current: the one
-    with the greatest key. By the document's own date (undated files first), then by its path in
-    the inbox (``2025-v2.pdf`` after ``2025.pdf``), then by sha256."""
-    return (document_date(kind, fields), name, sha256)
 
 
 @dataclass(frozen=True)
@@ -287,10 +261,13 @@ class Store:
         with self.transaction(read_only=True) as tx:
             return int(tx.conn.execute(select(func.max(filings.c.id))).scalar() or 0)
 
-    def settle_batch(self, path_of: PathOf, since: int) -> set[str]:
-        """See `Transaction.settle_batch`; in one transaction."""
+    def settle_batch(self, path_of: Callable[[str], str | None], since: int) -> set[str]:
+        """Settle one batch's several filings for the same key, in one transaction: see
+        `nianbao.store.duplicates.settle_batch`."""
+        from nianbao.store.duplicates import settle_batch
+
         with self.transaction() as tx:
-            return tx.settle_batch(path_of, since)
+            return settle_batch(tx, path_of, since)
 
     def count_filings(self, *, current_only: bool = False) -> int:
         with self.transaction(read_only=True) as tx:
@@ -348,13 +325,14 @@ class Transaction:
                               .on_conflict_do_nothing(index_elements=["key"]))
         row = self.conn.execute(select(institutions).where(institutions.c.key == key)
                                 .with_for_update()).one()
-        if name and row.name != name and self._is_latest_year(row.id, record):
+        if name and row.name != name and self.is_latest_year(row.id, record):
             self.conn.execute(update(institutions).where(institutions.c.id == row.id).values(
                 name=name, name_norm=normalise_name(name)))
             return Institution(row.id, row.key, row.credit_code, name)
         return Institution(row.id, row.key, row.credit_code, row.name)
 
-    def _is_latest_year(self, institution_id: int, record: Record) -> bool:
+    def is_latest_year(self, institution_id: int, record: Record) -> bool:
+        """Whether `record` is of the institution's latest year stored (or the first)."""
         latest = self.conn.execute(select(func.max(filings.c.year)).where(
             filings.c.institution_id == institution_id)).scalar()
         return latest is None or (record.year is not None and record.year >= latest)
@@ -437,71 +415,6 @@ class Transaction:
                                 .order_by(filings.c.source_sha256.desc()).limit(1)).first()
         return None if row is None else Source(row.source_path, row.source_sha256,
                                                row.source_format)
-
-    def settle_batch(self, path_of: PathOf, since: int) -> set[str]:
-        """Make the order of one batch's filings independent of the order they were stored in.
-
-        `path_of(sha256)` is the path in the inbox of the batch's file with that content (None:
-        not a file of the batch); the batch's new filings are those above `since`
-        (`Store.last_filing_id` before it began). For each institution, year and kind the batch
-        stored more than one new filing for, the one `batch_precedence` puts last becomes
-        current and the others a chain of history in that order, after the filing that was
-        current before the batch. Returns the sha256 of every filing of the batch whose key
-        holds another file of the batch (their store notes may have changed)."""
-        touched: set[str] = set()
-        for key in self._keys_stored_again(since):
-            rows = [(r, path) for r in self.conn.execute(select(
-                filings.c.id, filings.c.institution_id, filings.c.year, filings.c.kind,
-                filings.c.source_sha256, filings.c.org, filings.c.record).where(*key))
-                if (path := path_of(r.source_sha256)) is not None]
-            if len(rows) < 2:
-                continue
-            touched.update(r.source_sha256 for r, _ in rows)
-            new = [(r, path) for r, path in rows if r.id > since]
-            if len(new) > 1:
-                ordered = [r for r, _ in sorted(new, key=lambda item: batch_precedence(
-                    item[0].kind, dict(item[0].record or {}), item[1], item[0].source_sha256))]
-                self._chain(ordered)
-                self._name_from(ordered[-1])
-        return touched
-
-    def _keys_stored_again(self, since: int) -> list[tuple[Any, ...]]:
-        """The (institution, year, kind) conditions of every key that got a filing above `since`
-        while holding another one (of before or after `since`)."""
-        new, other = filings.alias("new"), filings.alias("other")
-        same = and_(other.c.institution_id == new.c.institution_id, other.c.year == new.c.year,
-                    other.c.kind == new.c.kind, other.c.id != new.c.id)
-        found = self.conn.execute(select(new.c.institution_id, new.c.year, new.c.kind).distinct()
-                                  .join(other, same).where(new.c.id > since,
-                                                           new.c.year.is_not(None))).all()
-        return [(filings.c.institution_id == i, filings.c.year == y, filings.c.kind == k)
-                for i, y, k in sorted(found)]
-
-    def _name_from(self, current: Any) -> None:
-        """The institution's name as its settled current filing gives it, when that filing is
-        of its latest year (as `institution_for` does for the filing recorded last)."""
-        raw = dict(current.record or {}).get("name") or current.org
-        if not isinstance(raw, str) or not raw.strip():
-            return
-        record = Record(kind=current.kind, fields={}, year=current.year)
-        if self._is_latest_year(current.institution_id, record):
-            self.conn.execute(update(institutions).where(
-                institutions.c.id == current.institution_id).values(
-                name=raw, name_norm=normalise_name(raw)))
-
-    def _chain(self, ordered: list[Any]) -> None:
-        """`ordered` (one key's new filings, oldest first) as the key's latest history: the
-        filing current before them is replaced by the first, each by the next, the last current."""
-        ids = [r.id for r in ordered]
-        self.conn.execute(update(filings).where(filings.c.id.in_(ids)).values(is_current=False))
-        self.conn.execute(update(filings).where(filings.c.superseded_by.in_(ids),
-                                                filings.c.id.not_in(ids))
-                          .values(superseded_by=ids[0]))
-        for older, newer in pairwise(ids):
-            self.conn.execute(update(filings).where(filings.c.id == older)
-                              .values(superseded_by=newer))
-        self.conn.execute(update(filings).where(filings.c.id == ids[-1])
-                          .values(is_current=True, superseded_by=None))
 
     def history(self, institution_key: str, kind: str = "annual_report") -> list[Record]:
         """The current filings of the institution with this key (code, or ``name:`` + name, or

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from nianbao.model import Report, Source
 from nianbao.store import Store
-from nianbao.store.filings import batch_precedence, document_date, recording_notes
+from nianbao.store.duplicates import batch_precedence, document_date
+from nianbao.store.filings import recording_notes
 from nianbao.store.schema import filings
 from tests.store.test_store import store, store_at, synthetic
 
@@ -100,3 +101,17 @@ def test_a_single_new_filing_is_left_as_recorded(store: Store) -> None:
     assert [(f.rule, f.params) for f in recording_notes(ref, again=True)] == [
         ("store.superseded", {"superseded": "/in/b.json", "superseded_sha256": "p" * 64})]
     assert recording_notes(ref) == []  # a plain check of the same file again says nothing
+
+
+def test_a_filing_stored_meanwhile_by_another_writer_stays_current(store: Store) -> None:
+    since = store.last_filing_id()
+    for letter in "rp":
+        store.record_filing(_filing(41, letter, *BATCH[letter]))
+    store.record_filing(_filing(41, "w", "2026-01-01", "web.json"))  # the web app, meanwhile
+    store.settle_batch({"r" * 64: "c.json", "p" * 64: "b.json"}.get, since)
+    with store.transaction(read_only=True) as tx:
+        rows = {r.source_sha256[0]: r for r in tx.conn.execute(select(filings)).all()
+                if r.source_path in ("/in/c.json", "/in/b.json", "/in/web.json")
+                and r.institution_id == tx.institution_for(synthetic(41, 2025).record).id}
+    assert [k for k, r in rows.items() if r.is_current] == ["w"]
+    assert rows["p"].superseded_by == rows["r"].id and rows["r"].superseded_by == rows["w"].id
