@@ -82,12 +82,13 @@ def load(path: str | Path, kind: str | None = None, ocr: str = "auto") -> Loaded
 
 def check(source: str | Path | Document | Loaded, *, registry: Registry | None = None,
           settings: Settings | None = None, store: Store | None = None,
-          kind: str | None = None, ocr: str = "auto") -> Report:
+          kind: str | None = None, ocr: str = "auto", inbox: str | Path | None = None) -> Report:
     """Check one filing: read and parse `source` (unless it is `Loaded`), run the rules and
     return the Report. With `store`, in one transaction: load the institution's other years
     (the cross-year rules' history), run the rules and record the filing (retried when a
     concurrent writer got there first); the store's notes (superseded, not recorded) follow the
-    findings. Raises `UnreadableInput` for a file that cannot be read."""
+    findings, naming another filing by its path (relative to `inbox` when it lies there) and
+    sha256. Raises `UnreadableInput` for a file that cannot be read."""
     if isinstance(source, Loaded):
         loaded = source
     elif isinstance(source, Document):
@@ -98,7 +99,7 @@ def check(source: str | Path | Document | Loaded, *, registry: Registry | None =
     settings = settings or Settings()
     if store is None:
         return _run(loaded, registry, settings, [])
-    return _run_with_store(loaded, registry, settings, store)
+    return _run_with_store(loaded, registry, settings, store, inbox=inbox)
 
 
 def _run(loaded: Loaded, registry: Registry, settings: Settings,
@@ -113,19 +114,19 @@ def _run(loaded: Loaded, registry: Registry, settings: Settings,
 
 
 def recheck(loaded: Loaded, store: Store, *, registry: Registry | None = None,
-            settings: Settings | None = None, notes: list[Finding] | None = None) -> Report:
+            settings: Settings | None = None, inbox: str | Path | None = None) -> Report:
     """Check a filing that is already in `store` again, against everything stored now: a
-    batch's second pass, after every filing of the batch was recorded, so that its cross-year
-    findings do not depend on which filings happened to be stored first. The stored findings
-    are replaced; `notes` (what recording it said the first time: superseded…) follow the
-    findings instead of the notes of this recording."""
+    batch's second pass, after every filing of the batch was recorded (and its duplicates
+    settled, `Store.settle_batch`), so that its cross-year findings and the store's notes do not
+    depend on which filings happened to be stored first. The stored findings are replaced; the
+    notes say where the filing stands now (current, replacing another; or an older version)."""
     registry = registry or default_registry()
     settings = settings or Settings()
-    return _run_with_store(loaded, registry, settings, store, notes=notes or [])
+    return _run_with_store(loaded, registry, settings, store, again=True, inbox=inbox)
 
 
-def _run_with_store(loaded: Loaded, registry: Registry, settings: Settings,
-                    store: Store, notes: list[Finding] | None = None) -> Report:
+def _run_with_store(loaded: Loaded, registry: Registry, settings: Settings, store: Store, *,
+                    again: bool = False, inbox: str | Path | None = None) -> Report:
     from sqlalchemy.exc import IntegrityError, OperationalError
 
     from nianbao.store.db import StoreError
@@ -137,7 +138,7 @@ def _run_with_store(loaded: Loaded, registry: Registry, settings: Settings,
             with store.transaction() as tx:
                 report = _run(loaded, registry, settings, tx.related_history(loaded.record))
                 ref = tx.record_filing(report, version)
-            report.findings.extend(recording_notes(ref) if notes is None else notes)
+            report.findings.extend(recording_notes(ref, again=again, inbox=inbox))
             return report
         except (IntegrityError, StoreError, OperationalError):
             if attempt == STORE_RETRIES - 1:

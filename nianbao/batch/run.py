@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nianbao.batch import settle
 from nianbao.batch.inputs import (
     JSON_DIR,
     NOT_READ_NAMES,
@@ -207,7 +208,7 @@ def run_batch(
         todo = (Task(name, str(inbox / name), sha, json_name, str(out), store,
                      write_json=scheduler is None, ocr=ocr,
                      timeout=time_limit(inbox / name, timeout, ocr), settings=settings,
-                     cache=cache)
+                     cache=cache, inbox=str(inbox))
                 for name, sha, json_name in ledger.todo())
         state = BatchProgress(planned, 0, 0, summary.skipped, 0.0)
         if progress is not None:
@@ -228,14 +229,20 @@ def run_batch(
                 progress(state)
 
         def recheck() -> Iterator[Task]:
-            """The second pass with a store: every annual report again, against everything
-            the batch stored (made when the first pass has finished)."""
+            """The second pass with a store: the batch's duplicates settled, every annual
+            report again, against everything the batch stored, and every file of a key the
+            batch stored several files for (made when the first pass has finished)."""
+            assert store is not None
             near = None if resumed else fresh
-            for name, sha, json_name in _cross_year_todo(ledger, ruleset, near):
+            todo = _cross_year_todo(ledger, ruleset, near)
+            seen = {sha for _, sha, _ in todo}
+            todo += [entry for entry in settle.settle(ledger, ruleset, store, since)
+                     if entry[1] not in seen]
+            for name, sha, json_name in todo:
                 yield Task(name, str(inbox / name), sha, json_name, str(out), store,
                            write_json=scheduler is None, ocr=ocr,
                            timeout=time_limit(inbox / name, timeout, ocr), settings=settings,
-                           recheck=True, cache=cache)
+                           recheck=True, cache=cache, inbox=str(inbox))
 
         def on_recheck(result: FileResult) -> None:
             if result.ok:  # a recheck that failed keeps the first result
@@ -247,6 +254,8 @@ def run_batch(
         second = store is not None and (planned > 0 or resumed)
         passes = [(recheck, on_recheck)] if second else []
         if second:
+            assert store is not None
+            since = settle.since(ledger, ruleset, store, resumed)
             ledger.set_meta(pending, "1")
         try:
             if not planned and not passes:

@@ -87,6 +87,8 @@ class Task:
     # A private folder of this run where the first pass leaves each file as read and parsed,
     # so that the second pass does not read it again (a scan is not recognised twice).
     cache: str | None = None
+    # The inbox: the store's notes name another filing of it by its path there.
+    inbox: str | None = None
 
 
 @dataclass
@@ -145,10 +147,10 @@ def _check(task: Task, registry: Registry) -> tuple[Report, Document | None]:
     if task.recheck:
         from nianbao.pipeline import recheck
 
-        notes = _first_notes(Path(task.out) / task.json_name)
-        return (recheck(loaded, store, registry=registry, settings=task.settings, notes=notes),
-                loaded.document)
-    return check(loaded, registry=registry, settings=task.settings, store=store), loaded.document
+        return (recheck(loaded, store, registry=registry, settings=task.settings,
+                        inbox=task.inbox), loaded.document)
+    return (check(loaded, registry=registry, settings=task.settings, store=store,
+                  inbox=task.inbox), loaded.document)
 
 
 def _cache_path(task: Task) -> Path | None:
@@ -182,20 +184,6 @@ def _cached(task: Task) -> Loaded | None:
     from nianbao.pipeline import Loaded
 
     return loaded if isinstance(loaded, Loaded) else None
-
-
-def _first_notes(path: Path) -> list[Finding]:
-    """The store's notes (superseded, older version…) of the file's first check, from its JSON:
-    a second check finds the filing already recorded and would say nothing."""
-    import json
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    found = data.get("findings") if isinstance(data, dict) else None
-    return [Finding.from_dict(f) for f in found or []
-            if isinstance(f, dict) and str(f.get("rule", "")).startswith("store.")]
 
 
 @cache

@@ -49,22 +49,27 @@ def not_recorded(ctx: CheckContext) -> Iterable[Hit]:
 
 @rule("store.superseded", "info",
       title=("取代此前存入的报告", "replaces an earlier stored filing"),
-      message=("已取代存储库中同一单位{year}年度此前存入的报告（保留为历史版本）",
-               "replaces the earlier filing for {year} in the store (kept as history)"))
+      message=("已取代存储库中同一单位{year}年度此前存入的报告 {superseded}（保留为历史版本）",
+               "replaces the earlier filing for {year} in the store, {superseded} (kept as "
+               "history)"))
 def superseded(ctx: CheckContext) -> Iterable[Hit]:
     """Another file for the same institution, year and kind is a correction: it becomes the
-    current filing and the earlier one stays in the store as history."""
+    current filing and the earlier one stays in the store as history. The earlier one is named
+    by its path (in a batch, relative to the inbox) and its sha256 (`superseded_sha256`). Of
+    several files for one key in one batch, the latest by the document's own date is current
+    (then by path, then sha256); earlier runs' filings are older than all of them."""
     return ()
 
 
 @rule("store.older-version", "info",
       title=("已被取代的旧版本", "an older, replaced version"),
-      message=("该文件是同一单位{year}年度已被更正取代的旧版本，存储库未改动",
-               "this file is an older version of the {year} filing, since replaced; the store "
-               "is unchanged"))
+      message=("该文件是同一单位{year}年度已被更正取代的旧版本（现行版本为 {current}），存储库中的现行版本不变",
+               "this file is an older version of the {year} filing, since replaced by {current}; "
+               "the store's current filing is unchanged"))
 def older_version(ctx: CheckContext) -> Iterable[Hit]:
     """A file that was already replaced by a correction is checked but changes nothing in the
-    store: the correction stays current."""
+    store: the correction stays current. It is named by its path and sha256 (`current_sha256`),
+    as is the older file of a batch that held both."""
     return ()
 
 

@@ -10,6 +10,12 @@ A filing is keyed by institution (its 统一社会信用代码 when the code loo
 normalised name), year and kind. Recording the same source again (same sha256) changes nothing
 but the stored findings; a different source for the same key supersedes the current filing,
 which stays in the store, marked not current and pointing at its successor.
+
+A batch that stores several files for one key settles them afterwards (`Store.settle_batch`,
+`nianbao.store.duplicates`): the current one is the latest by the document's own date, then by
+its path in the inbox, then by sha256, whatever order the workers stored them in; filings of
+earlier runs stay older than all of them. The store's notes name the other filing by
+its source path (relative to the inbox in a batch) and sha256, never by a row id.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,7 +93,10 @@ class Institution:
 class FilingRef:
     """What recording a filing did: `new` (first for its key), `unchanged` (this source was
     already the current filing), `superseding` (it replaced `superseded`), `older` (this source
-    had already been replaced by a later one; nothing changed)."""
+    had already been replaced by a later one; nothing changed).
+
+    `replaced` is the source of the filing this one replaced (superseding, and unchanged when it
+    had replaced one before), `current` the source of the filing that replaced this one (older)."""
 
     id: int
     institution: Institution
@@ -96,20 +105,45 @@ class FilingRef:
     sha256: str
     status: Status
     superseded: int | None = None
+    replaced: Source | None = None
+    current: Source | None = None
 
 
-def recording_notes(ref: FilingRef | None) -> list[Finding]:
-    """The info findings that say what recording a filing did (not stored, superseding, older)."""
+def recording_notes(ref: FilingRef | None, *, again: bool = False,
+                    inbox: str | Path | None = None) -> list[Finding]:
+    """The info findings that say what recording a filing did (not stored, superseding, older).
+
+    The other filing is named by its source path (relative to `inbox` when it lies there) and
+    its sha256: the same store gives the same notes, whatever order its rows were written in.
+    `again` (a batch's second pass): the filing is already recorded, and the notes say where it
+    stands now: a current filing that replaced another says so again."""
     from nianbao.checks import notes
 
     if ref is None:
         return [notes.note(notes.not_recorded)]
-    if ref.status == "superseding":
-        return [notes.note(notes.superseded, {"filing": ref.id, "superseded": ref.superseded},
+    replacing = ref.status == "superseding" or (again and ref.status == "unchanged")
+    if replacing and ref.replaced is not None:
+        return [notes.note(notes.superseded,
+                           {"superseded": shown_path(ref.replaced.path, inbox),
+                            "superseded_sha256": ref.replaced.sha256},
                            shown={"year": ref.year})]
-    if ref.status == "older":
-        return [notes.note(notes.older_version, {"filing": ref.id}, shown={"year": ref.year})]
+    if ref.status == "older" and ref.current is not None:
+        return [notes.note(notes.older_version,
+                           {"current": shown_path(ref.current.path, inbox),
+                            "current_sha256": ref.current.sha256},
+                           shown={"year": ref.year})]
     return []
+
+
+def shown_path(path: str, inbox: str | Path | None) -> str:
+    """A stored source path as a note shows it: relative to `inbox` (with /) when it lies
+    there, else as stored."""
+    if inbox is not None:
+        try:
+            return Path(path).relative_to(inbox).as_posix()
+        except ValueError:
+            pass
+    return path
 
 
 @dataclass(frozen=True)
@@ -222,6 +256,19 @@ class Store:
         with self.transaction(read_only=True) as tx:
             return tx.find_institution(code_or_name)
 
+    def last_filing_id(self) -> int:
+        """The highest filing id so far (0 for none): a batch's filings are those above it."""
+        with self.transaction(read_only=True) as tx:
+            return int(tx.conn.execute(select(func.max(filings.c.id))).scalar() or 0)
+
+    def settle_batch(self, path_of: Callable[[str], str | None], since: int) -> set[str]:
+        """Settle one batch's several filings for the same key, in one transaction: see
+        `nianbao.store.duplicates.settle_batch`."""
+        from nianbao.store.duplicates import settle_batch
+
+        with self.transaction() as tx:
+            return settle_batch(tx, path_of, since)
+
     def count_filings(self, *, current_only: bool = False) -> int:
         with self.transaction(read_only=True) as tx:
             query = select(func.count()).select_from(filings)
@@ -278,13 +325,14 @@ class Transaction:
                               .on_conflict_do_nothing(index_elements=["key"]))
         row = self.conn.execute(select(institutions).where(institutions.c.key == key)
                                 .with_for_update()).one()
-        if name and row.name != name and self._is_latest_year(row.id, record):
+        if name and row.name != name and self.is_latest_year(row.id, record):
             self.conn.execute(update(institutions).where(institutions.c.id == row.id).values(
                 name=name, name_norm=normalise_name(name)))
             return Institution(row.id, row.key, row.credit_code, name)
         return Institution(row.id, row.key, row.credit_code, row.name)
 
-    def _is_latest_year(self, institution_id: int, record: Record) -> bool:
+    def is_latest_year(self, institution_id: int, record: Record) -> bool:
+        """Whether `record` is of the institution's latest year stored (or the first)."""
         latest = self.conn.execute(select(func.max(filings.c.year)).where(
             filings.c.institution_id == institution_id)).scalar()
         return latest is None or (record.year is not None and record.year >= latest)
@@ -328,18 +376,21 @@ class Transaction:
             same_key, filings.c.source_sha256 == source.sha256)).first()
         if existing is not None:
             if not existing.is_current:
+                current = self._source_of(same_key, filings.c.is_current)
                 return FilingRef(existing.id, institution, record.year, record.kind,
-                                 source.sha256, "older")
+                                 source.sha256, "older", current=current)
             self.conn.execute(update(filings).where(filings.c.id == existing.id).values(
                 findings=findings_json, ruleset_version=ruleset_version, checked_at=now,
                 source_path=source.path))
+            replaced = self._source_of(filings.c.superseded_by == existing.id)
             return FilingRef(existing.id, institution, record.year, record.kind, source.sha256,
-                             "unchanged")
-        previous = None
+                             "unchanged", replaced=replaced)
+        previous, replaced = None, None
         if record.year is not None:
             previous = self.conn.execute(select(filings.c.id).where(
                 same_key, filings.c.is_current)).scalar()
             if previous is not None:
+                replaced = self._source_of(filings.c.id == previous)
                 self.conn.execute(update(filings).where(filings.c.id == previous)
                                   .values(is_current=False))
         new_id = self.conn.execute(filings.insert().values(
@@ -354,8 +405,16 @@ class Transaction:
             self.conn.execute(update(filings).where(filings.c.id == previous)
                               .values(superseded_by=new_id))
             return FilingRef(new_id, institution, record.year, record.kind, source.sha256,
-                             "superseding", previous)
+                             "superseding", previous, replaced=replaced)
         return FilingRef(new_id, institution, record.year, record.kind, source.sha256, "new")
+
+    def _source_of(self, *where: Any) -> Source | None:
+        """The source of the filing `where` picks (the greatest sha256 should there be two)."""
+        row = self.conn.execute(select(filings.c.source_path, filings.c.source_sha256,
+                                       filings.c.source_format).where(*where)
+                                .order_by(filings.c.source_sha256.desc()).limit(1)).first()
+        return None if row is None else Source(row.source_path, row.source_sha256,
+                                               row.source_format)
 
     def history(self, institution_key: str, kind: str = "annual_report") -> list[Record]:
         """The current filings of the institution with this key (code, or ``name:`` + name, or
