@@ -4,7 +4,7 @@
   each), UTF-8 with a byte-order mark so that Excel and LibreOffice open it as Chinese text. A
   field that would start a formula (=, +, -, @, tab, CR) carries a leading ' (OWASP's advice for
   CSV injection), so a document cannot plant a live formula; a tool reading the CSV back drops it.
-- `findings.xlsx` (openpyxl, write-only, so memory stays flat): a summary sheet, one sheet with
+- `findings.xlsx` (`nianbao.batch.xlsx`, streamed, so memory stays flat): a summary sheet, one sheet with
   every filing, one with every finding, a sheet per rule and a sheet per filing (the first
   `MAX_FILING_SHEETS`); each with its header frozen and filters on.
 - `report.html`: one self-contained page for a reviewer (templates/batch_report.html, inline CSS
@@ -32,6 +32,7 @@ from typing import Any
 
 from nianbao import __version__
 from nianbao.batch.state import FileResult, FindingRow, Ledger
+from nianbao.batch.xlsx import Sheet, Workbook
 from nianbao.generate.atomic import atomic_path
 from nianbao.model import plain
 from nianbao.text.controls import visible, visible_all
@@ -177,97 +178,37 @@ OWN_COLUMNS = FINDING_COLUMNS[3:]
 
 
 class _Sheets:
-    """Write-only sheets with a frozen, filtered header; widths set before the first row."""
+    """The workbook's sheets, each with a frozen, filtered header and its column widths."""
 
     def __init__(self) -> None:
-        from openpyxl import Workbook
-        from openpyxl.styles import Alignment, Font, PatternFill
-
-        self.book = Workbook(write_only=True)
-        self.bold = Font(bold=True)
-        self.fill = PatternFill("solid", fgColor="DDE6F0")
-        self.wrap = Alignment(wrap_text=True, vertical="top")
-        self.top = Alignment(vertical="top")
+        self.book = Workbook()
         self.names: set[str] = set()
-        self.rows: dict[int, int] = {}
-        self.styles: dict[str, Any] = {}
         self.dropped = 0
 
     def new(self, title: str, columns: list[tuple[str, int]],
-            intro: Sequence[Sequence[Any]] = ()) -> Any:
-        from openpyxl.utils import get_column_letter
-
-        sheet = self.book.create_sheet(self._unique(title))
-        for i, (_, width) in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        header_row = len(intro) + 1
-        sheet.freeze_panes = f"A{header_row + 1}"
-        # Printed (or exported to PDF): A4 landscape, as wide as the page.
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.paperSize = 9
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+            intro: Sequence[Sequence[Any]] = ()) -> Sheet:
+        sheet = self.book.sheet(self._unique(title), [width for _, width in columns],
+                                header_row=len(intro) + 1)
         for line in intro:
-            sheet.append([_text_cell(sheet, _cell_value(v)) if isinstance(v, str) else v
-                          for v in line])
-        sheet.append([self._head(name, sheet) for name, _ in columns])
-        self.rows[id(sheet)] = header_row
-        sheet.header_row = header_row
-        sheet.width = len(columns)
-        sheet.widths = [width for _, width in columns]
+            sheet.append([_cell_value(v) for v in line])
+        sheet.append([name for name, _ in columns], ["head"] * len(columns))
         return sheet
 
-    def append(self, sheet: Any, values: list[Any]) -> None:
+    def append(self, sheet: Sheet, values: list[Any]) -> None:
         """One row; long text wraps, and the row is made tall enough for it (LibreOffice does
         not size the rows of a file that does not say their height)."""
-        if self.rows[id(sheet)] >= MAX_SHEET_ROWS:
+        if sheet.count >= MAX_SHEET_ROWS:
             self.dropped += 1
             return
         cells = [_cell_value(v) for v in values]
         widths = sheet.widths + [20] * (len(cells) - len(sheet.widths))
         needs = [_lines(v, w) if isinstance(v, str) else 1 for v, w in zip(cells, widths)]
         lines = max(needs, default=1)
-        index = self.rows[id(sheet)] + 1
         if lines > 1:
-            sheet.row_dimensions[index].height = ROW_HEIGHT * min(lines, MAX_ROW_LINES)
-            cells = [self._styled(sheet, v, "wrap" if n > 1 else "top")
-                     for v, n in zip(cells, needs)]
+            sheet.append(cells, ["wrap" if n > 1 else "top" for n in needs],
+                         height=ROW_HEIGHT * min(lines, MAX_ROW_LINES))
         else:
-            cells = [_text_cell(sheet, v) if isinstance(v, str) else v for v in cells]
-        sheet.append(cells)
-        self.rows[id(sheet)] = index
-
-    def _styled(self, sheet: Any, value: Any, style: str) -> Any:
-        """A cell in one of three styles. The style is built once and copied after that:
-        openpyxl hashes a style object each time one is assigned, which is most of the cost
-        of a big sheet."""
-        from copy import copy
-
-        from openpyxl.cell import WriteOnlyCell
-
-        cell: Any = _text_cell(sheet, value) if isinstance(value, str) else WriteOnlyCell(
-            sheet, value=value)
-        template = self.styles.get(style)
-        if template is not None:
-            cell._style = copy(template)
-            return cell
-        if style == "head":
-            cell.font = self.bold
-            cell.fill = self.fill
-        else:
-            cell.alignment = self.wrap if style == "wrap" else self.top
-        self.styles[style] = copy(cell._style)
-        return cell
-
-    def finish(self, sheet: Any) -> None:
-        from openpyxl.utils import get_column_letter
-
-        last = max(self.rows[id(sheet)], sheet.header_row + 1)
-        sheet.auto_filter.ref = f"A{sheet.header_row}:{get_column_letter(sheet.width)}{last}"
-
-    def _head(self, name: str, sheet: Any) -> Any:
-        return self._styled(sheet, name, "head")
+            sheet.append(cells)
 
     def _unique(self, title: str) -> str:
         base = _SHEET_BAD.sub("_", visible(title)).strip("'")[:31] or "sheet"
@@ -302,17 +243,6 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
-def _text_cell(sheet: Any, value: str) -> Any:
-    """A cell that holds `value` as text whatever it starts with: openpyxl would otherwise write
-    "=WEBSERVICE(…)" from a document as a live formula and "#N/A" as an error value."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell: Any = WriteOnlyCell(sheet, value=None)
-    cell._value = value
-    cell.data_type = "s"
-    return cell
-
-
 def write_xlsx(results: Iterator[FileResult], totals: Totals, meta: dict[str, str],
                path: Path, *, max_filing_sheets: int = MAX_FILING_SHEETS) -> None:
     sheets = _Sheets()
@@ -337,8 +267,6 @@ def write_xlsx(results: Iterator[FileResult], totals: Totals, meta: dict[str, st
         if own < max_filing_sheets:
             own += 1
             _filing_sheet(sheets, own, result)
-    for sheet in [filings, every, *by_rule.values()]:
-        sheets.finish(sheet)
     with atomic_path(path) as tmp:
         sheets.book.save(tmp)
 
@@ -374,7 +302,6 @@ def _summary_sheet(sheets: _Sheets, totals: Totals, meta: dict[str, str],
     for region, c in sorted(totals.by_region.items(), key=lambda kv: -kv[1]["files"]):
         sheets.append(sheet, ["地区 region", region, None, c["errors"] + c["warnings"],
                               c["files"], c["failed"]])
-    sheets.finish(sheet)
 
 
 def _filing_sheet(sheets: _Sheets, number: int, result: FileResult) -> None:
@@ -385,8 +312,6 @@ def _filing_sheet(sheets: _Sheets, number: int, result: FileResult) -> None:
     sheet = sheets.new(f"{number:04d} {stem}", OWN_COLUMNS, intro)
     for row in result.findings:
         sheets.append(sheet, _finding_line(result, row)[3:])
-    sheets.finish(sheet)
-    sheet.close()
 
 
 # --- HTML ---------------------------------------------------------------------------------------

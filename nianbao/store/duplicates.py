@@ -103,7 +103,7 @@ def _chain(conn: Connection, ordered: list[Any], key: tuple[Any, ...]) -> bool:
     meanwhile = conn.execute(select(filings.c.id).where(
         *key, filings.c.is_current, filings.c.id.not_in(ids))).scalar()
     conn.execute(update(filings).where(filings.c.id.in_(ids)).values(is_current=False))
-    conn.execute(update(filings).where(filings.c.superseded_by.in_(ids),
+    conn.execute(update(filings).where(*key, filings.c.superseded_by.in_(ids),
                                        filings.c.id.not_in(ids)).values(superseded_by=ids[0]))
     for older, newer in pairwise(ids):
         conn.execute(update(filings).where(filings.c.id == older).values(superseded_by=newer))

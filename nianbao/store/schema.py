@@ -12,7 +12,8 @@ Tables:
   name when the filing has no usable code).
 - ``filings``: one row per distinct filed document of an institution, year and kind, with the
   source's sha256, the record, facts and findings as JSON. The newest filing of a (institution,
-  year, kind) is current; the ones it replaced stay, marked not current and pointing at it.
+  year, kind) is current (of one batch's several, the one `nianbao.store.duplicates` picks); the
+  ones it replaced stay, marked not current and pointing at it.
 - ``schema_version``: one row per applied migration.
 - v3: the web app's tables (`nianbao.store.web_schema`).
 """

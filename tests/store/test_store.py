@@ -223,8 +223,13 @@ def test_rechecking_the_same_file_is_idempotent(store_at: str, tmp_path: Path) -
 def test_corrected_filing_supersedes_and_history_stays(store_at: str, tmp_path: Path) -> None:
     original = annual_report(tmp_path, "2025.txt", staff="从业人数\t13")
     corrected = annual_report(tmp_path, "2025-corrected.txt")
-    (_, second) = checked([original, corrected], store_at)
+    (first, second) = checked([original, corrected], store_at)
     assert [f.rule for f in second.findings if f.rule.startswith("store.")] == ["store.superseded"]
+    (note,) = [f for f in second.findings if f.rule == "store.superseded"]
+    # the replaced file is named by the path it was stored under and its content, not a row id
+    assert note.params == {"superseded": str(original),
+                           "superseded_sha256": first.source.sha256}
+    assert f"{original} (kept as history)" in note.message_en
     with Store.open(store_at) as store:
         assert count(store) == 2 and count(store, filings, filings.c.is_current) == 1
         (current,) = store.history("12430681593289443F")
@@ -236,8 +241,9 @@ def test_corrected_filing_supersedes_and_history_stays(store_at: str, tmp_path: 
         assert old["record"]["staff_count"] == 13
         assert old["superseded_by"] == year["current"]["id"]
     (again,) = checked([original], store_at)  # the old file again: an older version, no change
-    assert [f.rule for f in again.findings if f.rule.startswith("store.")] == [
-        "store.older-version"]
+    assert [(f.rule, f.params) for f in again.findings if f.rule.startswith("store.")] == [
+        ("store.older-version", {"current": str(corrected),
+                                 "current_sha256": second.source.sha256})]
     with Store.open(store_at) as store:
         assert store.history("12430681593289443F")[0].fields["staff_count"] == 14
 
