@@ -167,11 +167,13 @@ def _page_items(page: PageContent) -> list[_Item]:
     items: list[_Item] = []
     outside = chars
     for table in tables:
-        box = table.bbox  # a property that walks every cell: once per table
+        left, top, right, bottom = table.bbox  # a property that walks every cell: once a table
         inside: list[Char] = []
         rest: list[Char] = []
-        for char in outside:
-            (inside if _midpoint_in(char, box) else rest).append(char)
+        for char in outside:  # is the character's midpoint in the table? (for every character)
+            mx = (char["x0"] + char["x1"]) / 2
+            my = (char["top"] + char["bottom"]) / 2
+            (inside if left <= mx < right and top <= my < bottom else rest).append(char)
         outside = rest
         items.extend(_table_rows(table, inside))
     for line in text_lines(outside):
@@ -308,20 +310,17 @@ class _Grid:
                 for j in columns:
                     self.slots.setdefault((i, j), cell)
 
-    def cell_at(self, x: float, y: float) -> BBox | None:
-        cell = self.slots.get((bisect_right(self.tops, y) - 1, bisect_right(self.xs, x) - 1))
-        if cell is not None and cell[0] <= x < cell[2] and cell[1] <= y < cell[3]:
-            return cell
-        return None
-
 
 def _cell_texts(grid: _Grid, chars: Iterable[Char]) -> dict[BBox, tuple[str, bool, bool]]:
     """Each cell's text, from the characters whose midpoint lies in it, and whether its last
     line is full and its first line indented (`_Item`)."""
     members: dict[BBox, list[Char]] = {cell: [] for cell in grid.slots.values()}
-    for char in chars:
-        cell = grid.cell_at((char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2)
-        if cell is not None:
+    tops, xs, slots = grid.tops, grid.xs, grid.slots
+    for char in chars:  # the cell the character's midpoint falls in, if any
+        x = (char["x0"] + char["x1"]) / 2
+        y = (char["top"] + char["bottom"]) / 2
+        cell = slots.get((bisect_right(tops, y) - 1, bisect_right(xs, x) - 1))
+        if cell is not None and cell[0] <= x < cell[2] and cell[1] <= y < cell[3]:
             members[cell].append(char)
     out: dict[BBox, tuple[str, bool, bool]] = {}
     for cell, own in members.items():
@@ -374,17 +373,3 @@ def _unwrap(cell: BBox, lines: list[Line]) -> str:
             out += " "
         out += line.text
     return out
-
-
-# Line-breaking classes that glue characters together (Unicode UAX #14, as LibreOffice and Word
-# apply it): no break before closing punctuation, none after opening punctuation, none on either
-# side of a quotation mark. They make the first "word" of a wrapped Chinese line longer than one
-# character: 金“一 of 金“一卡通”, 颈。 of 颈。四是.
-def _midpoint_in(obj: dict[str, Any], box: BBox) -> bool:
-    if obj.get("object_type") != "char":
-        return False
-    mx: float = (obj["x0"] + obj["x1"]) / 2
-    my: float = (obj["top"] + obj["bottom"]) / 2
-    return box[0] <= mx < box[2] and box[1] <= my < box[3]
-
-

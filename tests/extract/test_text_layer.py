@@ -95,3 +95,32 @@ def test_the_reader_counts_each_text_layer_as_the_survey_does(name: str, tmp_pat
         assert all(page.chars == 0 for page in surveyed)
         return
     assert counted == surveyed
+
+
+def _counted_one_by_one(text: str) -> tuple[int, int, int, int, int]:
+    """What `count_text` counts, by its definition, one character at a time."""
+    import unicodedata
+
+    chars = private = control = chinese = symbols = 0
+    for char in text:
+        if char.isspace():
+            continue
+        chars += 1
+        code, category = ord(char), unicodedata.category(char)
+        if category == "Co" or code == 0xFFFD:
+            private += 1
+        elif category == "Cc":
+            control += 1
+        elif 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or code >= 0x20000:
+            chinese += 1
+        elif category[0] in "PS" and code < 0x3000:
+            symbols += 1
+    return chars, private, control, chinese, symbols
+
+
+def test_count_text_counts_every_code_point_as_its_definition_says() -> None:
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    chars, unmapped, private, control, chinese, symbols = text_layer.count_text(None, every, 0)
+
+    assert (chars, private, control, chinese, symbols) == _counted_one_by_one(every)
+    assert unmapped == 0  # nothing asked of PDFium without a count
