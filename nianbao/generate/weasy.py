@@ -41,6 +41,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from nianbao.errors import MissingFont, MissingGlyph, NianbaoError
 from nianbao.generate.fonts import check_glyphs, describe, font_files, stylesheet_families
 from nianbao.generate.weasy_fonts import keep_fonts
+from nianbao.generate.weasy_html import keep_patterns
 from nianbao.resources import resource_dir
 
 _NOTDEF = re.compile(r"\(U\+([0-9A-Fa-f]{4,6})\)")
@@ -157,6 +158,7 @@ def render_pdf(
     justify_cjk()
     fast_deflate()
     keep_fonts()
+    keep_patterns()
     fonts, sheet = stylesheet(css)
     root = templates_dir()
     fetcher = LocalFetcher(root, images)

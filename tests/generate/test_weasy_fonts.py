@@ -53,3 +53,4 @@ def test_a_kept_font_starts_each_document_empty() -> None:
     copy = weasy_fonts.fresh(template)
     assert (copy.widths, copy.to_unicode, copy.missing, copy.used_in_forms) == ({}, {}, {}, False)
     assert copy.file_content is template.file_content  # the face's bytes are shared, not copied
+
