@@ -23,8 +23,8 @@ from nianbao.errors import UsageError
 from nianbao.extract.annual_report import infer_year
 from nianbao.forms import FIELD_NAMES, LABEL_EN, LABEL_ZH, annual_report
 from nianbao.model import CONTRACT_VERSION, Record
-from nianbao.text.numbers import to_chinese_count
 from nianbao.text.normalize import normalize, squeeze_cjk
+from nianbao.text.numbers import to_chinese_count
 
 # Registration items printed on the certificate, plus the code and the registered domain name.
 CARRIED = tuple(f.name for f in annual_report().fields if f.carried_over)
