@@ -201,7 +201,7 @@ def _bad_record(path: Path, zh: str, en: str) -> UnreadableInput:
     return UnreadableInput(f"无法读取记录文件 {path}：{zh}", f"cannot read record file {path}: {en}")
 
 
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
 
 
 def to_json(value: Any, indent: int | None = 2) -> str:
@@ -210,8 +210,9 @@ def to_json(value: Any, indent: int | None = 2) -> str:
 
     Always valid JSON, safe to print: DEL, the C1 controls, bidi overrides and line separators
     are written as \\u escapes like the C0 controls (the same strings, but nothing a terminal
-    acts on). A number that is not finite (NaN, Infinity) is written as null, never as the
-    bare NaN that JSON does not allow."""
+    acts on), and so is half a UTF-16 pair (which no UTF-8 text can hold). A number that is
+    not finite (NaN, Infinity) is written as null, never as the bare NaN that JSON does not
+    allow."""
     if hasattr(value, "to_dict"):
         value = value.to_dict()
     text = json.dumps(plain(value), ensure_ascii=False, indent=indent, allow_nan=False)

@@ -291,4 +291,5 @@ def rtf_text(blob: bytes) -> str:
         elif text:
             out.append(text.replace("\r", "").replace("\n", ""))
     flush_bytes()
-    return "".join(out)
+    # \uN gives UTF-16 code units: a pair is one character beyond U+FFFF, a lone half is none.
+    return "".join(out).encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")

@@ -15,6 +15,9 @@ _FULLWIDTH.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
 _FULLWIDTH.update({0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0x202F: 0x20})
 _FULLWIDTH.update({0x200B: None, 0x200C: None, 0x200D: None, 0xFEFF: None, 0x00AD: None})
 _FULLWIDTH.update({0x3000: 0x20})  # ideographic space: layout, not content
+# A lone UTF-16 surrogate (an RTF \u-10240, a damaged .xls string) is no character: it cannot be
+# written as UTF-8 (JSON, the store, the terminal), so it becomes U+FFFD like any undecodable byte.
+_FULLWIDTH.update(dict.fromkeys(range(0xD800, 0xE000), 0xFFFD))
 
 _SPACES = re.compile(r"[ ]{2,}")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"

@@ -1,0 +1,64 @@
+"""Half a UTF-16 pair (a lone surrogate) can come in as an RTF `\\u55296?`, a JSON `"\\ud800"`
+escape or a damaged .xls string. It is no character: no UTF-8 output can hold it, and before
+these cases were defended `check` stopped with an internal error (exit 3) on each of them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from nianbao.extract.docx_altchunk import rtf_text
+from nianbao.pipeline import to_json
+from nianbao.text.normalize import normalize
+from tests.conftest import CLEAN_RECORD, nianbao
+
+
+def test_an_rtf_with_lone_surrogates_is_checked_and_its_json_is_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "halves.rtf"
+    path.write_bytes(b"{\\rtf1 \\u55296? \\u-10240? \\u-10179?\\u-8704? 2025\\u24180?"
+                     b"\\u24230?\\u25253?\\u21578?}")
+    for args in ([], ["--format", "json"]):
+        result = nianbao("check", str(path), *args)
+        assert result.returncode in (0, 1), result.stderr
+        assert "内部错误" not in result.stderr
+    data = json.loads(nianbao("check", str(path), "--format", "json").stdout)
+    assert "2025年度报告" in json.dumps(data, ensure_ascii=False)
+
+
+def test_rtf_surrogate_pairs_make_one_character_and_halves_a_replacement() -> None:
+    assert rtf_text(b"{\\rtf1 \\u-10179?\\u-8704? \\u55296? x}") == "\U0001F600 \ufffd x"
+
+
+def test_normalize_replaces_lone_surrogates_and_keeps_real_characters() -> None:
+    assert normalize("a\ud800b\udfff\U0001F600") == "a\ufffdb\ufffd\U0001F600"
+
+
+def test_a_record_with_an_escaped_lone_surrogate_is_refused_naming_the_field(
+        tmp_path: Path) -> None:
+    text = CLEAN_RECORD.read_text(encoding="utf-8").replace(
+        '"邹建波"', '"\\ud800邹建波"', 1)
+    path = tmp_path / "half.json"
+    path.write_text(text, encoding="utf-8")
+    for args in (["check", str(path)], ["check", str(path), "--format", "json"],
+                 ["generate", "annual-report", str(path), "-o", str(tmp_path / "out.docx")]):
+        result = nianbao(*args)
+        assert result.returncode == 2
+        assert result.stderr.strip().splitlines() == [
+            f"nianbao: 无法读取记录文件 {path}：/record/legal_representative 含有不成对的代理码 "
+            "\\ud800（不是有效字符）"]
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_a_record_with_an_escaped_surrogate_pair_is_read(tmp_path: Path) -> None:
+    text = CLEAN_RECORD.read_text(encoding="utf-8").replace(
+        '"邹建波"', '"邹建波\\ud83d\\ude00"', 1)
+    path = tmp_path / "pair.json"
+    path.write_text(text, encoding="utf-8")
+    result = nianbao("check", str(path), "--format", "json")
+    assert result.returncode in (0, 1), result.stderr
+    assert "邹建波\U0001F600" in result.stdout
+
+
+def test_json_output_escapes_a_lone_surrogate_instead_of_failing() -> None:
+    text = to_json({"name": "a\ud800"})
+    assert text.encode("utf-8") and json.loads(text) == {"name": "a\ud800"}
