@@ -10,7 +10,8 @@ heads both columns). Formulas are read as their cached values; a formula without
 The file is checked as a zip before openpyxl sees it, with the same limits as a DOCX: size,
 member count, total uncompressed size and compression ratio (a zip bomb is refused without
 being inflated), encrypted members, no DTD in any XML part. Sheets larger than
-`MAX_CELLS` cells are refused.
+`MAX_CELLS` cells are refused, and so are merged ranges covering more than that (openpyxl builds
+an object per merged cell: one range A1:XFD1048576 in a 10 KB file would take minutes and GBs).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from nianbao.model import Block, Document, Source
 from nianbao.text.normalize import normalize
 
 MAX_CELLS = 2_000_000  # a statistics workbook has a few thousand cells
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=[\"']\$?([A-Za-z]{1,3})\$?(\d{1,7})"
+                    rb"(?::\$?([A-Za-z]{1,3})\$?(\d{1,7}))?")
 _SECTION = re.compile(r"[\u4e00-\u9fff]")  # a text merged across a row, not a repeated number
 DEFAULT_SHEET = re.compile(r"^(?:Sheet|工作表|sheet)\s*\d*$")
 
@@ -133,6 +136,9 @@ def _check_package(data: bytes, name: str, limits: Limits) -> None:
         if "xl/workbook.xml" not in package.namelist():
             raise UnreadableInput(f"不是Excel工作簿（缺少 xl/workbook.xml）：{name}",
                                   f"not an Excel workbook (no xl/workbook.xml): {name}")
+        for member in package.namelist():
+            if member.startswith("xl/worksheets/") and member.endswith(".xml"):
+                _check_merges(package.read(member), name)
 
     check_package(
         data, "XLSX", name, limits,
@@ -142,3 +148,24 @@ def _check_package(data: bytes, name: str, limits: Limits) -> None:
         main_part=workbook)
 
 
+
+
+def _check_merges(sheet_xml: bytes, name: str) -> None:
+    """Refuse a sheet whose merged ranges cover more than `MAX_CELLS` cells in all."""
+    covered = 0
+    for m in _MERGE.finditer(sheet_xml):
+        c0, r0 = _column(m.group(1)), int(m.group(2))
+        c1, r1 = (_column(m.group(3)), int(m.group(4))) if m.group(3) else (c0, r0)
+        covered += (abs(r1 - r0) + 1) * (abs(c1 - c0) + 1)
+        if covered > MAX_CELLS:
+            raise UnreadableInput(
+                f"工作表的合并单元格过大（超过 {MAX_CELLS:,} 个单元格），文件可能已损坏：{name}",
+                f"the sheet's merged cells cover over {MAX_CELLS:,} cells; the file may be "
+                f"damaged: {name}")
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number

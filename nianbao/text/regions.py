@@ -48,6 +48,9 @@ _ETHNIC = sorted(_ETHNIC_NAMES.split(), key=len, reverse=True)
 # A name this long is specific enough to show that a text names *another* place; two-character
 # names (中山, 光明, 和平, 合作, 城区) turn up in street names and ordinary words.
 _SPECIFIC = 3
+#: Characters of a name or an address looked at: their schema allows 100 and 200, and a longer
+#: one is already an error (`schema.maxLength`); a 10 MB "name" must not take minutes here.
+MAX_TEXT = 1_000
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,7 @@ def matches(division_code: str, *texts: str | None) -> bool | None:
     target = lookup(division_code)
     if target is None:
         return None
-    verdicts = [_judge(target, text) for text in texts if text]
+    verdicts = [_judge(target, text[:MAX_TEXT]) for text in texts if text]
     for verdict in ("inside", "outside", "above"):
         if verdict in verdicts:
             return verdict != "outside"
