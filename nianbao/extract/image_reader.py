@@ -104,6 +104,18 @@ def _check_size(image: Image.Image, name: str, limits: Limits) -> None:
     width, height = image.size
     if width <= 0 or height <= 0 or width * height > limits.max_image_pixels:
         raise too_large(name, limits, width, height)
+    check_shape(width, height, name, limits)
+
+
+def check_shape(width: float, height: float, name: str, limits: Limits) -> None:
+    """Refuse a strip no page is (long side over `Limits.max_image_ratio` times the short)."""
+    if max(width, height) > limits.max_image_ratio * max(min(width, height), 1e-6):
+        size = f"{round(width):,}×{round(height):,}"
+        raise UnreadableInput(
+            f"图像形状异常（{size}，长宽比超过 {limits.max_image_ratio:,.0f}:1），不是文件页面；"
+            f"如确需读取，请调高 Limits.max_image_ratio：{name}",
+            f"the image is a strip ({size}, sides over {limits.max_image_ratio:,.0f}:1), not a "
+            f"document page (to read it anyway, raise Limits.max_image_ratio): {name}")
 
 
 def too_large(name: str, limits: Limits, width: int = 0, height: int = 0) -> UnreadableInput:

@@ -42,6 +42,11 @@ class Limits:
     """An image (or a scanned PDF page rendered for OCR) with more pixels than this is refused
     before it is decoded: an A3 page at 600 dpi has 70 million; a decompression bomb billions."""
 
+    max_image_ratio: float = 100.0
+    """An image (or a scanned PDF page) whose long side is more than this many times its short
+    side is refused: no document page is such a strip (a phone's long screenshot is about 30:1),
+    and the recogniser would scale a 1×60,000,000 strip to tens of GB."""
+
     max_zip_members: int = 5_000
     """A DOCX (a zip) with more members than this is refused."""
 

@@ -161,7 +161,7 @@ def _render(pdf: pdfium.PdfDocument, number: int, limits: Limits) -> Any:
     """The page as a BGR array at 200 dpi (refused first if that would be too many pixels)."""
     import numpy as np
 
-    from nianbao.extract.image_reader import too_large
+    from nianbao.extract.image_reader import check_shape, too_large
 
     page = pdf[number - 1]
     try:
@@ -169,6 +169,7 @@ def _render(pdf: pdfium.PdfDocument, number: int, limits: Limits) -> Any:
         scale = _DPI / 72
         if width * scale * height * scale > limits.max_image_pixels:
             raise too_large(f"page {number}", limits, round(width * scale), round(height * scale))
+        check_shape(width * scale, height * scale, f"page {number}", limits)
         bitmap = page.render(scale=scale)
         try:
             array = np.array(bitmap.to_numpy(), dtype=np.uint8, copy=True)

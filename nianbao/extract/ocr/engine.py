@@ -28,6 +28,7 @@ from nianbao.errors import NianbaoError
 
 Image = npt.NDArray[Any]
 DET_SIDE = 1280  # pixels: the detector's input, longer side
+MAX_DET_RATIO = 8  # the detector's input is padded to at most 8:1 (`_padded`)
 DET_BOX_THRESHOLD = 0.4  # the detector's mean score a text box needs
 REC_HEIGHT = 48  # pixels: the recogniser reads lines scaled to this height
 REC_BATCH = 1  # line images per recogniser run (sorted by width, so similar widths together)
@@ -111,14 +112,30 @@ def detect(image: Image) -> list[npt.NDArray[np.float32]]:
     height, width = image.shape[:2]
     scale = min(1.0, DET_SIDE / max(height, width))
     small = image if scale == 1.0 else cv2.resize(
-        image, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
+        image, (max(1, round(width * scale)), max(1, round(height * scale))),
+        interpolation=cv2.INTER_AREA)
     with _LOCK:
-        boxes, _ = _engine().text_det(_bgr(small))
+        boxes, _ = _engine().text_det(_bgr(_padded(small)))
     if boxes is None or len(boxes) == 0:
         return []
     quads = [np.asarray(box, dtype=np.float32) / scale for box in boxes]
     quads.sort(key=lambda q: (float(q[:, 1].min()), float(q[:, 0].min())))
     return quads
+
+
+def _padded(image: Image) -> Image:
+    """`image` with white added below or to the right up to a side ratio of `MAX_DET_RATIO`.
+
+    The detector scales the shorter side up to 736 pixels, and the longer one with it: a strip
+    of 1×60,000 pixels would become 736×44,000,000 (tens of GB). Padding keeps every text line
+    where it was, so the boxes need no change."""
+    height, width = image.shape[:2]
+    short = -(-max(height, width) // MAX_DET_RATIO)
+    if min(height, width) >= short:
+        return image
+    bottom, right = max(0, short - height), max(0, short - width)
+    return cv2.copyMakeBorder(image, 0, bottom, 0, right, cv2.BORDER_CONSTANT,
+                              value=(255, 255, 255) if image.ndim == 3 else 255)
 
 
 def recognise(image: Image, quads: list[npt.NDArray[np.float32]]) -> list[Line]:
