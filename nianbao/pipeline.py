@@ -25,6 +25,7 @@ from nianbao.errors import UnreadableInput
 from nianbao.extract import annual_report, meta, notice, read, sha256_file, summary
 from nianbao.extract.structured import BadValue, load_json
 from nianbao.model import Document, Finding, Record, Report, Source, plain
+from nianbao.text.controls import printable_name
 
 if TYPE_CHECKING:
     from nianbao.store.filings import Store
@@ -193,7 +194,7 @@ def load_record(path: Path) -> tuple[Record, Source]:
         raise _bad_record(path, "year 须为整数，as_of 和 org 须为文字",
                           "year must be an integer, as_of and org text")
     record = Record(kind=kind, fields=fields, year=year, as_of=as_of, org=org)
-    return record, Source(str(path), sha256_file(path), "json")
+    return record, Source(printable_name(str(path)), sha256_file(path), "json")
 
 
 def _bad_record(path: Path, zh: str, en: str) -> UnreadableInput:

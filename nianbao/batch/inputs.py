@@ -14,16 +14,18 @@ from pathlib import Path
 from nianbao.batch.state import FileResult
 from nianbao.errors import UsageError
 from nianbao.extract import FORMATS, sha256_file
+from nianbao.text.controls import printable_name
 
 JSON_DIR = "json"
 
 NOT_READ_NAMES = {
     "zh": {"link": "个符号链接", "dangling-link": "个失效链接", "link-loop": "个循环链接",
            "fifo": "个命名管道", "device": "个设备文件", "socket": "个套接字",
-           "special": "个特殊文件"},
+           "special": "个特殊文件", "bad-name": "个文件名编码无效的文件"},
     "en": {"link": "symbolic link(s)", "dangling-link": "dangling link(s)",
            "link-loop": "looping link(s)", "fifo": "named pipe(s)", "device": "device file(s)",
-           "socket": "socket(s)", "special": "special file(s)"},
+           "socket": "socket(s)", "special": "special file(s)",
+           "bad-name": "file(s) whose name is not UTF-8"},
 }
 
 
@@ -32,7 +34,7 @@ class NotRead:
     """An entry of the inbox that looks like a document but is not read, and why."""
 
     name: str  # relative to the inbox
-    why: str  # link | dangling-link | link-loop | fifo | device | socket | special
+    why: str  # link | dangling-link | link-loop | fifo | device | socket | special | bad-name
 
 
 NOT_READ_REASONS = {
@@ -45,6 +47,11 @@ NOT_READ_REASONS = {
     "device": ("设备文件，不是普通文件，未读取", "a device file, not a regular file: not read"),
     "socket": ("套接字，不是普通文件，未读取", "a socket, not a regular file: not read"),
     "special": ("不是普通文件，未读取", "not a regular file: not read"),
+    "bad-name": ("文件名不是 UTF-8 编码（常见于 Windows 上打包的压缩文件，名称中无法识别的字节显示为 \\x..），"
+                 "未读取；请改用 UTF-8 文件名，例如 convmv -f gbk -t utf-8 -r --notest 收件目录",
+                 "the file name is not UTF-8 (common in archives made on Windows; its undecodable "
+                 "bytes are shown as \\x..): not read; rename it in UTF-8, e.g. convmv -f gbk "
+                 "-t utf-8 -r --notest INBOX"),
 }
 
 
@@ -61,7 +68,7 @@ def find_inputs(inbox: Path, out: Path, *, follow_links: bool = False,
 
     def skip(path: Path, why: str) -> None:
         if not_read is not None:
-            not_read.append(NotRead(path.relative_to(inbox).as_posix(), why))
+            not_read.append(NotRead(printable_name(path.relative_to(inbox).as_posix()), why))
 
     for root, dirs, files in os.walk(inbox, followlinks=follow_links):
         here = Path(root)
@@ -89,7 +96,8 @@ def find_inputs(inbox: Path, out: Path, *, follow_links: bool = False,
             if name.startswith(".") or Path(name).suffix.lower() not in FORMATS:
                 continue
             path = here / name
-            why = why_not_read(path, follow_links)
+            why = "bad-name" if printable_name(str(path)) != str(path) else why_not_read(
+                path, follow_links)
             if why is None:
                 yield path
             else:

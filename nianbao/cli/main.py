@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -142,7 +143,8 @@ def history(key: str, store: str | None, fmt: str, lang: str) -> None:
     from nianbao.store.filings import Store
 
     with Store.open(resolve_store(store or None), read_only=True) as opened:
-        text = history_json(opened, key) if fmt == "json" else history_table(opened, key, lang)
+        text = (history_json(opened, key) if fmt == "json" else history_table(
+            opened, key, lang, columns=shutil.get_terminal_size((100, 24)).columns))
     output.echo(text.rstrip("\n"))
 
 

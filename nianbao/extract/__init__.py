@@ -13,6 +13,7 @@ from pathlib import Path
 from nianbao.errors import UnreadableInput
 from nianbao.extract.sniff import content_format
 from nianbao.model import Document, Source
+from nianbao.text.controls import printable_name
 
 FORMATS = {".txt": "txt", ".text": "txt", ".docx": "docx", ".pdf": "pdf", ".xlsx": "xlsx",
            ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image", ".tiff": "image",
@@ -57,7 +58,7 @@ def read(path: str | Path, ocr: str = "auto") -> Document:
         raise UnreadableInput(f"文件为空：{path}", f"file is empty: {path}")
     fmt = _by_content(fmt, content_format(path), path)
     try:
-        source = Source(str(path), sha256_file(path), fmt)
+        source = Source(printable_name(str(path)), sha256_file(path), fmt)
     except OSError as exc:
         raise UnreadableInput(f"无法读取文件：{path}（{exc.strerror}）",
                               f"cannot read file: {path} ({exc.strerror})") from exc

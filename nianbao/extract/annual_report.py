@@ -339,7 +339,8 @@ def _fill_cover(record: Record, state: _State, document: Document) -> None:
     cover = bool(year_match) or fields.get("credit_code") is not None or "登记管理局制" in head
     fields["layout"] = "current_2014plus" if cover else "legacy"
     if fields.get("report_year") is None:
-        year = infer_year(fields.get("change_registration"), fields.get("activities"))
+        year = infer_year(fields.get("change_registration"), fields.get("activities")) or \
+            year_before(fields.get("submitted_on"))
         if year:
             fields["report_year"] = year
             from nianbao.checks.notes import note, year_inferred
@@ -348,6 +349,13 @@ def _fill_cover(record: Record, state: _State, document: Document) -> None:
 
 
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年(?!度?计划)")
+
+
+def year_before(submitted_on: object) -> int | None:
+    """The year a report sent in the first half of the next year is about (报送日期 2026-03-04 →
+    2025: the annual report is due by 31 March, late ones by June); None for any other date."""
+    m = re.match(r"((?:19|20)\d{2})-(\d{2})-\d{2}$", str(submitted_on or ""))
+    return int(m.group(1)) - 1 if m and 1 <= int(m.group(2)) <= 6 else None
 
 
 def infer_year(*texts: str | None) -> int | None:

@@ -5,7 +5,8 @@ Kind, in order (statistics.md §4):
 1. a notice *about* annual reports (关于开展…年度报告工作的通知, 填写说明) is a `notice`, even though
    it names the form and its labels, unless it carries a filled form (a credit code value);
 2. an `annual_report` names 事业单位法人年度报告书 or three of the form's labels anywhere in the
-   document, however long the preamble before them (the whole text is searched: one regex pass);
+   document, however long the preamble before them (the whole text is searched: one regex pass),
+   the labels of its last page counting too (a scan of that page alone is an annual report);
 3. a `notice` has a 通知/实施方案 title in its first lines;
 4. a grid of indicators with value columns is a `statistics_report` whatever its title, unless
    it is a small table inside a long piece of prose;
@@ -30,6 +31,13 @@ from nianbao.model import Block, Document
 # a colon or the line end (not the same words in a sentence of a work summary).
 _FORM_LABELS = re.compile(r"(?:^|[\t|])\s*(宗旨和\s*业务范围|开办资金|举办单位|经[费济]来源|网上名称|"
                           r"从业人数)\s*(?=[\t|:：]|$)", re.MULTILINE)
+# The labels of the form's last page (资质, 诉讼, 捐赠, the opinions), at a line start, however the
+# cell wrapped them (相关资质认可或执 / 业许可证明文件): a scan or a print of that page alone.
+_LATER_LABELS = ("相关资质认可", "绩效和受奖惩", "诉讼和受罚", "接受捐赠资助", "接收捐赠资助",
+                 "事业单位委托意见", "委托意见", "举办单位意见", "登记管理机关意见")
+_FORM_LATER_LABELS = re.compile(
+    r"(?:^|[\t|])\s*(" + "|".join(r"\s*".join(label) for label in _LATER_LABELS) + ")",
+    re.MULTILINE)
 _FORM_TITLE = re.compile(r"^[^\n]{0,20}事业单位法人年度报告书[^\n]{0,20}$", re.MULTILINE)
 _CREDIT_VALUE = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
 _NOTICE_TITLE = re.compile(r"^.{0,60}(?:关于.{2,80})?(?:通知|通告|实施方案|填写说明|填报说明|工作方案|的函|复函)\s*$")
@@ -68,6 +76,7 @@ def classify(document: Document) -> tuple[str, list[Table] | None]:
     notice_title = any(_NOTICE_TITLE.match(b.text.strip()) for b in titled[:4]
                        if len(b.text.strip()) <= 90)
     labels = {re.sub(r"\s+", "", m) for m in _FORM_LABELS.findall(text)}
+    labels |= {re.sub(r"\s+", "", m) for m in _FORM_LATER_LABELS.findall(text)}
     form = bool(_FORM_TITLE.search(text)) or len(labels) >= 3
     if form and notice_title and not _CREDIT_VALUE.search(text):
         return "notice", None

@@ -149,7 +149,11 @@ def package_bytes(document: Any, static: Mapping[Any, bytes] | None = None) -> b
     api._write_content_types_stream(writer, parts)
     api._write_pkg_rels(writer, package.rels)
     for part in parts:
-        writer.write(part.partname, static.get(part) or part.blob)
+        kept = static.get(part)
+        if kept is not None:
+            writer.write_deflated(part.partname, kept)
+        else:
+            writer.write(part.partname, part.blob)
         if len(part.rels):
             writer.write(part.partname.rels_uri, part.rels.xml)
     writer.close()
@@ -165,8 +169,38 @@ class _FixedTimeZip:
     def write(self, pack_uri: Any, blob: bytes) -> None:
         self._zip.writestr(_member(pack_uri.membername), blob)
 
+    def write_deflated(self, pack_uri: Any, blob: bytes) -> None:
+        """Write a member that is the same in every document (styles.xml is 350 KB) from its
+        entry deflated once per process: the same bytes as `write` gives."""
+        entry, data = _deflated(pack_uri.membername, blob)
+        archive: Any = self._zip  # zipfile's own bookkeeping of the members written
+        member = copy.copy(entry)
+        member.header_offset = archive.fp.tell()
+        archive.fp.write(data)
+        archive.start_dir = archive.fp.tell()
+        archive.filelist.append(member)
+        archive.NameToInfo[member.filename] = member
+        archive._didModify = True
+
     def close(self) -> None:
         self._zip.close()
+
+
+# (member name, content) → its zip entry and local header + deflated data, for static parts.
+_DEFLATED: dict[tuple[str, bytes], tuple[zipfile.ZipInfo, bytes]] = {}
+
+
+def _deflated(name: str, blob: bytes) -> tuple[zipfile.ZipInfo, bytes]:
+    key = (name, blob)
+    found = _DEFLATED.get(key)
+    if found is None:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as alone:
+            alone.writestr(_member(name), blob)
+            end = alone.start_dir
+            entry = alone.getinfo(name)
+        found = _DEFLATED[key] = (entry, buffer.getvalue()[:end])
+    return found
 
 
 def _member(name: str) -> zipfile.ZipInfo:

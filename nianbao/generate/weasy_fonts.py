@@ -10,9 +10,13 @@ For a run of forms that is the same work on the same faces every time.
 `font()`: the first document to use a face at a size builds the `Font` as WeasyPrint does and
 keeps it as a template (with a reference on its Pango font, so the HarfBuzz objects it points
 to stay alive); later documents get a copy of it with fresh per-document state (glyph widths,
-the Unicode map, missing glyphs), sharing the face's bytes. The subsetter works from a face
-HarfBuzz has preprocessed once (`hb_subset_preprocess`, HarfBuzz ≥ 6), which gives the same
-subset without parsing the whole font again. The PDF bytes are the same as without the cache.
+the Unicode map, missing glyphs), sharing the face's bytes and what HarfBuzz has parsed of
+it. The face is subset in one pass instead of WeasyPrint's two. The PDF bytes are the same as
+with WeasyPrint's own fonts.
+
+(HarfBuzz's `hb_subset_preprocess` was tried too: on a kept face it saves another 1–2 ms per
+subset but costs 0.2–0.4 s per Fandol face and 2 s for a Noto CJK face, once per process:
+more than a batch of forms gains back.)
 """
 
 from __future__ import annotations
@@ -31,8 +35,6 @@ from weasyprint.text.fonts import get_hb_object_data
 _LOCK = threading.Lock()
 # (description hash without size, size, face) → the Font WeasyPrint built for it first.
 _TEMPLATES: dict[tuple[int, float, int], Any] = {}
-# face address → (the face, kept referenced so its address stays its own; preprocessed face).
-_PREPROCESSED: dict[int, tuple[Any, Any]] = {}
 
 
 def _address(pointer: Any) -> int:
@@ -40,16 +42,15 @@ def _address(pointer: Any) -> int:
 
 
 class KeptFont(_pdf_fonts.Font):  # type: ignore[misc]
-    """WeasyPrint's Font, subset in one pass from a preprocessed copy of its face.
+    """WeasyPrint's Font, subset in one pass.
 
     WeasyPrint 70 subsets twice: the used glyphs with their ids kept, then that result again
-    for the glyphs up to the last used one, without hinting. One pass with both flags from
-    the preprocessed face gives the same bytes (compared on every form of the benchmark
-    corpus) in about a third of the time."""
+    for the glyphs up to the last used one, without hinting. One pass with both flags gives
+    the same bytes (compared on every form of the benchmark corpus) and, on a face kept from
+    an earlier form, takes 6–7 ms instead of 25–38 ms for a Fandol face."""
 
     def _harfbuzz_subset(self, to_unicode: Any, hinting: Any) -> None:
-        face = preprocessed(self.hb_face)
-        data = _subset(face, sorted(to_unicode), hinting=bool(hinting),
+        data = _subset(self.hb_face, sorted(to_unicode), hinting=bool(hinting),
                        notdef_outline=bool(self.missing))
         if data:
             self.file_content = data
@@ -87,45 +88,14 @@ def _subset(face: Any, glyphs: list[int], *, hinting: bool, notdef_outline: bool
     return get_hb_object_data(result)
 
 
-def preprocessed(face: Any) -> Any:
-    """`face` preprocessed for subsetting, once per face and process (the face itself when
-    HarfBuzz cannot)."""
-    if _preprocess() is None:
-        return face
-    key = _address(face)
-    with _LOCK:
-        found = _PREPROCESSED.get(key)
-        if found is None:
-            done = _preprocess()(face)
-            if done == ffi.NULL:
-                return face
-            kept = ffi.gc(harfbuzz.hb_face_reference(face), harfbuzz.hb_face_destroy)
-            found = _PREPROCESSED[key] = (kept, ffi.gc(done, harfbuzz.hb_face_destroy))
-    return found[1]
-
-
 @cache
 def _declared() -> Any:
-    """GObject, with the two C functions WeasyPrint does not declare declared."""
-    for declaration in ("gpointer g_object_ref (gpointer object);",
-                        "hb_face_t * hb_subset_preprocess (hb_face_t *source);"):
-        try:
-            ffi.cdef(declaration)
-        except FFIError:  # declared already (by a later WeasyPrint)
-            pass
-    return gobject
-
-
-@cache
-def _preprocess() -> Any:
-    """HarfBuzz's `hb_subset_preprocess`, or None without it (then subsetting is as before)."""
-    if harfbuzz_subset is None or not harfbuzz.hb_version_atleast(6, 0, 0):
-        return None
-    _declared()
+    """GObject, with `g_object_ref` (which WeasyPrint does not declare) declared."""
     try:
-        return harfbuzz_subset.hb_subset_preprocess
-    except AttributeError:
-        return None
+        ffi.cdef("gpointer g_object_ref (gpointer object);")
+    except FFIError:  # declared already (by a later WeasyPrint)
+        pass
+    return gobject
 
 
 def font(pango_font: Any, description: Any, font_size: float) -> Any:

@@ -20,7 +20,9 @@ from nianbao.store.db import StoreError
 from nianbao.store.filings import Institution, Store, StoredFiling, institution_key
 from nianbao.store.history import Years
 
-_CELL = 22  # display columns per year
+_CELL = 22  # display columns per year, at least
+_WIDEST_CELL = 48  # at most: a name or an address whole when the terminal has room
+_HEAD = 28  # display columns of the field names, at least
 # Fields whose change from one year to the next is worth a mark: the registered items (a
 # change needs 变更登记), the code, the online name and the staff count.
 _MARKED = frozenset({*xyear.REGISTERED_ITEMS, "credit_code", "online_name", "staff_count"})
@@ -78,10 +80,11 @@ def _filing_json(filing: StoredFiling) -> dict[str, Any]:
 
 
 def history_table(store: Store, key: str, lang: str = "zh",
-                  kind: str = "annual_report") -> str:
+                  kind: str = "annual_report", columns: int = 100) -> str:
     """The years side by side: one column per year, one row per field of the form; a
     registered item, code, online name or staff count that differs from the year before is
-    marked with *."""
+    marked with *. The table fills `columns` (the terminal's width): a value is cut with …
+    only when its year's column is too narrow for it."""
     zh = lang != "en"
     found, all_filings = _lookup(store, key, kind)
     table = Years.of(f for f in all_filings if f.is_current)
@@ -90,9 +93,11 @@ def history_table(store: Store, key: str, lang: str = "zh",
     title = (f"{first.name or '—'}  {first.credit_code or '（无统一社会信用代码）'}" if zh
              else f"{first.name or '-'}  {first.credit_code or '(no credit code)'}")
     labels = LABEL_ZH if zh else LABEL_EN
-    head_width = 28
+    head_width = min(max([_HEAD] + [_width(labels.get(n, n)) + 1 for n, _, _ in table.rows()]),
+                     max(_HEAD, columns // 3))
+    cell = max(_CELL, min(_WIDEST_CELL, (columns - head_width) // max(1, len(years))))
     lines = [title, _pad("年度" if zh else "year", head_width)
-             + "".join(_pad(str(y), _CELL) for y in years)]
+             + "".join(_pad(str(y), cell) for y in years)]
     marked = False
     for name, _, values in table.rows():
         cells = []
@@ -101,16 +106,16 @@ def history_table(store: Store, key: str, lang: str = "zh",
             changed = (name in _MARKED and i > 0 and years[i - 1] == year - 1
                        and _differs(previous, value))
             marked = marked or changed
-            cells.append(_pad(_fit(("*" if changed else "") + text, _CELL - 1), _CELL))
+            cells.append(_pad(_fit(("*" if changed else "") + text, cell - 1), cell))
         lines.append(_pad(_fit(labels.get(name, name), head_width - 1), head_width) + "".join(cells))
-    counts = [_pad("{}/{}".format(*table.counts(year)), _CELL) for year in years]
+    counts = [_pad("{}/{}".format(*table.counts(year)), cell) for year in years]
     lines.append(_pad("错误/警告" if zh else "errors/warnings", head_width) + "".join(counts))
-    versions = [_pad(str(sum(1 for f in all_filings if f.year == y)), _CELL) for y in years]
+    versions = [_pad(str(sum(1 for f in all_filings if f.year == y)), cell) for y in years]
     lines.append(_pad("存入版本数" if zh else "versions stored", head_width) + "".join(versions))
     if marked:
         lines.append("* 登记事项等与上一年度不同" if zh
                      else "* a registered item etc. differs from the year before")
-    return "\n".join(lines) + "\n"
+    return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
 def _differs(a: Any, b: Any) -> bool:

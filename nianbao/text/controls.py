@@ -14,6 +14,7 @@ when asked for.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -54,3 +55,10 @@ def visible_all(value: Any, keep_lines: bool = False) -> Any:
     if isinstance(value, list | tuple):
         return type(value)(visible_all(v, keep_lines) for v in value)
     return value
+
+
+def printable_name(name: str) -> str:
+    """A file name as text every output can hold: bytes that are not UTF-8 (a GBK name from an
+    archive made on Windows), which Python keeps as lone surrogates that no JSON, database or
+    report can encode, written as \\xb9."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")

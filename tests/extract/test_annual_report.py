@@ -93,3 +93,12 @@ def test_amount_in_yuan_is_converted_and_bad_amount_noted(tmp_path: Path) -> Non
 ])
 def test_infer_year(texts: tuple[str, ...], year: int | None) -> None:
     assert infer_year(*texts) == year
+
+
+def test_the_year_of_a_form_without_one_is_the_year_before_its_submission() -> None:
+    from nianbao.extract.annual_report import year_before
+
+    assert year_before("2026-03-04") == 2025
+    assert year_before("2026-06-30") == 2025
+    assert year_before("2025-12-20") is None  # not the spring after a year: no guess
+    assert year_before(None) is None and year_before("2026年3月") is None

@@ -155,6 +155,22 @@ def test_same_record_same_bytes(tmp_path: Path) -> None:
     assert write_docx(RECORD, tmp_path / "b.docx").read_bytes() == first
 
 
+def test_unchanged_parts_are_the_templates_in_every_form(tmp_path: Path) -> None:
+    """styles.xml and the other parts no form changes are written from one deflated copy:
+    each file is still a sound zip with the template's parts in the template's order."""
+    with zipfile.ZipFile(template_path("annual_report.docx")) as template:
+        original = {name: template.read(name) for name in template.namelist()}
+    for i, record in enumerate((RECORD, RECORD | {"activities": "另一份表格。"}, RECORD)):
+        out = write_docx(record, tmp_path / f"form-{i}.docx")
+        with zipfile.ZipFile(out) as written:
+            assert written.testzip() is None
+            names = written.namelist()
+            assert len(names) == len(set(names))
+            for name in ("word/styles.xml", "word/theme/theme1.xml", "word/fontTable.xml"):
+                assert written.read(name) == original[name]
+            assert ("另一份表格" in written.read("word/document.xml").decode()) == (i == 1)
+
+
 def test_east_asian_fonts_are_named() -> None:
     with zipfile.ZipFile(template_path("annual_report.docx")) as package:
         styles = package.read("word/styles.xml").decode()

@@ -4,6 +4,7 @@ nothing of one form (its glyphs, a fallback face) carried into the next."""
 from __future__ import annotations
 
 import io
+import zlib
 from typing import Any
 
 import pdfplumber
@@ -11,7 +12,7 @@ import pytest
 from weasyprint.pdf import fonts as pdf_fonts
 from weasyprint.pdf import stream as pdf_stream
 
-from nianbao.generate import weasy_fonts
+from nianbao.generate import weasy, weasy_fonts
 from nianbao.generate.context import build_context
 from nianbao.generate.pdf_writer import render_pdf
 from tests.generate.records import RECORD
@@ -53,3 +54,13 @@ def test_a_kept_font_starts_each_document_empty() -> None:
     copy = weasy_fonts.fresh(template)
     assert (copy.widths, copy.to_unicode, copy.missing, copy.used_in_forms) == ({}, {}, {}, False)
     assert copy.file_content is template.file_content  # the face's bytes are shared, not copied
+
+
+
+@pytest.mark.parametrize("data", [b"OTTO" + bytes(range(256)) * 64, b"BT /F1 12 Tf ET\n" * 500, b""])
+def test_streams_deflate_to_what_a_reader_inflates(data: bytes) -> None:
+    """Fonts are deflated with run-length matching only, page streams at level 1: both are
+    plain deflate data that every PDF reader inflates."""
+    deflater = weasy._Deflate.compressobj(9)
+    packed = deflater.compress(data) + deflater.flush() if data else deflater.flush()
+    assert zlib.decompress(packed) == data

@@ -265,6 +265,18 @@ def test_history_table_and_json(store_at: str, tmp_path: Path) -> None:
     assert base.year == 2025 and base.fields["net_assets_end_wan"] == Decimal("236.18")
 
 
+def test_history_table_shows_values_whole_when_the_terminal_has_room(store_at: str,
+                                                                      tmp_path: Path) -> None:
+    checked(list(pair(tmp_path)), store_at)
+    with Store.open(store_at) as store:
+        wide = history_table(store, "12430681593289443F", "zh", columns=140)
+        narrow = history_table(store, "12430681593289443F", "zh", columns=60)
+    address = next(line for line in wide.splitlines() if line.startswith("住所"))
+    assert "汨罗市城西开发区民政局机关大院内" in address and "…" not in address
+    assert "…" in next(line for line in narrow.splitlines() if line.startswith("住所"))
+    assert all(line == line.rstrip() for line in wide.splitlines())
+
+
 def test_filing_without_a_credit_code_is_keyed_by_name(store_at: str, tmp_path: Path) -> None:
     earlier = annual_report(tmp_path, "2024.txt", 2024, begin="270.00\t259.90",
                             dibao="城乡低保对象6700户14000人")
