@@ -49,8 +49,13 @@ class Refused(Exception):
 
 
 def file_name(sent: str | None) -> str:
-    """The filer's file name as it is shown and stored (no folders, at most 200 characters)."""
-    return PurePosixPath((sent or "upload").replace("\\", "/")).name[:200] or "upload"
+    """The filer's file name as it is shown and stored: no folders, at most 200 characters,
+    control characters and bidi overrides shown as signs (`nianbao.text.controls.visible`), so
+    that a name cannot pass for another in a page, a report or a terminal."""
+    from nianbao.text.controls import visible
+
+    name = PurePosixPath((sent or "upload").replace("\\", "/")).name
+    return visible(name)[:200] or "upload"
 
 
 def suffix_of(name: str) -> str:

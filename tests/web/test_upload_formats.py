@@ -191,3 +191,11 @@ def test_the_time_limit_grows_with_the_pages_ocr_may_read(site: Site) -> None:
     assert pool.limits == [("InspectTask", 60), ("UploadTask", 60 + 5 * OCR_SECONDS_PER_PAGE),
                            ("InspectTask", 60), ("UploadTask", 60)]
 
+
+
+def test_a_file_name_cannot_pass_for_another(site: Site) -> None:
+    # U+202E turns what follows around on screen: "年报\u202Excod.txt" would read as "年报txt.docx"
+    r = post(site, {"Authorization": f"Bearer {site.tokens['clerk']}"}, "年报\u202excod.txt",
+             SEED_000.with_suffix(".txt").read_bytes())
+    assert r.status_code == 200, r.text
+    assert r.json()["source"]["path"] == "年报<U+202E>xcod.txt"
