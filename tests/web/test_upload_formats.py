@@ -118,6 +118,23 @@ def test_a_scanned_page_is_read_by_ocr_in_the_worker_as_the_cli_reads_it(
     assert body["source"]["format"] == "image" and body["record"]["credit_code"] == MILUO
     same_as_the_cli(body, path)
 
+    # the reviewer sees the scan itself, the selected finding's evidence boxed on it
+    site.login("county")
+    filing = f"/filings/{body['filing_id']}"
+    boxed = next((f for f in body["findings"] if f.get("evidence") and f["severity"] == "error"),
+                 None)
+    assert boxed is not None
+    key = site.client.get(filing).text.split(f"<code>{boxed['rule']}</code>")[0] \
+        .rsplit('id="f-', 1)[1].split('"')[0]
+    page = site.client.get(f"{filing}?f={key}").text
+    assert f'href="{filing}/page/1.png"' in page and '<rect class="evidence"' in page
+    assert "年报封面扫描.png" in page
+    width, height = (float(v) for v in page.split('viewBox="0 0 ')[1].split('"')[0].split())
+    assert 590 < width < 600 and 835 < height < 845  # A4 in points, from the scan's 150 dpi
+    image = site.client.get(f"{filing}/page/1.png")
+    assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+    assert site.client.get(f"{filing}/page/2.png").status_code == 404
+
 
 def test_an_old_binary_word_file_is_refused_with_the_clis_advice(site: Site) -> None:
     for name in ("年度报告.doc", "年度报告.wps"):
