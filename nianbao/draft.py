@@ -24,6 +24,7 @@ from nianbao.extract.annual_report import infer_year
 from nianbao.forms import FIELD_NAMES, LABEL_EN, LABEL_ZH, annual_report
 from nianbao.model import CONTRACT_VERSION, Record
 from nianbao.text.normalize import normalize, squeeze_cjk
+from nianbao.text.numbers import to_chinese_count
 
 # Registration items printed on the certificate, plus the code and the registered domain name.
 CARRIED = tuple(f.name for f in annual_report().fields if f.carried_over)
@@ -146,12 +147,19 @@ def draft_activities(summary_text: str, year: int) -> str:
     sections = _classify(_paragraphs(summary_text))
     grouped: dict[str, list[str]] = {kind: [] for kind in SECTIONS}
     intro: list[str] = []
+    kept = dict.fromkeys(SECTIONS, 0)  # headings kept under each of the form's headings
     for section in sections:
         if section.intro:
             intro.extend(section.paragraphs)
             continue
         if section.heading:
-            grouped[section.kind].append(section.heading)
+            # The summary's own heading, one level down: （一）… (a bare line would run into
+            # the next when the form reflows its paragraphs); its own （一） items become 1.
+            kept[section.kind] += 1
+            grouped[section.kind].append(f"（{to_chinese_count(kept[section.kind])}）"
+                                         f"{section.heading}")
+            grouped[section.kind].extend(_items_one_level_down(section.paragraphs))
+            continue
         grouped[section.kind].extend(section.paragraphs)
     headings = {"business": "开展业务活动情况", "results": "取得的社会效益和经济效益",
                 "problems": "存在的问题及改进措施", "plans": f"{year + 1}年工作计划"}
@@ -163,6 +171,20 @@ def draft_activities(summary_text: str, year: int) -> str:
             out.extend(grouped[kind])
             number += 1
     return "\n".join(out).strip()
+
+
+_ITEM_HEADING = re.compile(r"^[（(]([一二三四五六七八九十]{1,3})[)）]\s*")
+
+
+def _items_one_level_down(paragraphs: list[str]) -> list[str]:
+    """（一）（二）… items under a heading that is now （一） itself, as 1. 2. …"""
+    out, number = [], 0
+    for para in paragraphs:
+        if _ITEM_HEADING.match(para):
+            number += 1
+            para = _ITEM_HEADING.sub(f"{number}.", para)
+        out.append(para)
+    return out
 
 
 def _paragraphs(text: str) -> list[str]:

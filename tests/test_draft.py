@@ -138,3 +138,16 @@ def test_draft_json_is_checked_by_nianbao_check(previous: Record, tmp_path: Path
     assert {f.params["field"] for f in drafted.errors} == set(to_fill)
     with Store.open(where) as store:
         assert [r.year for r in store.history("12430681593289443F")] == [2025, 2026]
+
+
+def test_the_summarys_own_headings_stay_headings_in_the_form() -> None:
+    from nianbao.generate.context import paragraphs
+
+    text = draft_activities(SUMMARY_2026, 2026)
+    shown = paragraphs(text)
+    headings = [p for p in shown if getattr(p, "heading", False)]
+
+    assert "（一）精准施策提质增效：重点工作开展亮点纷呈" in headings
+    assert "（一）民生保障坚实有力：救助基本情况全景呈现" in headings
+    assert "1.构建分层分类体系，织密动态保障网络" in text  # its own （一） one level down
+    assert not any(p.startswith("精准施策提质增效") for p in shown)  # never run into its text
