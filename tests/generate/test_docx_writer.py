@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import zipfile
 from pathlib import Path
 
@@ -235,6 +236,6 @@ def test_libreoffice_never_breaks_a_line_inside_a_number(tmp_path: Path) -> None
                    env={**os.environ, "HOME": str(tmp_path)})
     with pdfplumber.open(tmp_path / "figures.pdf") as pdf:
         lines = [ln["text"] for page in pdf.pages for ln in page.extract_text_lines()]
-    broken = [(a, b) for a, b in zip(lines, lines[1:], strict=False)
+    broken = [(a, b) for a, b in itertools.pairwise(lines)
               if re.search(r"\d$", a) and re.match(r"\d", b)]
     assert len(lines) > 40 and not broken, broken
