@@ -318,3 +318,11 @@ def test_any_text_gives_consistent_spans(text: str) -> None:
     for q in find_quantities(text):
         assert text[q.start:q.end] == q.text and q.tolerance >= 0
         assert isinstance(q.value, Decimal)
+
+
+@pytest.mark.parametrize(("text", "unit"), [("共接运遗体412具", "具"), ("设立救助点12处", "处"),
+                                            ("改造房屋20间", "间"), ("办理转移支付1200笔", "笔"),
+                                            ("受理投诉3起", "起")])
+def test_counts_in_the_units_of_civil_affairs_work(text: str, unit: str) -> None:
+    (found,) = find_quantities(text)
+    assert found.unit == unit and found.value is not None
