@@ -124,7 +124,7 @@ _TIME_UNITS = frozenset({"个月", "个季度", "个工作日", "天", "小时",
 _OTHER_UNITS = ("个月", "个季度", "个工作日", "工作日", "个百分点", "百分点", "周岁", "批次",
                 "平方米", "公斤", "千克", "小时", "分钟", "个", "张", "条", "份", "家", "所", "套",
                 "件", "项", "次", "批", "台", "辆", "座", "场", "期", "床", "岁", "倍", "天", "周",
-                "斤", "吨", "亩", "‰", "具", "处", "间", "宗", "起", "笔",
+                "斤", "吨", "亩", "‰", "具", "处", "间", "宗", "起", "笔", "对",
                 "日内")  # 40日内 (a time limit; 日 alone is a date: 7月6日)
 
 
@@ -277,6 +277,8 @@ def _skipped(m: re.Match[str], folded: str, raw: str) -> bool:
         digits = m.group("ar")
         if m.group("unit") == "日内" and folded[max(0, m.start() - 1):m.start()] == "月":
             return True  # 3月15日内: a date
+        if m.group("unit") == "对" and folded[m.end():m.end() + 1].isdigit():
+            return True  # 1对1帮扶: a way of working, not 1 couple
         return bool(_CODE_LIKE.fullmatch(digits)) \
             or (m.group("unit") == "个" and bool(_RHETORIC_AFTER.match(folded, m.end())))
     if m.group("cn"):

@@ -322,11 +322,12 @@ def test_any_text_gives_consistent_spans(text: str) -> None:
 
 @pytest.mark.parametrize(("text", "unit"), [("共接运遗体412具", "具"), ("设立救助点12处", "处"),
                                             ("改造房屋20间", "间"), ("办理转移支付1200笔", "笔"),
-                                            ("受理投诉3起", "起"), ("40 日内限时闭环处置", "天")])
+                                            ("受理投诉3起", "起"), ("40 日内限时闭环处置", "天"),
+                                            ("办理结婚登记4512对", "对")])
 def test_counts_in_the_units_of_civil_affairs_work(text: str, unit: str) -> None:
     (found,) = find_quantities(text)
     assert found.unit == unit and found.value is not None
 
 
-def test_a_date_within_a_month_is_not_a_time_limit() -> None:
-    assert find_quantities("于3月15日内完成") == []
+def test_a_date_within_a_month_is_not_a_time_limit_nor_one_to_one_a_couple() -> None:
+    assert find_quantities("于3月15日内完成") == [] == find_quantities("开展1对1帮扶")
