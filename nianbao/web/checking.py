@@ -17,6 +17,7 @@ audit line: a check is either stored whole or not at all.
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 import threading
 import time
@@ -128,7 +129,12 @@ def _outside(message: str, task: Task, workdir: Path) -> str:
     """A reader's message as the filer should see it: the uploaded file by its own name, not
     by the worker's scratch path."""
     if isinstance(task, UploadTask | TextTask | InspectTask):
-        message = message.replace(str(_scratch(task, workdir)), task.filename or "上传的文件")
+        scratch = _scratch(task, workdir)
+        # the whole path, or the bare name some readers use (not inside a longer name)
+        pattern = re.compile(rf"{re.escape(str(scratch))}|(?<![\w./-]){re.escape(scratch.name)}"
+                             r"(?![\w.-])")
+        name = task.filename or "上传的文件"
+        message = pattern.sub(lambda _: name, message)
     return message.replace(str(workdir), "")
 
 

@@ -11,6 +11,7 @@ so that the check's time limit grows with them as a batch's does.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -125,7 +126,9 @@ def pages(path: Path, fmt: str) -> int:
     named = path.with_name(f"pages.{'pdf' if fmt == 'pdf' else 'png'}")
     path.rename(named)
     try:
-        return page_count(named)
+        with warnings.catch_warnings():  # a bomb's header: the reader refuses it with one line
+            warnings.simplefilter("ignore")
+            return page_count(named)
     finally:
         named.rename(path)
 

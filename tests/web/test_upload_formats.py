@@ -118,6 +118,23 @@ def test_a_scanned_page_is_read_by_ocr_in_the_worker_as_the_cli_reads_it(
     assert body["source"]["format"] == "image" and body["record"]["credit_code"] == MILUO
     same_as_the_cli(body, path)
 
+    # the reviewer sees the scan itself, the selected finding's evidence boxed on it
+    site.login("county")
+    filing = f"/filings/{body['filing_id']}"
+    boxed = next((f for f in body["findings"] if f.get("evidence") and f["severity"] == "error"),
+                 None)
+    assert boxed is not None
+    key = site.client.get(filing).text.split(f"<code>{boxed['rule']}</code>")[0] \
+        .rsplit('id="f-', 1)[1].split('"')[0]
+    page = site.client.get(f"{filing}?f={key}").text
+    assert f'href="{filing}/page/1.png"' in page and '<rect class="evidence"' in page
+    assert "年报封面扫描.png" in page
+    width, height = (float(v) for v in page.split('viewBox="0 0 ')[1].split('"')[0].split())
+    assert 590 < width < 600 and 835 < height < 845  # A4 in points, from the scan's 150 dpi
+    image = site.client.get(f"{filing}/page/1.png")
+    assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+    assert site.client.get(f"{filing}/page/2.png").status_code == 404
+
 
 def test_an_old_binary_word_file_is_refused_with_the_clis_advice(site: Site) -> None:
     for name in ("年度报告.doc", "年度报告.wps"):
@@ -199,3 +216,62 @@ def test_a_file_name_cannot_pass_for_another(site: Site) -> None:
              SEED_000.with_suffix(".txt").read_bytes())
     assert r.status_code == 200, r.text
     assert r.json()["source"]["path"] == "年报<U+202E>xcod.txt"
+
+
+def zip_bomb() -> bytes:
+    """An .xlsx whose one sheet inflates to 300 MB (a few hundred KB on the wire)."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("xl/workbook.xml", "<workbook/>")
+        with package.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            for _ in range(300):
+                sheet.write(b" " * (1 << 20))
+    return buffer.getvalue()
+
+
+def png_bomb() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (12_000, 12_000), 1).save(buffer, "PNG")  # 144 million pixels
+    return buffer.getvalue()
+
+
+HOSTILE = [
+    ("炸弹.xlsx", zip_bomb),
+    ("炸弹.png", png_bomb),
+    ("截断.jpg", lambda: b"\xff\xd8\xff\xe0" + bytes(300)),
+    ("坏表.xls", lambda: OLE + b"\x00" * 600),
+    ("乱码.html", lambda: b"<html><body>" + bytes(range(256)) * 8),
+    ("乱码.csv", lambda: bytes(range(256)) * 8),
+    ("乱码.rtf", lambda: b"{\\rtf1" + b"{" * 5000),
+    ("乱码.mht", lambda: b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n"),
+]
+
+
+@pytest.mark.parametrize(("name", "make"), HOSTILE, ids=[n for n, _ in HOSTILE])
+def test_a_hostile_file_in_any_format_is_one_clear_refusal(
+        tmp_path: Path, name: str, make: Any) -> None:
+    from nianbao.web.checking import InspectTask, run_task
+    from nianbao.web.uploads import suffix_of
+    from tests.web.conftest import make_store
+
+    url, _ = make_store(tmp_path)
+    data = make()
+    assert len(data) < 600_000  # under the test site's upload limit: the readers refuse it
+    scope = Scope(None, "boss", "admin", None, None)
+    work = tmp_path / "work"
+    work.mkdir()
+    seen = run_task(InspectTask(name, suffix_of(name), data), work)
+    result = seen if seen.status != 200 else run_task(
+        UploadTask(url, scope, name, suffix_of(name), data), work)
+    assert result.status in (415, 422), (result.status, result.message_en)
+    assert result.filing_id is None
+    assert "\n" not in result.message_zh and str(work) not in result.message_zh + result.message_en
+    if result.error_code != "no-institution":  # read as text, but it names no institution
+        assert name in result.message_zh and name in result.message_en, result.message_zh
+        assert "upload" not in result.message_zh + result.message_en
+    assert list(work.iterdir()) == []  # nothing left behind in the worker's folder
