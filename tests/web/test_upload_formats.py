@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from nianbao.extract import FORMATS
 from nianbao.pipeline import check
 from nianbao.store import Store
 from nianbao.store.accounts import new_token
@@ -48,6 +49,7 @@ def same_as_the_cli(body: dict[str, Any], path: Path) -> None:
     assert body["record"] == cli["record"]
     assert rows(body) == rows(cli)
     assert body["source"]["format"] == cli["source"]["format"]
+    assert body["source"]["sha256"] == cli["source"]["sha256"]  # of the bytes the filer sent
     assert body["source"]["path"] == path.name  # the filer's file name, not a scratch path
     assert "nianbao-web-" not in json.dumps(body, ensure_ascii=False)
 
@@ -171,8 +173,6 @@ def test_a_binary_format_whose_bytes_are_something_else_is_415(site: Site) -> No
 
 
 def test_the_upload_forms_offer_every_format_the_cli_reads(site: Site) -> None:
-    from nianbao.extract import FORMATS
-
     site.login("clerk")
     page = site.client.get("/inbox").text
     accept = page.split('name="file" accept="')[1].split('"')[0].split(",")
@@ -275,3 +275,26 @@ def test_a_hostile_file_in_any_format_is_one_clear_refusal(
         assert name in result.message_zh and name in result.message_en, result.message_zh
         assert "upload" not in result.message_zh + result.message_en
     assert list(work.iterdir()) == []  # nothing left behind in the worker's folder
+
+
+def test_a_work_summary_saved_as_a_web_page_fills_the_activities(site: Site) -> None:
+    import html
+
+    from tests.web.test_pages import api_upload
+
+    api_upload(site)
+    site.login("clerk")
+    csrf = site.csrf()
+    site.client.post("/report/start", data={"csrf": csrf, "year": "2026"})
+    page = site.client.get("/report?year=2026").text
+    assert page.split('name="file" accept="')[1].split('"')[0] == ",".join(sorted(FORMATS))
+    text = (ROOT / "examples" / "work_summary" / "001_zhanhe_2025.txt").read_text(encoding="utf-8")
+    web_page = "<html><body>" + "".join(f"<p>{html.escape(line)}</p>"
+                                        for line in text.splitlines()) + "</body></html>"
+    r = site.client.post("/report/summary", data={"csrf": csrf, "year": "2026"},
+                         files={"file": ("工作总结.doc", web_page.encode("utf-8"))})
+    assert r.status_code == 200
+    assert "低保" in r.text.split('id="fld-activities"')[1].split("</textarea>")[0]
+    refused = site.client.post("/report/summary", data={"csrf": csrf, "year": "2026"},
+                               files={"file": ("工作总结.doc", OLE + bytes(2048))})
+    assert refused.status_code == 415 and "另存为 .docx 或 PDF" in refused.text
