@@ -37,6 +37,8 @@ from weasyprint.text.fonts import get_hb_object_data
 _LOCK = threading.Lock()
 # (description hash without size, size, face) → the Font WeasyPrint built for it first.
 _TEMPLATES: dict[tuple[int, float, int], Any] = {}
+# face → its bytes (5–8 MB for a Fandol face), shared by the templates of that face.
+_FACES: dict[int, bytes] = {}
 
 
 def _address(pointer: Any) -> int:
@@ -109,6 +111,8 @@ def font(pango_font: Any, description: Any, font_size: float) -> Any:
         if template is None:
             template = KeptFont(pango_font, description, font_size)
             _declared().g_object_ref(pango_font)  # the template points into it: keep it alive
+            # One copy of a face's bytes however many sizes it is first used at.
+            template.file_content = _FACES.setdefault(key[2], template.file_content)
             _TEMPLATES[key] = template
     return fresh(template)
 
