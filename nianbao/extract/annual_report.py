@@ -94,8 +94,8 @@ def _yuan(wan: object) -> Decimal | None:
 
 
 def fill_facts(record: Record) -> None:
-    """The form's own figures, then every figure of the activities text (also for a record
-    loaded from JSON, which carries no sentences)."""
+    """The form's own figures, then every figure of its prose rows, the activities first (also
+    for a record loaded from JSON, which carries no sentences)."""
     for name, indicator in _TABLE_FACTS:
         value = record.fields.get(name)
         if value is not None:
@@ -106,11 +106,17 @@ def fill_facts(record: Record) -> None:
         text, prov = record.evidence.get("staff_count", (str(staff), Provenance()))
         record.facts.append(Fact("staff_count", text, value=decimal_of(staff), unit="人",
                                  page=prov.page))
-    activities = record.fields.get("activities")
-    if activities:
-        prov = record.evidence.get("activities", ("", Provenance()))[1]
-        record.sentences = sentences([(activities, prov)])
+    texts = [(record.fields[name], record.evidence.get(name, ("", Provenance()))[1])
+             for name in _PROSE_FIELDS if isinstance(record.fields.get(name), str)]
+    if texts:
+        record.sentences = sentences(texts)
         record.facts.extend(facts_of(record.sentences))
+
+
+# The form's rows written as prose, whose figures are facts too (接受社会捐赠物资折合3.2万元),
+# the activities first; not the two opinions (their only figures are dates).
+_PROSE_FIELDS = ("activities", "change_registration", "licenses", "awards_and_litigation",
+                 "donations")
 
 
 # --------------------------------------------------------------------------- segmentation

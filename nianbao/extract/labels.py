@@ -51,7 +51,8 @@ _SPACE = re.compile(r"\s+")
 # Variants, longest first, so that 举办单位意见 wins over 举办单位.
 _VARIANTS = sorted(((key, label) for label in LABELS for key in label.variants),
                    key=lambda kv: -len(kv[0]))
-_VARIANT_KEYS = [(k.translate(_BRACKETS), label) for k, label in _VARIANTS]
+# The label of each variant's key; of two variants with the same key, the first in order.
+_BY_KEY = {k.translate(_BRACKETS): label for k, label in reversed(_VARIANTS)}
 # Labels that may carry their value on the same line ("单位名称 汨罗市…", "填表人: 傅蔚霞").
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 MAX_LABEL_CHARS = 40
@@ -67,9 +68,9 @@ def match(text: str) -> Label | None:
     k = key(text)
     if not k or len(k) > MAX_LABEL_CHARS or _SENTENCE_END.search(k):
         return None
-    for variant, label in _VARIANT_KEYS:
-        if k == variant:
-            return label
+    exact = _BY_KEY.get(k)
+    if exact is not None:
+        return exact
     for label in LABELS:
         if label.signature and re.search(label.signature, k):
             return label
@@ -83,14 +84,10 @@ def split_leading(text: str) -> tuple[Label, str] | None:
     sentence that merely begins with a label word is not split.
     """
     stripped = text.strip()
-    for variant, label in _VARIANTS:
-        pattern = _spaced(variant)
-        m = pattern.match(stripped)
-        if m and m.end() < len(stripped):
-            rest = stripped[m.end():]
-            if rest[0] in " \t:：" or stripped[m.end() - 1] in "）)":
-                return label, rest.lstrip(" \t:：")
-    return None
+    m = _LEADING.match(stripped)
+    if m is None or m.lastindex is None:
+        return None
+    return _VARIANTS[m.lastindex - 1][1], stripped[m.end():].lstrip(" \t:：")
 
 
 def _spaced(variant: str) -> re.Pattern[str]:
@@ -107,6 +104,21 @@ _PAIRS = {"(": "[(（]", ")": "[)）]", ":": "[:：]"}
 
 def _char_class(char: str) -> str:
     return _PAIRS.get(char.translate(_BRACKETS), re.escape(char))
+
+
+def _leading_pattern() -> re.Pattern[str]:
+    """Every variant as one alternation, in `_VARIANTS` order (the first that fits wins, as a
+    loop over them would find it, in one pass): group i is the i-th variant, followed by what
+    must follow a label with its value on the same line, a space or colon, or anything after a
+    closing bracket."""
+    parts = []
+    for variant, _ in _VARIANTS:
+        after = "(?=.)" if variant.translate(_BRACKETS).endswith(")") else "(?=[ \t:：])"
+        parts.append(f"({_spaced(variant).pattern}){after}")
+    return re.compile("|".join(parts), re.DOTALL)
+
+
+_LEADING = _leading_pattern()
 
 
 INLINE_FIELDS = frozenset(f.name for f in annual_report().fields if f.inline)

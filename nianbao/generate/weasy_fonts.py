@@ -11,8 +11,10 @@ For a run of forms that is the same work on the same faces every time.
 keeps it as a template (with a reference on its Pango font, so the HarfBuzz objects it points
 to stay alive); later documents get a copy of it with fresh per-document state (glyph widths,
 the Unicode map, missing glyphs), sharing the face's bytes and what HarfBuzz has parsed of
-it. The face is subset in one pass instead of WeasyPrint's two. The PDF bytes are the same as
-with WeasyPrint's own fonts.
+it. The face is subset in one pass instead of WeasyPrint's two, and the glyph list goes to
+HarfBuzz as an open array: WeasyPrint declares an array of the list's exact length
+(``hb_codepoint_t[347]``), a C type cffi has to parse anew for every length it has not seen,
+~8 ms per face and form. The PDF bytes are the same as with WeasyPrint's own fonts.
 
 (HarfBuzz's `hb_subset_preprocess` was tried too: on a kept face it saves another 1–2 ms per
 subset but costs 0.2–0.4 s per Fandol face and 2 s for a Noto CJK face, once per process:
@@ -35,6 +37,8 @@ from weasyprint.text.fonts import get_hb_object_data
 _LOCK = threading.Lock()
 # (description hash without size, size, face) → the Font WeasyPrint built for it first.
 _TEMPLATES: dict[tuple[int, float, int], Any] = {}
+# face → its bytes (5–8 MB for a Fandol face), shared by the templates of that face.
+_FACES: dict[int, bytes] = {}
 
 
 def _address(pointer: Any) -> int:
@@ -68,7 +72,7 @@ def _subset(face: Any, glyphs: list[int], *, hinting: bool, notdef_outline: bool
     request = ffi.gc(hb.hb_subset_input_create_or_fail(), hb.hb_subset_input_destroy)
     if request == ffi.NULL:
         return None
-    wanted = ffi.new(f"hb_codepoint_t[{len(glyphs)}]", glyphs)
+    wanted = ffi.new("hb_codepoint_t[]", glyphs)  # a sized type would be parsed anew per size
     harfbuzz.hb_set_add_sorted_array(hb.hb_subset_input_glyph_set(request), wanted, len(glyphs))
     flags = (hb.HB_SUBSET_FLAGS_RETAIN_GIDS | hb.HB_SUBSET_FLAGS_PASSTHROUGH_UNRECOGNIZED
              | hb.HB_SUBSET_FLAGS_DESUBROUTINIZE)
@@ -78,7 +82,7 @@ def _subset(face: Any, glyphs: list[int], *, hinting: bool, notdef_outline: bool
         flags |= hb.HB_SUBSET_FLAGS_NOTDEF_OUTLINE
     hb.hb_subset_input_set_flags(request, flags)
     tags = tuple(harfbuzz.hb_tag_from_string(name, -1) for name in _DROP_TABLES)
-    drop = ffi.new(f"hb_codepoint_t[{len(tags)}]", tags)
+    drop = ffi.new("hb_codepoint_t[]", tags)
     harfbuzz.hb_set_add_sorted_array(
         hb.hb_subset_input_set(request, hb.HB_SUBSET_SETS_DROP_TABLE_TAG), drop, len(tags))
     result = hb.hb_subset_or_fail(face, request)
@@ -107,6 +111,8 @@ def font(pango_font: Any, description: Any, font_size: float) -> Any:
         if template is None:
             template = KeptFont(pango_font, description, font_size)
             _declared().g_object_ref(pango_font)  # the template points into it: keep it alive
+            # One copy of a face's bytes however many sizes it is first used at.
+            template.file_content = _FACES.setdefault(key[2], template.file_content)
             _TEMPLATES[key] = template
     return fresh(template)
 

@@ -198,6 +198,11 @@ def _page_setup(doc: DocxDocument) -> None:
     normal.font.size = Pt(9.5)
     normal.font.name = LATIN_FONT
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    # Chinese text with digits and Latin letters in English, as Chinese Word writes it (the
+    # default template says en-US for both: no Chinese line breaking, spell-checked as English).
+    for lang in doc.styles.element.iter(qn("w:lang")):
+        lang.set(qn("w:val"), "en-US")
+        lang.set(qn("w:eastAsia"), "zh-CN")
 
 
 def _font(run: Run, head: bool) -> None:

@@ -119,12 +119,13 @@ _COUNT_UNITS: dict[str, tuple[str, Measure]] = {
 #: Units a Chinese numeral must be followed by to count as a statistic.
 _STAT_UNITS = frozenset({"户", "户次", "人", "人次", "名", "元", "%", "百分点", "个百分点", "倍"})
 _RATE_MEASURES: dict[str, Measure] = {"月": "rate_yuan_per_month", "年": "rate_yuan_per_year"}
-_UNIT_ALIASES = {"个百分点": "百分点", "周岁": "岁", "工作日": "个工作日"}
+_UNIT_ALIASES = {"个百分点": "百分点", "周岁": "岁", "工作日": "个工作日", "日内": "天"}
 _TIME_UNITS = frozenset({"个月", "个季度", "个工作日", "天", "小时", "分钟", "周"})
 _OTHER_UNITS = ("个月", "个季度", "个工作日", "工作日", "个百分点", "百分点", "周岁", "批次",
                 "平方米", "公斤", "千克", "小时", "分钟", "个", "张", "条", "份", "家", "所", "套",
                 "件", "项", "次", "批", "台", "辆", "座", "场", "期", "床", "岁", "倍", "天", "周",
-                "斤", "吨", "亩", "‰")
+                "斤", "吨", "亩", "‰", "具", "处", "间", "宗", "起", "笔", "对",
+                "日内")  # 40日内 (a time limit; 日 alone is a date: 7月6日)
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -274,6 +275,10 @@ def _skipped(m: re.Match[str], folded: str, raw: str) -> bool:
         return True
     if m.group("ar"):
         digits = m.group("ar")
+        if m.group("unit") == "日内" and folded[max(0, m.start() - 1):m.start()] == "月":
+            return True  # 3月15日内: a date
+        if m.group("unit") == "对" and folded[m.end():m.end() + 1].isdigit():
+            return True  # 1对1帮扶: a way of working, not 1 couple
         return bool(_CODE_LIKE.fullmatch(digits)) \
             or (m.group("unit") == "个" and bool(_RHETORIC_AFTER.match(folded, m.end())))
     if m.group("cn"):

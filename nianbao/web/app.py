@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from pathlib import PurePosixPath
 from typing import Any
 
 from starlette.applications import Starlette
@@ -26,7 +25,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from nianbao.store.accounts import Throttled, User, authenticate, end_session, new_session
-from nianbao.web.checking import SUFFIXES, CheckResult, Scope, UploadTask, sniff
+from nianbao.web.checking import CheckResult, Scope, UploadTask
 from nianbao.web.core import (
     LOGIN_COOKIE,
     SESSION_COOKIE,
@@ -41,6 +40,7 @@ from nianbao.web.core import (
     page,
     session_auth,
 )
+from nianbao.web.uploads import file_name, refuse_name, suffix_of
 
 __all__ = ["WebConfig", "create_app"]
 
@@ -133,8 +133,9 @@ def scope_of(user: User) -> Scope:
 
 
 async def check_upload(request: Request, user: User, form: Any) -> CheckResult:
-    """Check and store the form's ``file`` for `user` (a refusal when it is missing or of a
-    type nianbao does not read)."""
+    """Check and store the form's ``file`` for `user` (a refusal when it is missing, empty or
+    of a type nianbao does not read). Every format `nianbao check` reads is taken, read by its
+    bytes in a worker (`nianbao.web.uploads`)."""
     from nianbao.web.checking import refusal
 
     ctx = ctx_of(request)
@@ -142,18 +143,15 @@ async def check_upload(request: Request, user: User, form: Any) -> CheckResult:
     if not isinstance(upload, UploadFile):
         return refusal(400, "no-file", "请用表单字段 file 上传文件",
                        "send the document as the multipart field `file`")
-    filename = PurePosixPath((upload.filename or "upload").replace("\\", "/")).name[:200]
-    suffix = PurePosixPath(filename).suffix.lower()
-    if suffix == ".text":
-        suffix = ".txt"
+    filename = file_name(upload.filename)
+    refused = refuse_name(filename)
+    if refused is not None:
+        return refusal(refused.status, refused.code, refused.zh, refused.en)
     content = await upload.read()
-    if suffix not in SUFFIXES or not sniff(suffix, content):
-        return refusal(415, "unsupported-type", "只接受 .pdf、.docx、.txt 文件（按内容核对）",
-                       "only .pdf, .docx and .txt files are accepted (checked by content)")
     if not content:
-        return refusal(400, "empty", "文件为空", "the file is empty")
+        return refusal(400, "empty", f"文件为空：{filename}", f"the file is empty: {filename}")
     kind = form.get("kind")
-    task = UploadTask(ctx.config.store, scope_of(user), filename, suffix, content,
+    task = UploadTask(ctx.config.store, scope_of(user), filename, suffix_of(filename), content,
                       kind if kind in ("annual_report", "work_summary", "statistics_report",
                                        "notice") else None)
     return await run_in_threadpool(ctx.pool.run, task)

@@ -1,10 +1,13 @@
 """Checking an upload or a submitted draft, and storing it, in a worker process with a time limit.
 
 An upload is checked like a batch file: in a separate process that can be killed when it takes
-longer than the batch's time limit (`nianbao.batch.run.DEFAULT_TIMEOUT`), so a hostile PDF costs
-one request a clear error and the server stays up. The worker writes the bytes to a file of its
-own making (a fixed name in its own temporary folder, the suffix from a short allow-list): no
-name or path from a request reaches the filesystem.
+longer than the batch's time limit (`nianbao.batch.run.DEFAULT_TIMEOUT`, plus
+`OCR_SECONDS_PER_PAGE` for each page of a PDF or an image OCR may have to read), so a hostile
+file costs one request a clear error and the server stays up. Every format the command line
+reads is taken, by its bytes (`nianbao.web.uploads`): the worker first inspects the file (its
+format, its pages), then reads and checks it. The worker writes the bytes to a file of its own
+making (a fixed name in its own temporary folder, the suffix from the readers' allow-list): no
+name or path from a request reaches the filesystem, and no message shows the worker's path.
 
 In one store transaction the worker loads the institution's other years, runs every rule
 (cross-year ones included), records the filing and its source (`filing_files`) and writes the
@@ -14,6 +17,7 @@ audit line: a check is either stored whole or not at all.
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 import threading
 import time
@@ -21,13 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nianbao.batch.pool import Worker
+from nianbao.batch.pool import DEFAULT_MEMORY_MB, Worker
+from nianbao.batch.task import OCR_SECONDS_PER_PAGE
 from nianbao.errors import NianbaoError
 from nianbao.model import Document, Finding, Record, Report, Source
-
-SUFFIXES = {".pdf": "application/pdf", ".docx": "application/vnd.openxmlformats-officedocument."
-            "wordprocessingml.document", ".txt": "text/plain; charset=utf-8"}
-MAGIC = {".pdf": b"%PDF-", ".docx": b"PK\x03\x04"}
+from nianbao.web.uploads import Refused
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,17 @@ class TextTask:
 
     suffix: str
     content: bytes
+    filename: str = ""
+
+
+@dataclass(frozen=True)
+class InspectTask:
+    """Before an upload is read: the format it will be read as and the pages OCR may read in
+    it (`CheckResult.extra`), or why its type is refused."""
+
+    filename: str
+    suffix: str
+    content: bytes
 
 
 @dataclass
@@ -87,20 +100,10 @@ def refusal(status: int, code: str, zh: str, en: str) -> CheckResult:
     return CheckResult(status=status, error_code=code, message_zh=zh, message_en=en)
 
 
-def sniff(suffix: str, content: bytes) -> bool:
-    """Whether the bytes look like the type their suffix claims."""
-    magic = MAGIC.get(suffix)
-    if magic is not None:
-        return content.startswith(magic)
-    if suffix == ".txt":
-        return b"\x00" not in content[:4096]
-    return False
-
-
 # --------------------------------------------------------------------------- in the worker
 
 
-Task = UploadTask | DraftTask | TextTask
+Task = UploadTask | DraftTask | TextTask | InspectTask
 
 
 def run_task(task: Task, workdir: Path) -> CheckResult:
@@ -110,7 +113,11 @@ def run_task(task: Task, workdir: Path) -> CheckResult:
             return _upload(task, workdir)
         if isinstance(task, TextTask):
             return _text(task, workdir)
+        if isinstance(task, InspectTask):
+            return _inspect(task, workdir)
         return _draft(task)
+    except Refused as exc:
+        return refusal(exc.status, exc.code, exc.zh, exc.en)
     except NianbaoError as exc:  # the worker's own folder is no business of the filer's
         return refusal(422, exc.code, _outside(exc.message_zh, task, workdir),
                        _outside(exc.message_en, task, workdir))
@@ -121,17 +128,43 @@ def run_task(task: Task, workdir: Path) -> CheckResult:
 def _outside(message: str, task: Task, workdir: Path) -> str:
     """A reader's message as the filer should see it: the uploaded file by its own name, not
     by the worker's scratch path."""
-    name = task.filename if isinstance(task, UploadTask) else ""
-    for suffix in SUFFIXES:
-        message = message.replace(str(workdir / f"upload{suffix}"), name or "上传的文件")
+    if isinstance(task, UploadTask | TextTask | InspectTask):
+        scratch = _scratch(task, workdir)
+        # the whole path, or the bare name some readers use (not inside a longer name)
+        pattern = re.compile(rf"{re.escape(str(scratch))}|(?<![\w./-]){re.escape(scratch.name)}"
+                             r"(?![\w.-])")
+        name = task.filename or "上传的文件"
+        message = pattern.sub(lambda _: name, message)
     return message.replace(str(workdir), "")
 
 
+def _scratch(task: UploadTask | TextTask | InspectTask, workdir: Path) -> Path:
+    """Where the worker keeps an upload while it reads it: a fixed name, the filer's suffix
+    (one of the readers', `nianbao.extract.FORMATS`), so it is read as `nianbao check` reads
+    the filer's file."""
+    return workdir / f"upload{task.suffix}"
+
+
+def _inspect(task: InspectTask, workdir: Path) -> CheckResult:
+    from nianbao.web.uploads import inspect
+
+    path = _scratch(task, workdir)
+    path.write_bytes(task.content)
+    try:
+        found = inspect(path, task.filename or "上传的文件")
+    finally:
+        path.unlink(missing_ok=True)
+    return CheckResult(extra={"format": found.format, "pages": found.pages})
+
+
 def _upload(task: UploadTask, workdir: Path) -> CheckResult:
+    from dataclasses import replace
+
     from nianbao.extract import read
     from nianbao.pipeline import parse
+    from nianbao.web.uploads import media_type
 
-    path = workdir / f"upload{task.suffix}"
+    path = _scratch(task, workdir)
     path.write_bytes(task.content)
     try:
         document = read(path)
@@ -140,16 +173,17 @@ def _upload(task: UploadTask, workdir: Path) -> CheckResult:
     record = parse(document, task.kind)
     sha = hashlib.sha256(task.content).hexdigest()
     source = Source(task.filename, sha, document.source.format)
-    document = Document(source, document.blocks, document.pages, document.encoding)
+    document = replace(document, source=source)  # the filer's name; OCR details kept
     return store_checked(task.store, task.scope, record, source, document,
-                         filename=task.filename, media_type=SUFFIXES[task.suffix],
+                         filename=task.filename,
+                         media_type=media_type(source.format, task.content),
                          content=task.content, origin="upload", confirm_errors=True)
 
 
 def _text(task: TextTask, workdir: Path) -> CheckResult:
     from nianbao.extract import read
 
-    path = workdir / f"upload{task.suffix}"
+    path = _scratch(task, workdir)
     path.write_bytes(task.content)
     try:
         return CheckResult(text=read(path).text)
@@ -210,7 +244,7 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
     """Check `record` with its history and store it with its source, in one transaction."""
     from sqlalchemy.exc import IntegrityError, OperationalError
 
-    from nianbao.checks import CheckContext, Settings, default_registry, ruleset_version
+    from nianbao.checks import default_registry, ruleset_version
     from nianbao.model import plain
     from nianbao.store.accounts import Scope as AccountScope
     from nianbao.store.accounts import audit
@@ -240,16 +274,14 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
     # store's write lock (SQLite: the whole file) is held for the writing, not the checking.
     with store.transaction(read_only=True) as tx:
         history = tx.related_history(record)
-    findings: list[Finding] = list(record.notes) + registry.run(
-        CheckContext(record, document, Settings(), history=history))
+    findings = _findings(registry, record, document, history)
     for attempt in range(5):
         try:
             with store.transaction() as tx:
                 now_history = tx.related_history(record)
                 if _history_key(now_history) != _history_key(history):
                     history = now_history
-                    findings = list(record.notes) + registry.run(
-                        CheckContext(record, document, Settings(), history=history))
+                    findings = _findings(registry, record, document, history)
                 errors = [f for f in findings if f.severity == "error"]
                 if origin == "draft" and errors and not confirm_errors:
                     return CheckResult(report=Report(source, record, findings), status=409,
@@ -287,6 +319,18 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
                 raise
             time.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+def _findings(registry: Any, record: Record, document: Document | None,
+              history: list[Record]) -> list[Finding]:
+    """The findings `nianbao check` gives (`nianbao.pipeline`): the parser's notes, every
+    rule's, and a note on each finding whose figures OCR read from a doubtful line."""
+    from nianbao.checks import CheckContext, Settings
+    from nianbao.checks import ocr as ocr_rules
+
+    findings: list[Finding] = list(record.notes) + registry.run(
+        CheckContext(record, document, Settings(), history=history))
+    return ocr_rules.annotate(findings, document)
 
 
 def _history_key(history: list[Record]) -> list[tuple[Any, ...]]:
@@ -355,24 +399,42 @@ def check(task: Task, registry: object = None) -> CheckResult:
 # --------------------------------------------------------------------------- the pool
 
 
+class _Stopped(Exception):
+    """The worker ran over the time limit or died: it is gone, the request gets `result`."""
+
+    def __init__(self, result: CheckResult) -> None:
+        super().__init__(result.message_en)
+        self.result = result
+
+
 class CheckPool:
-    """A few worker processes; `run` gives one a task and waits at most `timeout` seconds.
+    """A few worker processes; `run` gives one a task and waits at most `timeout` seconds (an
+    upload: the time limit a batch gives the file, longer by `OCR_SECONDS_PER_PAGE` for each
+    page OCR may have to read).
 
     Called from a thread (the web app runs it off the event loop). A task that runs over the
-    limit, or a worker that dies, costs that request an error and the pool a fresh worker."""
+    limit, or a worker that dies, costs that request an error and the pool a fresh worker.
+    Workers are capped in memory and share the cores for OCR as a batch's are."""
 
-    def __init__(self, size: int, timeout: float) -> None:
+    def __init__(self, size: int, timeout: float, memory_mb: int = DEFAULT_MEMORY_MB) -> None:
+        import os
+
         self.size = max(1, size)
         self.timeout = timeout
+        self.memory_mb = memory_mb
+        self.threads = max(1, (os.cpu_count() or 1) // self.size)
         self._idle: list[Worker] = []
         self._all = 0
         self._cond = threading.Condition()
         self._closed = False
 
+    def _worker(self) -> Worker:
+        return Worker(self.memory_mb, CHECK, self.threads)
+
     def start(self) -> None:
         with self._cond:
             while self._all < self.size:
-                self._idle.append(Worker(0, CHECK))
+                self._idle.append(self._worker())
                 self._all += 1
 
     def _take(self) -> Worker:
@@ -387,7 +449,7 @@ class CheckPool:
             else:
                 return self._idle.pop()
         try:
-            return Worker(0, CHECK)
+            return self._worker()
         except BaseException:
             with self._cond:
                 self._all -= 1
@@ -405,22 +467,38 @@ class CheckPool:
             self._cond.notify()
 
     def run(self, task: Task) -> CheckResult:
+        """Do `task` in a worker. An upload is inspected first (its format and pages, or the
+        reason its type is refused), on the same worker, within the plain time limit."""
         worker = self._take()
         try:
+            limit = self.timeout
+            if isinstance(task, UploadTask | TextTask):
+                seen = self._ask(worker, InspectTask(task.filename, task.suffix, task.content),
+                                 limit)
+                if seen.status != 200:
+                    self._give_back(worker)
+                    return seen
+                limit += OCR_SECONDS_PER_PAGE * int(seen.extra.get("pages", 0))
+            result = self._ask(worker, task, limit)
+        except _Stopped as stopped:
+            worker.stop(kill=True)
+            self._give_back(None)
+            return stopped.result
+        self._give_back(worker)
+        return result
+
+    @staticmethod
+    def _ask(worker: Worker, task: Task, limit: float) -> CheckResult:
+        try:
             worker.conn.send(task)
-            if worker.conn.poll(self.timeout):
+            if worker.conn.poll(limit):
                 result: CheckResult = worker.conn.recv()
-                self._give_back(worker)
                 return result
-            worker.stop(kill=True)
-            self._give_back(None)
-            return refusal(504, "timeout", f"处理超时（超过 {self.timeout:g} 秒），已中止",
-                           f"timed out (over {self.timeout:g} s); stopped")
         except (EOFError, OSError):
-            worker.stop(kill=True)
-            self._give_back(None)
-            return refusal(500, "crashed", "处理该文件时工作进程崩溃",
-                           "the worker process crashed on this file")
+            raise _Stopped(refusal(500, "crashed", "处理该文件时工作进程崩溃",
+                                   "the worker process crashed on this file")) from None
+        raise _Stopped(refusal(504, "timeout", f"处理超时（超过 {limit:g} 秒），已中止",
+                               f"timed out (over {limit:g} s); stopped"))
 
     def close(self) -> None:
         with self._cond:

@@ -66,6 +66,7 @@ class Ctx:
 
     def __init__(self, config: WebConfig) -> None:
         from nianbao.web.checking import CheckPool
+        from nianbao.web.uploads import ACCEPT, HELP_ZH
 
         self.config = config
         self.store = Store.open(config.store)
@@ -76,6 +77,8 @@ class Ctx:
                                autoescape=select_autoescape(default=True, default_for_string=True))
         self.env.filters["json_text"] = json_text
         self.env.globals["SEVERITY_ZH"] = {"error": "错误", "warning": "警告", "info": "提示"}
+        self.env.globals["UPLOAD_ACCEPT"] = ACCEPT  # every format the CLI reads
+        self.env.globals["UPLOAD_HELP"] = HELP_ZH
         self.pool = CheckPool(config.workers, config.timeout)
         self.static = {name: (resources.files("nianbao.web").joinpath("static", name)
                               .read_bytes(), media)

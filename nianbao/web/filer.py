@@ -6,7 +6,8 @@
   年末净资产) or empty;
 - ``POST /report/fields`` (htmx, as the filer types): saves the draft, re-runs the rules
   (cross-year ones with the store's history) and swaps the findings in beside their fields;
-- ``POST /report/summary``: a work summary (.docx .pdf .txt) drafts 开展业务活动情况;
+- ``POST /report/summary``: a work summary (any format `nianbao check` reads, a scan too)
+  drafts 开展业务活动情况;
 - ``GET /report/download/docx|pdf|public``: the form through the project's generators;
 - ``POST /report/submit``: checks and stores it as the institution's filing; a report that still
   has errors needs the explicit confirmation, and its findings are kept with it.
@@ -36,8 +37,9 @@ from nianbao.forms import (
 from nianbao.model import Finding
 from nianbao.store import reviews
 from nianbao.store.accounts import User
-from nianbao.web.checking import SUFFIXES, DraftTask, TextTask, draft_record, sniff
+from nianbao.web.checking import DraftTask, TextTask, draft_record
 from nianbao.web.core import Auth, ctx_of, page
+from nianbao.web.uploads import file_name, media_type, refuse_name, suffix_of
 
 EDITABLE = tuple((name, zh) for name, zh, _ in ANNUAL_REPORT_FIELDS
                  if name not in ("report_year", "layout"))
@@ -255,13 +257,13 @@ async def summary(request: Request, auth: Auth) -> Response:
     org = auth.user.org or ""
     if year is None or not isinstance(upload, UploadFile):
         return ctx.render(request, "error.html", 400, message="请选择工作总结文件")
-    name = (upload.filename or "").lower()
-    suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    name = file_name(upload.filename)
     content = await upload.read()
-    if suffix not in SUFFIXES or not content or not sniff(suffix, content):
-        return ctx.render(request, "error.html", 415,
-                          message="工作总结只接受 .docx、.pdf、.txt 文件")
-    result = await run_in_threadpool(ctx.pool.run, TextTask(suffix, content))
+    refused = refuse_name(name)
+    if refused is not None or not content:
+        return ctx.render(request, "error.html", 415 if refused else 400,
+                          message=refused.zh if refused else f"文件为空：{name}")
+    result = await run_in_threadpool(ctx.pool.run, TextTask(suffix_of(name), content, name))
     if result.status != 200:
         return ctx.render(request, "error.html", result.status, message=result.message_zh)
 
@@ -311,7 +313,7 @@ async def download(request: Request, auth: Auth) -> Response:
         return ctx.render(request, "error.html", 422, message=exc.message_zh)
     name = f"annual-report-{year}{'-public' if which == 'public' else ''}." + (
         "docx" if which == "docx" else "pdf")
-    media = SUFFIXES[".docx"] if which == "docx" else "application/pdf"
+    media = media_type(which if which == "docx" else "pdf", b"")
     return Response(data, media_type=media,
                     headers={"content-disposition": f'attachment; filename="{name}"'})
 

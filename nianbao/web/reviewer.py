@@ -2,8 +2,8 @@
 
 - ``/inbox``: the current filings in scope with counts by severity and by rule; filter by year,
   severity, rule and name/code, sort by newest, most errors, most open findings or name;
-- ``/filings/{id}``: the document on one side (the PDF page with the selected finding's evidence
-  boxed from its bbox, or the text with the span marked) and the findings on the other, each with
+- ``/filings/{id}``: the document on one side (the PDF page or the scanned image with the
+  selected finding's evidence boxed from its bbox, or the text with the span marked) and the findings on the other, each with
   accept / dismiss (with a reason) / ask for correction; the institution's years side by side;
   the filing's audit trail;
 - ``/audit``: the audit log; ``/export/decisions.xlsx|csv``; ``/status`` and ``/status.xlsx``.
@@ -168,34 +168,74 @@ _PDF_LOCK = threading.Lock()  # PDFium is not thread-safe
 _PAGES: OrderedDict[tuple[int, int], tuple[bytes, float, float]] = OrderedDict()
 
 
-def render_page(content: bytes, filing_id: int, number: int) -> tuple[bytes, float, float] | None:
-    """(PNG, width, height in points) of page `number` (1-based) of a stored PDF."""
+def shown_as_pages(media_type: str) -> bool:
+    """Whether a stored source is shown as page images: a PDF, or a scan uploaded as an image."""
+    return media_type == "application/pdf" or media_type.startswith("image/")
+
+
+def render_page(content: bytes, filing_id: int, number: int,
+                media_type: str = "application/pdf") -> tuple[bytes, float, float] | None:
+    """(PNG, width, height in points) of page `number` (1-based) of a stored PDF or image."""
     key = (filing_id, number)
     with _PDF_LOCK:
         if key in _PAGES:
             _PAGES.move_to_end(key)
             return _PAGES[key]
-        import pypdfium2 as pdfium
-
-        try:
-            pdf = pdfium.PdfDocument(content)
-        except pdfium.PdfiumError:
+        if media_type.startswith("image/"):
+            found = _image_page(content, number)
+        else:
+            found = _pdf_page(content, number)
+        if found is None:
             return None
-        try:
-            if not 1 <= number <= len(pdf):
-                return None
-            pdf_page = pdf[number - 1]
-            width, height = pdf_page.get_size()
-            image = pdf_page.render(scale=PAGE_SCALE).to_pil()
-            buffer = io.BytesIO()
-            image.save(buffer, format="PNG", optimize=False)
-            found = (buffer.getvalue(), float(width), float(height))
-        finally:
-            pdf.close()
         _PAGES[key] = found
         while len(_PAGES) > 64:
             _PAGES.popitem(last=False)
         return found
+
+
+def _pdf_page(content: bytes, number: int) -> tuple[bytes, float, float] | None:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(content)
+    except pdfium.PdfiumError:
+        return None
+    try:
+        if not 1 <= number <= len(pdf):
+            return None
+        pdf_page = pdf[number - 1]
+        width, height = pdf_page.get_size()
+        image = pdf_page.render(scale=PAGE_SCALE).to_pil()
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=False)
+        return buffer.getvalue(), float(width), float(height)
+    finally:
+        pdf.close()
+
+
+def _image_page(content: bytes, number: int) -> tuple[bytes, float, float] | None:
+    """A page of a scan uploaded as an image, as the reader saw it (turned as its EXIF says, at
+    the resolution OCR's boxes are measured in), so that the evidence boxes fall on it. The
+    image passed the reader's limits when it was checked; they are applied again here."""
+    from PIL import Image
+
+    from nianbao.errors import UnreadableInput
+    from nianbao.extract.image_reader import frames
+    from nianbao.extract.limits import DEFAULT_LIMITS
+
+    try:
+        pages = frames(content, "page", DEFAULT_LIMITS)
+    except UnreadableInput:
+        return None
+    if not 1 <= number <= len(pages):
+        return None
+    pixels, dpi = pages[number - 1]
+    image = Image.fromarray(pixels[:, :, ::-1])
+    width, height = image.width * 72 / dpi, image.height * 72 / dpi
+    image = image.resize((max(1, round(width * PAGE_SCALE)), max(1, round(height * PAGE_SCALE))))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue(), float(width), float(height)
 
 
 def _years_table(view: FilingView, others: list[StoredFiling]) -> dict[str, Any]:
@@ -243,11 +283,12 @@ def _filing_page_data(request: Request, auth: Auth, filing_id: int) -> dict[str,
     selected = next((x for x in findings if x["key"] == selected_key), None)
     located = locate(view, selected["f"]) if selected else Located()
     pages: dict[str, Any] = {}
-    is_pdf = view.has_content and view.media_type == "application/pdf"
+    is_pdf = view.has_content and shown_as_pages(view.media_type)
     page_number = _int(request.query_params.get("page")) or located.page or 1
     if is_pdf:
         content = reviews.filing_content(ctx.store, filing_id, auth.user.scope)
-        rendered = render_page(content[0], filing_id, page_number) if content else None
+        rendered = (render_page(content[0], filing_id, page_number, content[1]) if content
+                    else None)
         if rendered is not None:
             pages = {"number": page_number, "width": rendered[1], "height": rendered[2],
                      "count": max((b.get("page") or 1) for b in view.blocks) if view.blocks
@@ -294,9 +335,9 @@ async def page_image(request: Request, auth: Auth) -> Response:
         return Response(status_code=404)
     content = await run_in_threadpool(reviews.filing_content, ctx.store, filing_id,
                                       auth.user.scope)
-    if content is None or content[1] != "application/pdf":
+    if content is None or not shown_as_pages(content[1]):
         return Response(status_code=404)
-    rendered = await run_in_threadpool(render_page, content[0], filing_id, number)
+    rendered = await run_in_threadpool(render_page, content[0], filing_id, number, content[1])
     if rendered is None:
         return Response(status_code=404)
     return Response(rendered[0], media_type="image/png",

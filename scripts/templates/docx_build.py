@@ -49,10 +49,13 @@ def set_fonts(rpr_parent: Any, name: str) -> None:
 
 
 def set_language(rpr_parent: Any) -> None:
+    """Chinese text, with digits and Latin letters in English, as Chinese Word sets its defaults
+    (w:val is the language of Latin-script text). Marked zh-CN, digits are Chinese too and
+    LibreOffice breaks a line inside a number (低保12 / 10户)."""
     rpr = child(rpr_parent, "rPr")
     for old in rpr.findall(qn("w:lang")):
         rpr.remove(old)
-    rpr.append(parse_xml(f'<w:lang {W} w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'))
+    rpr.append(parse_xml(f'<w:lang {W} w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'))
 
 
 def setup_font_table(document: Any, table: tuple[tuple[str, str, str, str, str], ...]) -> None:

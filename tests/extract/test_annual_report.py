@@ -102,3 +102,14 @@ def test_the_year_of_a_form_without_one_is_the_year_before_its_submission() -> N
     assert year_before("2026-06-30") == 2025
     assert year_before("2025-12-20") is None  # not the spring after a year: no guess
     assert year_before(None) is None and year_before("2026年3月") is None
+
+
+def test_figures_of_every_prose_row_are_facts(tmp_path: Path) -> None:
+    text = SEED_000.with_suffix(".txt").read_text(encoding="utf-8").replace(
+        "接受捐赠资助及其使用情况\t无",
+        "接受捐赠资助及其使用情况\t接受社会捐赠物资折合3.2万元，全部用于改善供养人员生活。")
+    record = parse_text(tmp_path, text)
+    donated = [f for f in record.facts if f.text.startswith("接受社会捐赠物资折合3.2万元")]
+
+    assert len(donated) == 1 and donated[0].amount_yuan == Decimal("32000")
+    assert record.facts[-1] is donated[0]  # after the activities' figures, in form order

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import zipfile
 from pathlib import Path
 
@@ -214,3 +215,27 @@ def test_atomic_write_leaves_nothing_behind_on_failure(tmp_path: Path) -> None:
     write_atomic(out, b"new")
     assert out.read_bytes() == b"new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.docx"]
+
+
+def test_libreoffice_never_breaks_a_line_inside_a_number(tmp_path: Path) -> None:
+    """Digits are marked as Latin-script text (w:lang w:val="en-US", w:eastAsia="zh-CN", as
+    Chinese Word writes); marked zh-CN, LibreOffice broke 1210户 over two lines (12 / 10户)."""
+    import os
+    import re
+    import subprocess
+
+    import pdfplumber
+
+    from tests.generate.test_notice_docx import soffice
+
+    figures = "".join(f"第{i}批保障城市低保{1000 + 37 * i}户{5000 + 101 * i}人，发放{12345 + i}元；"
+                      for i in range(1, 40))
+    out = write_docx({**RECORD, "activities": figures + "。"}, tmp_path / "figures.docx")
+    subprocess.run([soffice(), "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(out)], check=True, capture_output=True, timeout=180,
+                   env={**os.environ, "HOME": str(tmp_path)})
+    with pdfplumber.open(tmp_path / "figures.pdf") as pdf:
+        lines = [ln["text"] for page in pdf.pages for ln in page.extract_text_lines()]
+    broken = [(a, b) for a, b in itertools.pairwise(lines)
+              if re.search(r"\d$", a) and re.match(r"\d", b)]
+    assert len(lines) > 40 and not broken, broken

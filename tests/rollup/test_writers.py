@@ -163,3 +163,9 @@ def test_rollup_pdf_tables_are_not_left_behind_after_a_row(tmp_path: Path) -> No
         for start, end in zip(titles, [*titles[1:], len(lines)], strict=True):
             block = lines[start:end]
             assert any(t.startswith(("合计", "全市")) for t in block), block[:3]
+
+
+def test_rollup_docx_marks_its_text_chinese_with_digits_in_english(rollup_docx: Path) -> None:
+    styles = docx.Document(str(rollup_docx)).styles.element
+    langs = {(e.get(qn("w:val")), e.get(qn("w:eastAsia"))) for e in styles.iter(qn("w:lang"))}
+    assert langs == {("en-US", "zh-CN")}  # as Chinese Word writes it (was en-US, en-US)
