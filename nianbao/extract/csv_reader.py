@@ -31,7 +31,9 @@ def read(path: Path, source: Source) -> Document:
     lines = text.splitlines()
     delimiter = max(_DELIMITERS, key=lambda d: _fit(lines, d))
     try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        # newline=None: lines may end in CR alone (a CSV saved by Excel for Mac) as well as
+        # LF or CRLF
+        rows = list(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter))
     except csv.Error as exc:
         raise UnreadableInput(f"CSV文件格式有误（{exc}）：{path.name}",
                               f"the CSV file is malformed ({exc}): {path.name}") from exc

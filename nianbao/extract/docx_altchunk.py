@@ -14,6 +14,7 @@ as the outer one, one level deep.
 
 from __future__ import annotations
 
+import codecs
 import email
 import email.policy
 import re
@@ -90,15 +91,34 @@ def _html(blob: bytes, emit: Emit) -> None:
 
 
 def _html_encoding(blob: bytes) -> str | None:
+    """The page's encoding: its byte-order mark (Notepad's "Unicode" is UTF-16), else its
+    declared charset when Python knows it, else UTF-8 when it decodes, else GB18030."""
+    for bom, codec in _HTML_BOMS:
+        if blob.startswith(bom):
+            return codec
+    if blob[:2] in (b"<\x00", b"\x00<"):  # UTF-16 without a mark: the page opens with "<"
+        return "UTF-16LE" if blob[0] else "UTF-16BE"
     head = blob[:2048].decode("ascii", "ignore")
     found = re.search(r"charset\s*=\s*[\"']?([\w-]+)", head, re.IGNORECASE)
-    if found:
+    if found and _known_codec(found.group(1)):
         return found.group(1)
     try:
         blob.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError:
         return "gb18030"
+
+
+_HTML_BOMS = ((b"\xef\xbb\xbf", "UTF-8"), (b"\xff\xfe", "UTF-16LE"), (b"\xfe\xff", "UTF-16BE"))
+
+
+def _known_codec(name: str) -> bool:
+    """Whether Python can decode `name` (a page may declare charset=x-user-defined or a typo)."""
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
 
 
 def _walk_html(element: etree._Element, emit: Emit, line: list[str]) -> None:
@@ -209,7 +229,7 @@ def _mht(blob: bytes, emit: Emit, name: str) -> None:
             payload = part.get_payload(decode=True)
             if isinstance(payload, bytes):
                 charset = part.get_content_charset()
-                if charset:
+                if charset and _known_codec(charset):
                     payload = payload.decode(charset, errors="replace").encode("utf-8")
                 _html(payload, emit)
                 return
