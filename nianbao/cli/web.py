@@ -47,7 +47,8 @@ def _open(store: str | None):  # type: ignore[no-untyped-def]
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="Processes checking uploads.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=None,
-              help="Seconds one upload may take to check (default: the batch's limit, 60).")
+              help="Seconds one upload may take to check (default: the batch's limit, 60), "
+                   "plus 20 for each page of a PDF or scan that OCR may read.")
 @click.option("--max-upload-mb", type=click.IntRange(min=1, max=500), default=20,
               show_default=True, help="Largest upload accepted.")
 @click.option("--secure-cookies", is_flag=True,

@@ -57,7 +57,7 @@ def read(path: str | Path, ocr: str = "auto") -> Document:
         raise UnreadableInput(f"不是文件：{path}", f"not a file: {path}")
     if path.stat().st_size == 0:
         raise UnreadableInput(f"文件为空：{path}", f"file is empty: {path}")
-    fmt = _by_content(fmt, content_format(path), path)
+    fmt = format_to_read(fmt, content_format(path), path)
     try:
         source = Source(printable_name(str(path)), sha256_file(path), fmt)
     except OSError as exc:
@@ -89,7 +89,7 @@ def read(path: str | Path, ocr: str = "auto") -> Document:
 Reader = Callable[[Path, Source], Document]
 
 
-def _by_content(named: str, found: str | None, path: Path) -> str:
+def format_to_read(named: str, found: str | None, path: Path) -> str:
     """The format to read `path` as: what its bytes clearly are (a PDF named .txt, an HTML table
     named .xls, an RTF or a .docx named .doc), else what its name says."""
     if found in ("docx", "xlsx") and named in ("docx", "xlsx"):

@@ -129,8 +129,16 @@ def fresh(template: Any) -> Any:
     return kept
 
 
+CHECKED_VERSION = "70."  # the WeasyPrint whose internals this was written against
+
+
 @cache
 def keep_fonts() -> None:
-    """Make WeasyPrint build its PDF fonts through `font` (once per process)."""
+    """Make WeasyPrint build its PDF fonts through `font` (once per process); another
+    WeasyPrint than the one checked keeps its own, slower fonts."""
+    import weasyprint
+
+    if not str(weasyprint.__version__).startswith(CHECKED_VERSION):
+        return
     if getattr(_pdf_stream, "Font", None) is _pdf_fonts.Font:
         _pdf_stream.Font = font

@@ -37,9 +37,17 @@ def _cached(original: Callable[..., str]) -> Callable[..., str]:
     return chars_until
 
 
+CHECKED_VERSION = "2.1."  # the tinyhtml5 whose cache this mends
+
+
 @cache
 def keep_patterns() -> None:
-    """Make tinyhtml5 find its patterns in its cache (once per process)."""
+    """Make tinyhtml5 find its patterns in its cache (once per process); another tinyhtml5
+    than the one checked is left as it is."""
+    from importlib.metadata import version
+
+    if not version("tinyhtml5").startswith(CHECKED_VERSION):
+        return
     stream = _inputstream.HTMLUnicodeInputStream
     if isinstance(getattr(_inputstream, "characters_until_regex", None), dict):
         stream.chars_until = _cached(stream.chars_until)

@@ -89,13 +89,13 @@ def inspect(path: Path, name: str) -> Inspected:
     and a file whose bytes are not the binary format its name claims. `name` is the filer's
     file name, for the messages. Runs in a worker: it opens the bytes."""
     from nianbao.errors import UnreadableInput
-    from nianbao.extract import _by_content
+    from nianbao.extract import format_to_read
     from nianbao.extract.sniff import content_format
 
     suffix = path.suffix.lower()
     found = content_format(path)
     try:
-        fmt = _by_content(FORMATS[suffix], found, path)
+        fmt = format_to_read(FORMATS[suffix], found, path)
     except UnreadableInput as exc:  # an old binary .doc/.wps: the CLI's own advice
         raise Refused(415, "old-word-format", exc.message_zh.replace(str(path), name),
                       exc.message_en.replace(str(path), name)) from None
