@@ -26,6 +26,7 @@ from nianbao.cli.options import (
     EXIT_INPUT,
     EXIT_INTERNAL,
     EXIT_OK,
+    YEAR,
     config_option,
     kind_option,
     lang_option,
@@ -157,7 +158,7 @@ def history(key: str, store: str | None, fmt: str, lang: str) -> None:
 @click.option("--summary", "summary_file", type=click.Path(path_type=Path, readable=False),
               default=None,
               help="This year's work summary: drafts 开展业务活动情况 from it.")
-@click.option("--year", type=int, required=True, help="The report year to draft (YYYY).")
+@click.option("--year", type=YEAR, required=True, help="The report year to draft (YYYY).")
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True,
               help="draft.json, draft.docx or draft.pdf.")
 @lang_option

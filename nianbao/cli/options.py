@@ -14,6 +14,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
+#: A report year (`--year`): a year past 2100 or before 1900 is a typo, and one past 1e15 could
+#: not even be stored or read back (it ended in an internal error, or in a draft that `check`
+#: refuses).
+YEAR = click.IntRange(1900, 2100)
+
 
 def lang_option(func: F) -> F:
     return click.option(

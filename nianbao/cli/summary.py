@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from nianbao.cli import output
-from nianbao.cli.options import EXIT_FINDINGS, EXIT_OK, lang_option, store_option
+from nianbao.cli.options import EXIT_FINDINGS, EXIT_OK, YEAR, lang_option, store_option
 from nianbao.errors import UsageError
 from nianbao.model import Report
 from nianbao.pipeline import check as check_file
@@ -19,7 +19,7 @@ from nianbao.pipeline import check as check_file
 @click.argument("inputs", nargs=-1, required=True,
                 type=click.Path(path_type=Path, readable=False))
 @click.option("--region", required=True, help="The region the counties belong to, e.g. 平顶山市.")
-@click.option("--year", type=int, required=True, help="The year summarised (YYYY).")
+@click.option("--year", type=YEAR, required=True, help="The year summarised (YYYY).")
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True,
               help="Output folder for the roll-up and every county's page (PDF and DOCX).")
 @click.option("--region-report", "region_reports", multiple=True,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from nianbao.cli.options import YEAR
 from nianbao.errors import UsageError
 
 
@@ -143,7 +144,7 @@ def users_disable(name: str, store: str | None) -> None:
 
 
 @click.command()
-@click.option("--year", type=int, required=True, help="The report year (YYYY).")
+@click.option("--year", type=YEAR, required=True, help="The report year (YYYY).")
 @click.option("--region", default=None, metavar="DIVISION_CODE",
               help="Only institutions registered in this division (6 digits).")
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
