@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nianbao.errors import UnreadableInput
+from nianbao.extract.limits import MAX_BLOCKS, too_many_blocks
 from nianbao.extract.sniff import content_format
 from nianbao.model import Document, Source
 from nianbao.text.controls import printable_name
@@ -78,6 +79,10 @@ def read(path: str | Path, ocr: str = "auto") -> Document:
         raise
     if not any(b.text.strip() for b in document.blocks):
         raise UnreadableInput(f"文件中没有文字内容：{path}", f"no text in file: {path}")
+    if len(document.blocks) > MAX_BLOCKS:
+        error = too_many_blocks(len(document.blocks))
+        error.naming(path)
+        raise error
     return document
 
 

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from nianbao.errors import UnreadableInput
+from nianbao.extract.limits import MAX_BLOCKS, too_many_blocks
 from nianbao.model import Block, Document, Source
 from nianbao.text.normalize import normalize
 
@@ -126,11 +127,15 @@ def blocks(text: str) -> list[Block]:
     for raw in normalize(text).split("\n"):
         for i, part in enumerate(raw.split("\f")):
             if i:
+                if len(out) >= MAX_BLOCKS:
+                    raise too_many_blocks()
                 page += 1
                 out.append(Block("page_break", "", page=page, index=len(out)))
             line = part.rstrip()
             if not line.strip():
                 continue
+            if len(out) >= MAX_BLOCKS:
+                raise too_many_blocks()
             cells = _cells(line)
             if cells is None:
                 out.append(Block("paragraph", line.strip(), page=page, index=len(out)))

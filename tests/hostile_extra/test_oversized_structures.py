@@ -71,3 +71,24 @@ def test_a_record_with_a_10_mb_name_is_checked(tmp_path: Path) -> None:
     assert result.returncode == 1
     rules = {f["rule"] for f in json.loads(result.stdout)["findings"]}
     assert "schema.maxLength" in rules
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("lines.txt", "测\n".encode() * 2_000_000),  # 6 MB: minutes of rules before
+    ("pages.txt", b"x\f" * 300_000),
+    ("rows.csv", b"a,1\n" * 150_000),
+])
+def test_a_document_of_too_many_paragraphs_or_rows_is_refused(tmp_path: Path, name: str,
+                                                               data: bytes) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(UnreadableInput) as caught:
+        read(path)
+    assert "too many paragraphs and table rows" in caught.value.message_en
+    assert name in caught.value.message_en
+
+
+def test_blank_lines_do_not_count_as_paragraphs(tmp_path: Path) -> None:
+    path = tmp_path / "blank.txt"
+    path.write_bytes(b"\n" * 1_000_000 + "2025年度报告。".encode())
+    assert [b.text for b in read(path).blocks] == ["2025年度报告。"]
