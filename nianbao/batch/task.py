@@ -41,11 +41,16 @@ def time_limit(path: Path, timeout: float, ocr: str) -> float:
     return timeout + OCR_SECONDS_PER_PAGE * page_count(path)
 
 
-def page_count(path: Path) -> int:
+def page_count(path: Path, fmt: str | None = None) -> int:
     """Pages of a PDF or frames of an image (0 for other files and for unreadable ones: the
-    worker says what is wrong with them)."""
-    fmt = FORMATS.get(path.suffix.lower())
+    worker says what is wrong with them). `fmt` is the format the file is read as; by default
+    it is found as the reader finds it, by content (a scan saved as .pdf.png, a PDF named .txt)."""
     try:
+        if fmt is None:
+            from nianbao.extract import format_to_read
+            from nianbao.extract.sniff import content_format
+
+            fmt = format_to_read(FORMATS.get(path.suffix.lower(), ""), content_format(path), path)
         if fmt == "pdf":
             import pypdfium2 as pdfium
 

@@ -117,20 +117,12 @@ def _agrees(fmt: str, found: str | None, head: bytes) -> bool:
 
 
 def pages(path: Path, fmt: str) -> int:
-    """The pages OCR may read in a PDF or an image (`nianbao.batch.task.page_count`, which
-    goes by the suffix: the file is looked at under the suffix of the format it really is)."""
+    """The pages OCR may read in a PDF or an image (`nianbao.batch.task.page_count`)."""
     from nianbao.batch.task import page_count
 
-    if fmt not in ("pdf", "image"):
-        return 0
-    named = path.with_name(f"pages.{'pdf' if fmt == 'pdf' else 'png'}")
-    path.rename(named)
-    try:
-        with warnings.catch_warnings():  # a bomb's header: the reader refuses it with one line
-            warnings.simplefilter("ignore")
-            return page_count(named)
-    finally:
-        named.rename(path)
+    with warnings.catch_warnings():  # a bomb's header: the reader refuses it with one line
+        warnings.simplefilter("ignore")
+        return page_count(path, fmt)
 
 
 def media_type(fmt: str, content: bytes) -> str:

@@ -66,3 +66,6 @@ def test_the_time_limit_grows_with_the_pages_ocr_may_read(tmp_path: Path) -> Non
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4 nothing")
     assert time_limit(broken, 60, "auto") == 60
+    misnamed = tmp_path / "scan.txt"  # counted as the reader reads it: by its content
+    misnamed.write_bytes(five.read_bytes())
+    assert page_count(misnamed) == 5
