@@ -79,6 +79,10 @@ def store_url(value: str | Path) -> URL:
     if backend in ("postgresql", "postgres"):
         return url.set(drivername="postgresql+psycopg")
     if backend == "sqlite":
+        if url.query:  # the driver would ignore them with a warning on stderr
+            raise StoreError(f"SQLite 存储库地址不接受参数：{redact(text)}；请只写文件路径",
+                             f"an SQLite store URL takes no parameters: {redact(text)}; give "
+                             "the file path only")
         return url.set(drivername="sqlite+pysqlite")
     raise StoreError(f"不支持的存储库类型 {backend}（支持 SQLite 文件路径或 postgresql:// 地址）",
                      f"unsupported store type {backend} (use an SQLite path or a postgresql:// URL)")
