@@ -26,6 +26,7 @@ from nianbao.cli.options import (
     EXIT_INPUT,
     EXIT_INTERNAL,
     EXIT_OK,
+    OUTPUT_FILE,
     YEAR,
     config_option,
     kind_option,
@@ -159,7 +160,7 @@ def history(key: str, store: str | None, fmt: str, lang: str) -> None:
               default=None,
               help="This year's work summary: drafts 开展业务活动情况 from it.")
 @click.option("--year", type=YEAR, required=True, help="The report year to draft (YYYY).")
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True,
+@click.option("-o", "--output", "out", type=OUTPUT_FILE, required=True,
               help="draft.json, draft.docx or draft.pdf.")
 @lang_option
 def draft(previous: Path | None, store: str | None, institution: str | None,
@@ -223,7 +224,7 @@ def _previous_record(previous: Path | None, store: str | None, institution: str 
 
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path, readable=False))
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
+@click.option("-o", "--output", "out", type=OUTPUT_FILE, default=None,
               help="Write the JSON here (atomically) instead of printing it.")
 @kind_option
 @ocr_option
@@ -253,7 +254,7 @@ def generate() -> None:
 
 @generate.command("annual-report")
 @click.argument("source", type=click.Path(path_type=Path, readable=False))
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True,
+@click.option("-o", "--output", "out", type=OUTPUT_FILE, required=True,
               help="Output file: .docx or .pdf.")
 @click.option("--public", is_flag=True, help="The 公示 copy: without 填表人 and 联系电话.")
 @click.option("--force", is_flag=True, help="Generate even when the record has error findings.")
@@ -294,7 +295,7 @@ def annual_report(source: Path, out: Path, public: bool, force: bool, clean: boo
 
 @generate.command("notice")
 @click.argument("source", type=click.Path(path_type=Path, readable=False))
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), required=True,
+@click.option("-o", "--output", "out", type=OUTPUT_FILE, required=True,
               help="Output file: .docx or .pdf.")
 @click.option("--force", is_flag=True, help="Generate even without 发文字号 or 版记 (error findings).")
 @lang_option
@@ -326,7 +327,7 @@ def notice(source: Path, out: Path, force: bool, lang: str) -> None:
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "md", "json"]), default="table",
               show_default=True, help="table for reading, md for docs/rules.md, json for tools.")
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
+@click.option("-o", "--output", "out", type=OUTPUT_FILE, default=None,
               help="Write to this file instead of printing.")
 @config_option
 @lang_option

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from nianbao.errors import UsageError
 from nianbao.pipeline import KINDS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -18,6 +21,34 @@ EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 #: not even be stored or read back (it ended in an internal error, or in a draft that `check`
 #: refuses).
 YEAR = click.IntRange(1900, 2100)
+
+
+class OutputFile(click.Path):
+    """An output file (`-o`): written by a temporary file renamed over it, so it must be a
+    regular file or a new name. A device (`-o /dev/null`), a named pipe or a socket is refused:
+    the rename would replace it with a plain file (as root, /dev/null for the whole system).
+    A symbolic link is followed: its target is written and the link stays."""
+
+    def __init__(self) -> None:
+        super().__init__(path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        path = Path(os.fsdecode(super().convert(value, param, ctx)))
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            mode = None
+        if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            raise UsageError(f"输出路径是设备、管道或套接字，不是普通文件：{path}（请给一个文件名）",
+                             f"the output is a device, a pipe or a socket, not a regular file: "
+                             f"{path} (give a file name)")
+        if path.is_symlink():
+            return Path(os.path.realpath(path))
+        return path
+
+
+OUTPUT_FILE = OutputFile()
 
 
 def lang_option(func: F) -> F:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from nianbao.cli.options import YEAR
+from nianbao.cli.options import OUTPUT_FILE, YEAR
 from nianbao.errors import UsageError
 
 
@@ -147,7 +147,7 @@ def users_disable(name: str, store: str | None) -> None:
 @click.option("--year", type=YEAR, required=True, help="The report year (YYYY).")
 @click.option("--region", default=None, metavar="DIVISION_CODE",
               help="Only institutions registered in this division (6 digits).")
-@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
+@click.option("-o", "--output", "out", type=OUTPUT_FILE, default=None,
               help="Also write the board as XLSX.")
 @_store_option
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
