@@ -1,4 +1,5 @@
-"""Plain-text reader: UTF-8 (with or without BOM), UTF-16 (with or without BOM), GB18030/GBK.
+"""Plain-text reader: UTF-8 (with or without BOM), UTF-16 (with or without BOM), UTF-32 (with
+BOM), GB18030/GBK.
 
 The encoding is decided by strict decoding, never by a silent guess: UTF-8 first (a GBK file
 of Chinese text almost never decodes as UTF-8), then GB18030 when the result reads as Chinese.
@@ -37,6 +38,8 @@ def read(path: Path, source: Source, max_bytes: int = MAX_TEXT_BYTES) -> Documen
 def decode(data: bytes, path: Path) -> tuple[str, str]:
     """Return (text, encoding name) or raise UnreadableInput."""
     for bom, name, label in ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+                             (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),  # before UTF-16's FF FE
+                             (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
                              (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
                              (codecs.BOM_UTF16_BE, "utf-16", "UTF-16")):
         if data.startswith(bom):

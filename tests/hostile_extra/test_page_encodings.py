@@ -49,3 +49,15 @@ def test_a_csv_with_mac_line_ends_reads_as_with_windows_ones(tmp_path: Path) -> 
     assert blocks == [(b.kind, b.text) for b in read(windows).blocks]
     assert blocks == [("paragraph", "社会服务统计月报表"), ("row", "指标\t本月数"),
                       ("row", "城市低保人数\t1,234"), ("row", "农村低保人数\t5678")]
+
+
+@pytest.mark.parametrize("codec", ["utf-32-le", "utf-32-be"])
+def test_a_utf32_text_with_its_mark_is_read_as_utf32(tmp_path: Path, codec: str) -> None:
+    # Its mark FF FE 00 00 begins like UTF-16's FF FE: before, it was read as UTF-16 with a NUL
+    # after every character, so no field matched and the report looked clean.
+    bom = codecs.BOM_UTF32_LE if codec.endswith("le") else codecs.BOM_UTF32_BE
+    path = tmp_path / "report.txt"
+    path.write_bytes(bom + "统一社会信用代码\n12430681593289443F\n".encode(codec))
+    document = read(path)
+    assert document.text == "统一社会信用代码\n12430681593289443F"
+    assert document.encoding == "utf-32"
