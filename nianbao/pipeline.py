@@ -189,10 +189,14 @@ def load_record(path: Path) -> tuple[Record, Source]:
         raise UnreadableInput(f"记录文件格式不对：{path}", f"not a nianbao record: {path}")
     year = data.get("year", fields.get("report_year"))
     as_of, org = data.get("as_of"), data.get("org", fields.get("name"))
-    if not (year is None or (isinstance(year, int) and not isinstance(year, bool))
-            ) or not all(v is None or isinstance(v, str) for v in (as_of, org)):
-        raise _bad_record(path, "year 须为整数，as_of 和 org 须为文字",
-                          "year must be an integer, as_of and org text")
+    if not (year is None or (isinstance(year, int) and not isinstance(year, bool))):
+        where = "/year" if "year" in data else "/record/report_year"
+        raise _bad_record(path, f"{where} 须为整数（而不是 {type(year).__name__}）",
+                          f"{where} must be an integer (not {type(year).__name__})")
+    for where, value in (("/as_of", as_of), ("/org" if "org" in data else "/record/name", org)):
+        if not (value is None or isinstance(value, str)):
+            raise _bad_record(path, f"{where} 须为文字（而不是 {type(value).__name__}）",
+                              f"{where} must be text (not {type(value).__name__})")
     record = Record(kind=kind, fields=fields, year=year, as_of=as_of, org=org)
     return record, Source(printable_name(str(path)), sha256_file(path), "json")
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from nianbao.extract.docx_altchunk import rtf_text
 from nianbao.pipeline import to_json
 from nianbao.text.normalize import normalize
@@ -62,3 +64,22 @@ def test_a_record_with_an_escaped_surrogate_pair_is_read(tmp_path: Path) -> None
 def test_json_output_escapes_a_lone_surrogate_instead_of_failing() -> None:
     text = to_json({"name": "a\ud800"})
     assert text.encode("utf-8") and json.loads(text) == {"name": "a\ud800"}
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    ({"record": {"name": ["汨罗", "市"]}}, "/record/name must be text (not list)"),
+    ({"org": 5, "record": {"name": "x"}}, "/org must be text (not int)"),
+    ({"year": {"a": 1}, "record": {"name": "x"}}, "/year must be an integer (not dict)"),
+    ({"record": {"report_year": "2025年", "name": "x"}},
+     "/record/report_year must be an integer (not str)"),
+])
+def test_a_record_value_of_the_wrong_type_is_refused_naming_it(
+        tmp_path: Path, edit: dict[str, object], expected: str) -> None:
+    # Before, every one of these said "year must be an integer, as_of and org text", whichever
+    # it was (and a list as the unit's name is not "org" to the user).
+    path = tmp_path / "typed.json"
+    path.write_text(json.dumps(edit, ensure_ascii=False), encoding="utf-8")
+    result = nianbao("check", str(path), lang="en")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"nianbao: cannot read record file {path}: {expected}"]
