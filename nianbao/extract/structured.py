@@ -61,8 +61,8 @@ class BadValue(ValueError):
         return (type(self), (self.zh, self.en))
 
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_NOT_TEXT_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F]|0000)")
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 _TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
 
@@ -96,27 +96,30 @@ def load_json(text: str, limits: InputLimits = DEFAULT_INPUT_LIMITS,
         value = json.loads(text, parse_constant=constant, parse_int=integer, parse_float=real)
     except RecursionError as exc:  # a depth the bracket count missed (it cannot, but be sure)
         raise _too_deep(limits) from exc
-    if _SURROGATE_ESCAPE.search(text):
-        _no_lone_surrogate(value, "")
+    if _NOT_TEXT_ESCAPE.search(text):
+        _only_text(value, "")
     return value
 
 
-def _no_lone_surrogate(value: Any, pointer: str) -> None:
+def _only_text(value: Any, pointer: str) -> None:
     """Refuse a string holding half of a UTF-16 pair (an escape such as \\ud800 with no partner):
-    it is no character, and no UTF-8 output (JSON, the store, the terminal) can hold it."""
+    it is no character, and no UTF-8 output (JSON, the store, the terminal) can hold it; or
+    holding NUL (\\u0000), which no text holds and a PostgreSQL store cannot."""
     if isinstance(value, str):
-        if (m := _LONE_SURROGATE.search(value)) is not None:
-            where = pointer or "/"
-            raise BadValue(f"{where} 含有不成对的代理码 \\u{ord(m.group(0)):04x}（不是有效字符）",
-                           f"{where} holds an unpaired surrogate \\u{ord(m.group(0)):04x} "
-                           "(not a character)")
+        if (m := _NOT_TEXT.search(value)) is not None:
+            where, code = pointer or "/", ord(m.group(0))
+            if code == 0:
+                raise BadValue(f"{where} 含有空字符 \\u0000（不是文字）",
+                               f"{where} holds a NUL character \\u0000 (not text)")
+            raise BadValue(f"{where} 含有不成对的代理码 \\u{code:04x}（不是有效字符）",
+                           f"{where} holds an unpaired surrogate \\u{code:04x} (not a character)")
     elif isinstance(value, dict):
         for key, item in value.items():
-            _no_lone_surrogate(key, pointer)
-            _no_lone_surrogate(item, f"{pointer}/{key}")
+            _only_text(key, pointer)
+            _only_text(item, f"{pointer}/{key}")
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _no_lone_surrogate(item, f"{pointer}/{index}")
+            _only_text(item, f"{pointer}/{index}")
 
 
 def _bracket_depth(text: str, limit: int) -> int:

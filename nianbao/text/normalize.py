@@ -18,6 +18,9 @@ _FULLWIDTH.update({0x3000: 0x20})  # ideographic space: layout, not content
 # A lone UTF-16 surrogate (an RTF \u-10240, a damaged .xls string) is no character: it cannot be
 # written as UTF-8 (JSON, the store, the terminal), so it becomes U+FFFD like any undecodable byte.
 _FULLWIDTH.update(dict.fromkeys(range(0xD800, 0xE000), 0xFFFD))
+# NUL likewise: no text holds it (a damaged file past the first 4 KB a reader sniffs), and a
+# PostgreSQL store cannot (the filing failed with a message blaming the store).
+_FULLWIDTH[0x0000] = 0xFFFD
 
 _SPACES = re.compile(r"[ ]{2,}")
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"

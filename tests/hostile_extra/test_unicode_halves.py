@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from nianbao.extract import read
 from nianbao.extract.docx_altchunk import rtf_text
-from nianbao.pipeline import to_json
+from nianbao.pipeline import parse, to_json
 from nianbao.text.normalize import normalize
-from tests.conftest import CLEAN_RECORD, nianbao
+from tests.conftest import CLEAN_RECORD, SEED_000, nianbao
 
 
 def test_an_rtf_with_lone_surrogates_is_checked_and_its_json_is_utf8(tmp_path: Path) -> None:
@@ -83,3 +84,24 @@ def test_a_record_value_of_the_wrong_type_is_refused_naming_it(
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"nianbao: cannot read record file {path}: {expected}"]
+
+
+def test_a_record_with_an_escaped_nul_is_refused_naming_the_field(tmp_path: Path) -> None:
+    # A PostgreSQL store cannot hold NUL: the filing failed with a message blaming the store.
+    text = CLEAN_RECORD.read_text(encoding="utf-8").replace('"邹建波"', '"邹\\u0000建波"', 1)
+    path = tmp_path / "nul.json"
+    path.write_text(text, encoding="utf-8")
+    result = nianbao("check", str(path))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"nianbao: 无法读取记录文件 {path}：/record/legal_representative 含有空字符 \\u0000（不是文字）"]
+
+
+def test_a_nul_in_a_document_past_the_sniffed_start_becomes_a_replacement(tmp_path: Path) -> None:
+    text = SEED_000.with_suffix(".txt").read_text(encoding="utf-8")
+    path = tmp_path / "nul.txt"
+    path.write_text("说明" + "。" * 1500 + "\n" + text.replace(
+        "汨罗市城西开发区民政局机关大院内", "汨罗市城西开发区\x00民政局机关大院内"), encoding="utf-8")
+    assert normalize("a\x00b") == "a\ufffdb"
+    record = parse(read(path))
+    assert record.fields["address"] == "汨罗市城西开发区\ufffd民政局机关大院内"
