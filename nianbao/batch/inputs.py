@@ -146,16 +146,39 @@ def hash_inputs(inbox: Path, out: Path, follow_links: bool = False,
     listed = 0
     for path in find_inputs(inbox, out, follow_links=follow_links, not_read=skipped):
         for entry in skipped[listed:]:
-            yield entry.name, _not_read_sha(entry), f"{JSON_DIR}/{entry.name}.json"
+            yield entry.name, _not_read_sha(entry), json_name(entry.name)
         listed = len(skipped)
         name = path.relative_to(inbox).as_posix()
         try:
             sha = sha256_file(path)
         except OSError:
             sha = "unreadable:" + hashlib.sha256(name.encode()).hexdigest()
-        yield name, sha, f"{JSON_DIR}/{name}.json"
+        yield name, sha, json_name(name)
     for entry in skipped[listed:]:
-        yield entry.name, _not_read_sha(entry), f"{JSON_DIR}/{entry.name}.json"
+        yield entry.name, _not_read_sha(entry), json_name(entry.name)
+
+
+#: Bytes of one file or folder name: 255 on every common file system, less what the temporary
+#: file written first adds (".NAME.xxxxxxxx.tmp").
+NAME_MAX = 255 - 16
+
+
+def json_name(name: str) -> str:
+    """Where the contract JSON of the input `name` goes: json/<name>.json, each part of the
+    path cut to what a file system holds. A name of 251 bytes is a valid file (Chinese names
+    reach it at 83 characters); with ".json" it is not, and its filing failed although it was
+    checked. A cut name ends in ~ and a hash of the whole, so two long names never meet."""
+    parts = f"{name}.json".split("/")
+    return "/".join([JSON_DIR, *(_fitted(part, i == len(parts) - 1)
+                                 for i, part in enumerate(parts))])
+
+
+def _fitted(part: str, last: bool) -> str:
+    raw = part.encode("utf-8", "surrogateescape")
+    if len(raw) <= NAME_MAX:
+        return part
+    tail = "~" + hashlib.sha256(raw).hexdigest()[:16] + (".json" if last else "")
+    return raw[: NAME_MAX - len(tail)].decode("utf-8", "ignore") + tail
 
 
 def _not_read_sha(entry: NotRead) -> str:
