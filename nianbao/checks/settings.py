@@ -23,6 +23,7 @@ else the national defaults. `describe()` lists every setting with its value and 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from dataclasses import dataclass, fields, replace
@@ -147,10 +148,14 @@ def _value(name: str, value: Any, default: Any, path: Path) -> Any:
     if name == "submission_deadline_month_day":
         try:
             month, day = (int(p) for p in str(value).split("-"))
+            dt.date(2023, month, day)  # a day every year has: not 13-45, 02-30 or 02-29
         except ValueError:
-            raise _bad(path, "submission_deadline 须写作 \"MM-DD\"",
-                       'submission_deadline must be written "MM-DD"') from None
+            raise _bad(path, f"submission_deadline 须写作每年都有的日期 \"MM-DD\"（而不是 {value!r}）",
+                       f'submission_deadline must be a day every year has, written "MM-DD" '
+                       f"(not {value!r})") from None
         return (month, day)
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise _bad(path, f"{name} 的值 {value} 不是有限数", f"{name}: {value} is not a finite number")
     if isinstance(default, Decimal) and isinstance(value, Decimal | int):
         return Decimal(value)
     if isinstance(default, float) and isinstance(value, Decimal | int):
