@@ -60,7 +60,10 @@ def atomic_path(out: Path, *, inputs: Iterable[Path] = ()) -> Iterator[Path]:
     if out.is_dir():
         raise output_error(out, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+        # The output's name, cut to leave room for mkstemp's part within the 255 bytes a file
+        # name may have: an output named as long as allowed is written too.
+        stem = os.fsdecode(os.fsencode(out.name)[:200])
+        fd, name = tempfile.mkstemp(prefix=f".{stem}.", suffix=".tmp", dir=out.parent)
     except OSError as exc:
         raise output_error(out, exc) from exc
     os.close(fd)

@@ -5,6 +5,7 @@ hidden temporary file; a full disk keeps the old file and says which file it cou
 from __future__ import annotations
 
 import errno
+import os
 import subprocess
 from pathlib import Path
 
@@ -73,3 +74,11 @@ def test_a_really_full_disk(tmp_path: Path) -> None:
         assert "no space left" in caught.value.message_en
         assert str(out) in caught.value.message_en
         assert list(folder.iterdir()) == []
+
+
+def test_an_output_named_as_long_as_allowed_is_written(tmp_path: Path) -> None:
+    out = tmp_path / ("汇" * 81 + ".pdf")  # 247 bytes: the temporary name must not be longer
+    assert len(os.fsencode(out.name)) <= 255
+    write_atomic(out, b"%PDF-1.4")
+    assert out.read_bytes() == b"%PDF-1.4"
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left
