@@ -41,8 +41,9 @@ def _lookup(store: Store, key: str, kind: str) -> tuple[list[Institution], list[
     with store.transaction(read_only=True) as tx:
         found = tx.find_institutions(key)
         if not found:
-            raise UnknownInstitution(f"存储库中没有单位“{key}”的报告",
-                                     f"no filings of {key} in the store")
+            shown = key if len(key) <= 60 else key[:59] + "…"  # one line, however long the key
+            raise UnknownInstitution(f"存储库中没有单位“{shown}”的报告",
+                                     f"no filings of {shown} in the store")
         ids = [i.id for i in found]
         return found, tx.filings_of(ids, kind, current_only=False)
 

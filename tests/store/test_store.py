@@ -255,7 +255,10 @@ def test_history_table_and_json(store_at: str, tmp_path: Path) -> None:
         data = json.loads(history_json(store, "12430681593289443F"))
         with pytest.raises(UnknownInstitution):
             history_table(store, "不存在的单位", "zh")
+        with pytest.raises(UnknownInstitution) as long_key:
+            history_table(store, "某" * 100_000, "zh")
         base = previous_record(store, "12430681593289443F", 2026)
+    assert len(long_key.value.message_zh) < 100  # the key is cut: the line stays one line
     header = table.splitlines()[1]
     assert "2024" in header and "2025" in header and header.index("2024") < header.index("2025")
     staff = next(line for line in table.splitlines() if line.startswith("从业人数"))
