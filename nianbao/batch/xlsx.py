@@ -73,6 +73,12 @@ def text(value: str) -> str:
     return escape(_NOT_XML.sub("\ufffd", value)).replace("\r", "&#13;")
 
 
+def _number(value: Any) -> bool:
+    """A value written as a number: an int or a finite float (not a bool, not NaN)."""
+    return (isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
 @dataclass(eq=False)
 class Sheet:
     """One worksheet being written: its rows so far are in `rows` (SpreadsheetML)."""
@@ -96,13 +102,12 @@ class Sheet:
             ref = f"{column_letter(i + 1)}{r}"
             style = STYLES[styles[i]] if styles else 0
             s = f' s="{style}"' if style else ""
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
-                    value):
+            if _number(value):
+                cells.append(f'<c r="{ref}"{s}><v>{value!r}</v></c>')
+            else:
                 body = text(str(value))
                 cells.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">'
                              f"{body}</t></is></c>")
-            else:
-                cells.append(f'<c r="{ref}"{s}><v>{value!r}</v></c>')
         tall = f' ht="{height:g}" customHeight="1"' if height else ""
         self.rows.write(f'<row r="{r}"{tall}>{"".join(cells)}</row>'.encode())
 
