@@ -331,3 +331,8 @@ def test_counts_in_the_units_of_civil_affairs_work(text: str, unit: str) -> None
 
 def test_a_date_within_a_month_is_not_a_time_limit_nor_one_to_one_a_couple() -> None:
     assert find_quantities("于3月15日内完成") == [] == find_quantities("开展1对1帮扶")
+
+
+def test_a_monthly_amount_as_people_say_it() -> None:
+    (q,) = find_quantities("每个月能领到600多元")
+    assert (q.value, q.measure, q.approx) == (Decimal("600"), "rate_yuan_per_month", True)
