@@ -218,10 +218,15 @@ SLOW_INBOX = 14
 
 
 def slow_inbox(root: Path) -> Path:
-    """Text filings that each take ~0.4 s (`tests.batch.misbehaving`), all different."""
+    """Text filings, all different (`tests.batch.misbehaving`): the first six take ~0.4 s each,
+    the rest 2 s, so that a batch stopped after its first results still has seconds of work
+    left however fast the machine (with 0.4 s each, an idle machine once finished all 14
+    before the test's Ctrl-C arrived)."""
     text = (EXAMPLES / "004_linyou_2022.txt").read_bytes()
     for i in range(SLOW_INBOX):
-        (root / f"filing-{i:02d}.txt").write_bytes(b"NIANBAO-TEST-SLOW:0.4 %d\n" % i + text)
+        seconds = b"0.4" if i < 6 else b"2.0"
+        (root / f"filing-{i:02d}.txt").write_bytes(
+            b"NIANBAO-TEST-SLOW:%s %d\n" % (seconds, i) + text)
     return root
 
 
