@@ -108,10 +108,18 @@ def _run(loaded: Loaded, registry: Registry, settings: Settings,
     record = loaded.record
     if record.kind == "annual_report" and not record.sentences and not record.facts:
         annual_report.fill_facts(record)  # a record loaded from JSON
-    ctx = CheckContext(record, loaded.document, settings, history=history)
+    return Report(source=loaded.source, record=record,
+                  findings=findings_of(record, loaded.document, registry, settings, history))
+
+
+def findings_of(record: Record, document: Document | None, registry: Registry,
+                settings: Settings, history: list[Record]) -> list[Finding]:
+    """What checking gives for a parsed record: the parser's notes, every rule's findings (the
+    cross-year rules against `history`), and a note on each finding whose figures OCR read
+    from a doubtful line. `check`, the batch and the web app all report these."""
+    ctx = CheckContext(record, document, settings, history=history)
     findings: list[Finding] = list(record.notes) + registry.run(ctx)
-    findings = ocr_rules.annotate(findings, loaded.document)
-    return Report(source=loaded.source, record=record, findings=findings)
+    return ocr_rules.annotate(findings, document)
 
 
 def recheck(loaded: Loaded, store: Store, *, registry: Registry | None = None,

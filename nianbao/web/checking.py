@@ -323,14 +323,11 @@ def store_checked(store_url: str, scope: Scope, record: Record, source: Source,
 
 def _findings(registry: Any, record: Record, document: Document | None,
               history: list[Record]) -> list[Finding]:
-    """The findings `nianbao check` gives (`nianbao.pipeline`): the parser's notes, every
-    rule's, and a note on each finding whose figures OCR read from a doubtful line."""
-    from nianbao.checks import CheckContext, Settings
-    from nianbao.checks import ocr as ocr_rules
+    """The findings `nianbao check` gives (`nianbao.pipeline.findings_of`)."""
+    from nianbao.checks import Settings
+    from nianbao.pipeline import findings_of
 
-    findings: list[Finding] = list(record.notes) + registry.run(
-        CheckContext(record, document, Settings(), history=history))
-    return ocr_rules.annotate(findings, document)
+    return findings_of(record, document, registry, Settings(), history)
 
 
 def _history_key(history: list[Record]) -> list[tuple[Any, ...]]:
